@@ -1,0 +1,39 @@
+using System.CommandLine;
+using ModelGate.Cli.Commands;
+using ModelGate.Cli.Hosting;
+
+namespace ModelGate.Cli;
+
+/// <summary>Parses the command line and runs one verb; the only place that knows the verbs.</summary>
+public static class CliApplication
+{
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) =>
+        RunAsync(args, new CliContext(output, error, !Console.IsOutputRedirected && output == Console.Out, !Console.IsErrorRedirected && error == Console.Error));
+
+    public static async Task<int> RunAsync(string[] args, CliContext context)
+    {
+        var root = new RootCommand("intruder-gate: release gate for LoRA adapters, after 'LoRA vs Full Fine-tuning: An Illusion of Equivalence'.")
+        {
+            CommonOptions.Device,
+            CommonOptions.Verbose,
+            CommonOptions.Config,
+        };
+        root.Subcommands.Add(AnalyzeCommand.Create(context));
+        root.Subcommands.Add(MergeCommand.Create(context));
+        root.Subcommands.Add(DemoCommand.Create(context));
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            context.Error.WriteLine($"error: {parse.Errors[0].Message} (see --help)");
+            return ExitCodes.BadInput;
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration
+        {
+            Output = context.Out,
+            Error = context.Error,
+            EnableDefaultExceptionHandler = false,
+        });
+    }
+}

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using ModelGate.Cli.Hosting;
+using ModelGate.Cli.Rendering;
+using ModelGate.Core.Errors;
+using ModelGate.Core.Spectral;
+
+namespace ModelGate.Cli.Commands;
+
+/// <summary><c>analyze</c>: counts intruder dimensions of adapters (or a full fine-tune) against a base.</summary>
+public static class AnalyzeCommand
+{
+    private static readonly Option<string> Base = new("--base") { Description = "Base model folder (config.json + safetensors, sharded or not).", Required = true };
+    private static readonly Option<string[]> Adapters = new("--adapter") { Description = "PEFT adapter folder; repeat to merge several in order.", AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<string?> Tuned = new("--tuned") { Description = "A fully fine-tuned model folder to compare instead of adapters." };
+    internal static readonly Option<int> K = new("--k") { Description = "How many top tuned singular vectors to check (default 10). Env MODELGATE_K." };
+    internal static readonly Option<double> Epsilon = new("--epsilon") { Description = "Intruder threshold on the max |cosine| (default 0.5). Env MODELGATE_EPSILON." };
+    private static readonly Option<string?> Modules = new("--modules") { Description = "Only weights whose name matches this regular expression." };
+    internal static readonly Option<ReportFormat> Format = new("--format") { Description = "table, json or markdown.", DefaultValueFactory = _ => ReportFormat.Table };
+    internal static readonly Option<string?> Output = new("--output", "-o") { Description = "Write the report to this file (atomically) instead of stdout." };
+
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("analyze", "Count intruder dimensions (Shuttleworth et al., NeurIPS 2025) per module.")
+        {
+            Base, Adapters, Tuned, K, Epsilon, Modules, Format, Output,
+        };
+        command.SetAction((parse, ct) => context.RunAsync(parse, ct, host =>
+        {
+            var adapters = parse.GetValue(Adapters) ?? [];
+            var tuned = parse.GetValue(Tuned);
+            if (adapters.Length == 0 == (tuned is null))
+            {
+                throw new UserInputException("analyze: give either --adapter (one or more) or --tuned, not both and not neither");
+            }
+
+            var settings = new AnalysisSettings
+            {
+                K = CliHost.Setting(parse, host, K, "K", 10),
+                Epsilon = CliHost.Setting(parse, host, Epsilon, "Epsilon", 0.5),
+                Modules = parse.GetValue(Modules),
+            };
+            var device = CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto";
+            var analyzer = host.Services.GetRequiredService<IntruderAnalyzer>();
+            var report = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "analyze", progress => tuned is null
+                ? analyzer.AnalyzeAdapters(parse.GetValue(Base)!, adapters, settings, device, progress, ct)
+                : analyzer.AnalyzeFineTune(parse.GetValue(Base)!, tuned, settings, device, progress, ct));
+            ReportWriter.Write(report, parse.GetValue(Format), parse.GetValue(Output), context.Out, context.OutIsTerminal);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using ModelGate.Cli.Hosting;
+using ModelGate.Cli.Rendering;
+using ModelGate.Core.Spectral;
+using ModelGate.Core.Synthetic;
+
+namespace ModelGate.Cli.Commands;
+
+/// <summary>
+/// <c>demo</c>: the main job on an embedded default, with no registry, token or GPU. It generates a tiny
+/// LLaMA-shaped base and two PEFT adapters for it, one that only strengthens directions the base already has and
+/// one with planted intruder dimensions, analyses both and prints both reports.
+/// </summary>
+public static class DemoCommand
+{
+    private static readonly Option<string?> Folder = new("--folder") { Description = "Where to write the generated base and adapters (default: a new temp folder, kept so you can rerun analyze/merge on it)." };
+
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("demo", "Generate a tiny base model and two adapters (clean, with intruders) and analyse both.")
+        {
+            Folder, AnalyzeCommand.K, AnalyzeCommand.Epsilon, AnalyzeCommand.Format,
+        };
+        command.SetAction((parse, ct) => context.RunAsync(parse, ct, host =>
+        {
+            var root = parse.GetValue(Folder) ?? Path.Combine(Path.GetTempPath(), $"modelgate-demo-{Guid.NewGuid():N}"[..22]);
+            var baseFolder = Path.Combine(root, "tiny-llama");
+            var clean = Path.Combine(root, "adapter-clean");
+            var intruded = Path.Combine(root, "adapter-intruders");
+
+            var model = new TinyModelBuilder().Build(baseFolder);
+            var cleanBuilder = new LoraAdapterBuilder();
+            var intruderBuilder = new LoraAdapterBuilder();
+            foreach (var module in model.LinearModules.Where(m => m.EndsWith("q_proj", StringComparison.Ordinal) || m.EndsWith("v_proj", StringComparison.Ordinal) || m.EndsWith("down_proj", StringComparison.Ordinal)))
+            {
+                cleanBuilder.WithAlignedUpdate(module);
+                if (module.StartsWith("model.layers.0.", StringComparison.Ordinal) && !module.EndsWith("v_proj", StringComparison.Ordinal))
+                {
+                    intruderBuilder.WithIntruders(module, 3);
+                }
+                else
+                {
+                    intruderBuilder.WithAlignedUpdate(module);
+                }
+            }
+
+            cleanBuilder.Build(baseFolder, clean);
+            intruderBuilder.Build(baseFolder, intruded);
+            context.Error.WriteLine($"generated {baseFolder} and adapters {clean}, {intruded}");
+
+            var settings = new AnalysisSettings
+            {
+                K = CliHost.Setting(parse, host, AnalyzeCommand.K, "K", 10),
+                Epsilon = CliHost.Setting(parse, host, AnalyzeCommand.Epsilon, "Epsilon", 0.5),
+            };
+            var device = CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto";
+            var analyzer = host.Services.GetRequiredService<IntruderAnalyzer>();
+            var format = parse.GetValue(AnalyzeCommand.Format);
+            foreach (var (title, adapter) in new[] { ("clean adapter", clean), ("adapter with planted intruders", intruded) })
+            {
+                var report = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "analyze", p => analyzer.AnalyzeAdapters(baseFolder, [adapter], settings, device, p, ct));
+                if (format == ReportFormat.Table)
+                {
+                    context.Out.WriteLine();
+                    context.Out.WriteLine($"== {title}: {adapter}");
+                }
+
+                ReportWriter.Write(report, format, null, context.Out, context.OutIsTerminal);
+            }
+
+            if (format == ReportFormat.Table)
+            {
+                context.Out.WriteLine();
+                context.Out.WriteLine($"try: dotnet intruder-gate analyze --base {baseFolder} --adapter {intruded} --format json");
+                context.Out.WriteLine($"     dotnet intruder-gate merge --base {baseFolder} --adapter {intruded} --output {Path.Combine(root, "merged")}");
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+}

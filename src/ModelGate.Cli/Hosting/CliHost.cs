@@ -1,0 +1,80 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ModelGate.Core;
+using ModelGate.Core.Errors;
+
+namespace ModelGate.Cli.Hosting;
+
+/// <summary>
+/// Builds the host a verb runs in: Core's services, logging to stderr (stdout carries reports), and settings
+/// from ./modelgate.json (or --config), then MODELGATE_* environment variables, then the command line.
+/// </summary>
+public static class CliHost
+{
+    public static IHost Build(ParseResult parse)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            ContentRootPath = Directory.GetCurrentDirectory(),
+        });
+
+        var configFile = parse.GetValue(CommonOptions.Config);
+        if (configFile is not null && !configFile.Exists)
+        {
+            throw new UserInputException($"--config {configFile.FullName}: file not found");
+        }
+
+        builder.Configuration.AddJsonFile(configFile?.FullName ?? Path.Combine(Directory.GetCurrentDirectory(), "modelgate.json"), optional: configFile is null);
+        builder.Configuration.AddEnvironmentVariables("MODELGATE_");
+
+        var verbose = parse.GetValue(CommonOptions.Verbose);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = verbose ? "HH:mm:ss " : null;
+        });
+        builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning);
+
+        builder.Services.AddModelGateCore();
+        try
+        {
+            return builder.Build();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new UserInputException($"{configFile?.FullName ?? "modelgate.json"}: {e.Message}");
+        }
+    }
+
+    /// <summary>A setting: the command line if given there, else configuration (file, environment), else the default.</summary>
+    public static T Setting<T>(ParseResult parse, IHost host, Option<T> option, string key, T fallback)
+    {
+        if (parse.GetResult(option) is { Implicit: false })
+        {
+            return parse.GetValue(option)!;
+        }
+
+        var config = host.Services.GetRequiredService<IConfiguration>();
+        var raw = config[key];
+        if (raw is null)
+        {
+            return fallback;
+        }
+
+        try
+        {
+            var type = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+            return (T)Convert.ChangeType(raw, type, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException)
+        {
+            throw new UserInputException($"setting '{key}' (MODELGATE_{key.ToUpperInvariant()} or the settings file) must be a {typeof(T).Name}, got '{raw}'");
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using System.CommandLine;
+
+namespace ModelGate.Cli.Hosting;
+
+/// <summary>Options every verb takes.</summary>
+public static class CommonOptions
+{
+    public static readonly Option<string?> Device = new("--device")
+    {
+        Description = "Where the linear algebra runs: auto (CUDA when available), cpu, cuda or cuda:N. Env MODELGATE_DEVICE.",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> Verbose = new("--verbose", "-v")
+    {
+        Description = "Debug logging, and the stack trace of unexpected errors.",
+        Recursive = true,
+    };
+
+    public static readonly Option<FileInfo?> Config = new("--config")
+    {
+        Description = "A JSON settings file (keys K, Epsilon, Device); default ./modelgate.json when present.",
+        Recursive = true,
+    };
+}

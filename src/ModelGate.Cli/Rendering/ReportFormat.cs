@@ -1,0 +1,8 @@
+namespace ModelGate.Cli.Rendering;
+
+public enum ReportFormat
+{
+    Table,
+    Json,
+    Markdown,
+}

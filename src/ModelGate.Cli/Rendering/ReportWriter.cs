@@ -1,0 +1,53 @@
+using ModelGate.Core.IO;
+using ModelGate.Core.Reporting;
+using ModelGate.Core.Spectral;
+using Spectre.Console;
+
+namespace ModelGate.Cli.Rendering;
+
+/// <summary>Renders a report in the asked format to stdout or, atomically, to a file.</summary>
+public static class ReportWriter
+{
+    public static void Write(IntruderReport report, ReportFormat format, string? outputFile, TextWriter stdout, bool stdoutIsTerminal)
+    {
+        var text = format switch
+        {
+            ReportFormat.Json => IntruderReportJson.Serialize(report) + Environment.NewLine,
+            ReportFormat.Markdown => IntruderReportMarkdown.Render(report),
+            _ => null,
+        };
+
+        if (text is null)
+        {
+            var target = outputFile is null ? stdout : new StringWriter();
+            var console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Out = new AnsiConsoleOutput(target),
+                Ansi = outputFile is null && stdoutIsTerminal ? AnsiSupport.Detect : AnsiSupport.No,
+                ColorSystem = outputFile is null && stdoutIsTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+                Interactive = InteractionSupport.No,
+            });
+            if (outputFile is not null || !stdoutIsTerminal)
+            {
+                console.Profile.Width = 200;
+            }
+
+            ReportTable.Write(console, report);
+            text = outputFile is null ? null : target.ToString();
+        }
+
+        if (text is null)
+        {
+            return;
+        }
+
+        if (outputFile is null)
+        {
+            stdout.Write(text);
+        }
+        else
+        {
+            AtomicFile.WriteAllText(outputFile, text);
+        }
+    }
+}

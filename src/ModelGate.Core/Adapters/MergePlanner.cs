@@ -1,0 +1,119 @@
+using ModelGate.Core.Errors;
+using ModelGate.Core.Tensors;
+
+namespace ModelGate.Core.Adapters;
+
+/// <summary>
+/// Matches every adapter tensor to the base tensor it changes and checks the shapes, before any arithmetic,
+/// so that a mismatched adapter fails at once with the module and both shapes named.
+/// </summary>
+public static class MergePlanner
+{
+    public static IReadOnlyList<TensorUpdate> Plan(ModelWeights baseWeights, IReadOnlyList<LoraAdapter> adapters)
+    {
+        var edits = new Dictionary<string, List<TensorEdit>>(StringComparer.Ordinal);
+        var layouts = new Dictionary<string, MatrixLayout>(StringComparer.Ordinal);
+
+        void Add(string tensor, TensorEdit edit, MatrixLayout layout)
+        {
+            if (layouts.TryGetValue(tensor, out var existing) && existing != layout)
+            {
+                throw new UserInputException(
+                    $"{edit.Adapter.Folder}: '{tensor}' is fan_in_fan_out in one adapter and not in another; they cannot both be right for one base");
+            }
+
+            layouts[tensor] = layout;
+            (edits.TryGetValue(tensor, out var list) ? list : edits[tensor] = []).Add(edit);
+        }
+
+        foreach (var adapter in adapters)
+        {
+            foreach (var module in adapter.Modules)
+            {
+                var weight = Resolve(baseWeights, adapter, module.ModulePath, "weight");
+                CheckShape(baseWeights, adapter, module, weight);
+                Add(weight.Name, new TensorEdit.Lora(adapter, module), module.FanInFanOut ? MatrixLayout.Transposed : MatrixLayout.AsStored);
+                if (module.BBias is not null)
+                {
+                    var bias = Resolve(baseWeights, adapter, module.ModulePath, "bias");
+                    if (bias.Shape.Length != 1 || bias.Shape[0] != module.OutFeatures)
+                    {
+                        throw new UserInputException($"{adapter.Weights.Path}: '{module.BBias.Name}' has {module.OutFeatures} entries but base bias '{bias.Name}' is {LoraAdapter.Shape(bias)}");
+                    }
+
+                    Add(bias.Name, new TensorEdit.LoraBias(adapter, module), MatrixLayout.AsStored);
+                }
+            }
+
+            foreach (var (key, source) in adapter.Replacements)
+            {
+                var target = ResolveTensor(baseWeights, adapter, key);
+                if (!target.Shape.SequenceEqual(source.Shape))
+                {
+                    throw new UserInputException(
+                        $"{adapter.Weights.Path}: '{source.Name}' is {LoraAdapter.Shape(source)} but base tensor '{target.Name}' is {LoraAdapter.Shape(target)}" +
+                        (key.Contains("embed", StringComparison.OrdinalIgnoreCase) || key.Contains("lm_head", StringComparison.Ordinal)
+                            ? " (was the vocabulary resized? merge onto a base with the resized embeddings)"
+                            : ""));
+                }
+
+                Add(target.Name, new TensorEdit.Replace(adapter, source), layouts.GetValueOrDefault(target.Name, MatrixLayout.AsStored));
+            }
+        }
+
+        return edits
+            .OrderBy(e => e.Key, StringComparer.Ordinal)
+            .Select(e => new TensorUpdate(e.Key, baseWeights.Get(e.Key), layouts[e.Key], e.Value))
+            .ToArray();
+    }
+
+    private static void CheckShape(ModelWeights baseWeights, LoraAdapter adapter, LoraModule module, TensorInfo weight)
+    {
+        long[] expected = module.Kind == LoraModuleKind.Embedding || module.FanInFanOut
+            ? [module.InFeatures, module.OutFeatures]
+            : [module.OutFeatures, module.InFeatures];
+        if (!weight.Shape.SequenceEqual(expected))
+        {
+            var hint = weight.Shape.Length == 2 && weight.Shape.Reverse().SequenceEqual(expected)
+                ? module.FanInFanOut ? " (fan_in_fan_out is true, but the base stores this weight out × in)" : " (the base stores this weight in × out: was fan_in_fan_out forgotten?)"
+                : "";
+            throw new UserInputException(
+                $"{adapter.Weights.Path}: module '{module.ModulePath}' (rank {module.Rank}) makes a {LoraAdapter.Shape(module.A)}·{LoraAdapter.Shape(module.B)} update of shape [{string.Join(", ", expected)}], but base tensor '{weight.Name}' in {baseWeights.Folder} is {LoraAdapter.Shape(weight)}{hint}");
+        }
+    }
+
+    private static TensorInfo Resolve(ModelWeights baseWeights, LoraAdapter adapter, string modulePath, string parameter) =>
+        ResolveTensor(baseWeights, adapter, modulePath + "." + parameter);
+
+    /// <summary>
+    /// The adapter's names are the PEFT model's module paths (e.g. <c>model.layers.0.self_attn.q_proj</c>); a base
+    /// checkpoint saved from the bare backbone lacks the leading <c>model.</c>, and one saved with a task head may
+    /// carry an extra prefix. Accept either, but only when exactly one tensor fits.
+    /// </summary>
+    private static TensorInfo ResolveTensor(ModelWeights baseWeights, LoraAdapter adapter, string name)
+    {
+        if (baseWeights.TryGet(name, out var exact))
+        {
+            return exact;
+        }
+
+        var parts = name.Split('.');
+        for (var skip = 1; skip < parts.Length - 1; skip++)
+        {
+            if (baseWeights.TryGet(string.Join('.', parts[skip..]), out var shorter))
+            {
+                return shorter;
+            }
+        }
+
+        var longer = baseWeights.Tensors.Where(t => t.Name.EndsWith("." + name, StringComparison.Ordinal)).ToArray();
+        if (longer.Length == 1)
+        {
+            return longer[0];
+        }
+
+        throw new UserInputException(
+            $"{adapter.Weights.Path}: the adapter changes '{name}', which base model {baseWeights.Folder} does not have" +
+            (longer.Length > 1 ? $" (ambiguous: {string.Join(", ", longer.Select(t => t.Name))})" : " (is this the adapter's base model?)"));
+    }
+}

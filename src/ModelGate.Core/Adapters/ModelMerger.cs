@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using ModelGate.Core.Errors;
+using ModelGate.Core.Tensors;
+using ModelGate.Core.Torch;
+using static TorchSharp.torch;
+
+namespace ModelGate.Core.Adapters;
+
+/// <summary>
+/// Writes base + adapters as a complete model folder: same files, same sharding, same dtypes (unless asked),
+/// one tensor in memory at a time, into a temporary folder renamed at the end so that a failed or cancelled
+/// merge leaves nothing behind and replaces nothing.
+/// </summary>
+public sealed class ModelMerger(ILogger<ModelMerger> logger)
+{
+    private static readonly string[] WeightFilePatterns =
+        ["*.safetensors", "*.safetensors.index.json", "*.bin", "*.bin.index.json", "*.pt", "*.pth", "*.ckpt", "*.h5", "*.msgpack", "*.gguf"];
+
+    public MergeResult Merge(string baseFolder, IReadOnlyList<string> adapterFolders, string outputFolder, MergeSettings settings,
+        string device, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (adapterFolders.Count == 0)
+        {
+            throw new UserInputException("--adapter: give at least one adapter folder");
+        }
+
+        var output = Path.GetFullPath(outputFolder);
+        if (Path.GetFullPath(baseFolder) == output || adapterFolders.Any(a => Path.GetFullPath(a) == output))
+        {
+            throw new UserInputException($"--output {outputFolder}: must not be the base or an adapter folder");
+        }
+
+        var replacing = Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any();
+        if (replacing && !settings.Force)
+        {
+            throw new UserInputException($"--output {outputFolder}: folder exists and is not empty; pass --force to replace it once the merge has succeeded");
+        }
+
+        if (File.Exists(output))
+        {
+            throw new UserInputException($"--output {outputFolder}: is a file");
+        }
+
+        var torchDevice = TorchDeviceSelector.Select(device);
+        using var baseWeights = ModelWeights.Open(baseFolder);
+        var adapters = new List<LoraAdapter>();
+        var parent = Path.GetDirectoryName(output)!;
+        Directory.CreateDirectory(parent);
+        var staging = Path.Combine(parent, $".{Path.GetFileName(output)}.modelgate-{Guid.NewGuid():N}");
+        try
+        {
+            foreach (var folder in adapterFolders)
+            {
+                adapters.Add(LoraAdapter.Load(folder));
+                foreach (var w in adapters[^1].Warnings)
+                {
+                    logger.LogWarning("{Warning}", w);
+                }
+            }
+
+            var updates = MergePlanner.Plan(baseWeights, adapters).ToDictionary(u => u.TensorName, StringComparer.Ordinal);
+            Directory.CreateDirectory(staging);
+            CopyCompanionFiles(baseFolder, staging, settings.DType);
+
+            var written = WriteWeights(baseWeights, updates, staging, settings.DType, torchDevice, progress, cancellationToken);
+            Publish(staging, output, replacing);
+            return new MergeResult(output, baseWeights.ShardFiles.Count, written, updates.Count);
+        }
+        catch
+        {
+            TryDelete(staging);
+            throw;
+        }
+        finally
+        {
+            foreach (var a in adapters)
+            {
+                a.Dispose();
+            }
+        }
+    }
+
+    private static int WriteWeights(ModelWeights baseWeights, IReadOnlyDictionary<string, TensorUpdate> updates, string staging,
+        TensorDType? dtype, Device device, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
+    {
+        TensorDType OutputType(TensorInfo t) => dtype is { } d && TensorDTypes.IsFloatingPoint(t.DType) ? d : t.DType;
+
+        // Same shard files, each holding the same tensors in the same order as the base's.
+        var layout = baseWeights.ShardFiles
+            .Select(shard => (shard, (IReadOnlyList<TensorSpec>)baseWeights.Tensors
+                .Where(t => baseWeights.ShardOf(t.Name) == shard)
+                .OrderBy(t => t.DataStart)
+                .Select(t => new TensorSpec(t.Name, OutputType(t), t.Shape))
+                .ToArray()))
+            .ToArray();
+        var metadata = new Dictionary<string, string> { ["format"] = "pt" };
+
+        var clock = Stopwatch.StartNew();
+        var total = layout.Sum(s => s.Item2.Count);
+        var done = 0;
+        using var writer = new ShardedModelWriter(staging, layout, metadata);
+        foreach (var (_, specs) in layout)
+        {
+            foreach (var spec in specs)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                progress?.Report(new WorkProgress(done, total, spec.Name, clock.Elapsed));
+                var info = baseWeights.Get(spec.Name);
+                if (updates.TryGetValue(spec.Name, out var update))
+                {
+                    using var scope = NewDisposeScope();
+                    var merged = WeightMerger.Apply(TorchTensors.LoadFloat32(baseWeights, info, device), update, device);
+                    if (!isfinite(merged).all().item<bool>())
+                    {
+                        throw new UserInputException(
+                            $"merging into '{spec.Name}' gives NaN or infinite values: adapter {update.Edits[^1].Adapter.Folder} seems broken");
+                    }
+
+                    writer.WriteTensorFloat32(spec.Name, TorchTensors.ToArray(merged));
+                }
+                else if (spec.DType == info.DType)
+                {
+                    CopyBytes(baseWeights, info, writer);
+                }
+                else
+                {
+                    writer.WriteTensorFloat32(spec.Name, baseWeights.ReadFloat32(info));
+                }
+
+                done++;
+            }
+        }
+
+        writer.Commit();
+        progress?.Report(new WorkProgress(total, total, "", clock.Elapsed));
+        return total;
+    }
+
+    private static void CopyBytes(ModelWeights weights, TensorInfo info, ShardedModelWriter writer)
+    {
+        if (info.ByteLength <= int.MaxValue)
+        {
+            writer.WriteTensor(info.Name, weights.GetBytes(info));
+            return;
+        }
+
+        // Over 2 GiB a span cannot hold it: stream through a bounded buffer.
+        var buffer = new byte[64 << 20];
+        writer.BeginTensor(info.Name);
+        for (long offset = 0; offset < info.ByteLength; offset += buffer.Length)
+        {
+            var n = (int)Math.Min(buffer.Length, info.ByteLength - offset);
+            weights.CopyBytes(info, offset, buffer.AsSpan(0, n));
+            writer.WriteChunk(buffer.AsSpan(0, n));
+        }
+
+        writer.EndTensor();
+    }
+
+    /// <summary>config.json, tokenizer files, generation config, model card: everything but the weights.</summary>
+    private static void CopyCompanionFiles(string baseFolder, string staging, TensorDType? dtype)
+    {
+        var weightFiles = WeightFilePatterns.SelectMany(p => Directory.EnumerateFiles(baseFolder, p)).ToHashSet(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(baseFolder))
+        {
+            if (!weightFiles.Contains(file) && !Path.GetFileName(file).StartsWith('.'))
+            {
+                File.Copy(file, Path.Combine(staging, Path.GetFileName(file)));
+            }
+        }
+
+        var config = Path.Combine(staging, "config.json");
+        if (dtype is { } d && File.Exists(config))
+        {
+            // transformers reads the dtype to load with from config.json ("dtype" since v5, "torch_dtype" before).
+            var node = JsonNode.Parse(File.ReadAllText(config)) as JsonObject
+                ?? throw new UserInputException($"{Path.Combine(baseFolder, "config.json")}: not a JSON object");
+            var name = d switch { TensorDType.F16 => "float16", TensorDType.BF16 => "bfloat16", _ => "float32" };
+            foreach (var key in new[] { "dtype", "torch_dtype" })
+            {
+                if (node.ContainsKey(key))
+                {
+                    node[key] = name;
+                }
+            }
+
+            File.WriteAllText(config, node.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        }
+    }
+
+    private static void Publish(string staging, string output, bool replacing)
+    {
+        if (!replacing)
+        {
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output);
+            }
+
+            Directory.Move(staging, output);
+            return;
+        }
+
+        // Keep the old folder until the new one is in place: nothing is lost if the process dies in between.
+        var old = staging + ".old";
+        Directory.Move(output, old);
+        Directory.Move(staging, output);
+        TryDelete(old);
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using ModelGate.Core.Tensors;
+using ModelGate.Core.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ModelGate.Core.Adapters;
+
+/// <summary>
+/// PEFT's merge arithmetic (<c>peft/tuners/lora/layer.py</c> and <c>variants.py</c>), in float32 whatever the stored
+/// dtype: rounding bf16 twice moves the loss (peft #1388, #2502), so callers round once, on write.
+/// </summary>
+public static class WeightMerger
+{
+    /// <summary>
+    /// Applies <paramref name="update"/>'s edits to <paramref name="weight"/> (float32, stored orientation) in order,
+    /// each onto the result of the one before: adapters listed one after another are sequential fine-tunes.
+    /// Returns a new float32 tensor in stored orientation, owned by the caller's dispose scope.
+    /// </summary>
+    public static Tensor Apply(Tensor weight, TensorUpdate update, Device device)
+    {
+        var current = weight;
+        foreach (var edit in update.Edits)
+        {
+            current = edit switch
+            {
+                TensorEdit.Lora lora => ApplyLora(current, lora.Adapter, lora.Module, device),
+                TensorEdit.LoraBias bias => current + Load(bias.Adapter.Weights, bias.Module.BBias!, device).mul(bias.Module.Scale),
+                TensorEdit.Replace replace => Load(replace.Adapter.Weights, replace.Source, device),
+                _ => throw new InvalidOperationException($"unknown edit {edit.GetType().Name}"),
+            };
+        }
+
+        return current;
+    }
+
+    /// <summary>s·B·A in the layer's out × in orientation (for embeddings: dim × vocab, transposed by the caller).</summary>
+    public static Tensor Delta(LoraAdapter adapter, LoraModule module, Device device)
+    {
+        var a = Load(adapter.Weights, module.A, device);
+        var b = Load(adapter.Weights, module.B, device);
+        return b.matmul(a).mul(module.Scale);
+    }
+
+    private static Tensor ApplyLora(Tensor stored, LoraAdapter adapter, LoraModule module, Device device)
+    {
+        var delta = Delta(adapter, module, device);
+        if (module.Kind == LoraModuleKind.Embedding)
+        {
+            return stored + delta.t();
+        }
+
+        var w = module.FanInFanOut ? stored.t() : stored;
+        var merged = w + delta;
+        if (module.IsDora)
+        {
+            // DoRA: W' = m / ‖W + ΔW‖_row · (W + ΔW), the norm taken per output feature of the weight this adapter
+            // was trained on — here the result of the adapters before it (peft #3608 is about the other case).
+            var norm = linalg.vector_norm(merged, 2, [1]);
+            var magnitude = Load(adapter.Weights, module.Magnitude!, device);
+            merged = (magnitude / norm).unsqueeze(1) * merged;
+        }
+
+        return module.FanInFanOut ? merged.t().contiguous() : merged;
+    }
+
+    /// <summary>Reads a tensor of an adapter file as float32 onto <paramref name="device"/>.</summary>
+    public static Tensor Load(SafetensorsFile file, TensorInfo info, Device device) =>
+        TorchTensors.LoadFloat32(file, info, device);
+}

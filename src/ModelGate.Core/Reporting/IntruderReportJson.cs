@@ -1,0 +1,136 @@
+using System.Text;
+using System.Text.Json;
+using ModelGate.Core.Spectral;
+
+namespace ModelGate.Core.Reporting;
+
+/// <summary>
+/// The JSON contract of an analysis (documented in README.md, "JSON output"). Field names are stable; new fields
+/// may be added, none removed or renamed without a new <c>schemaVersion</c>.
+/// </summary>
+public static class IntruderReportJson
+{
+    public const int SchemaVersion = 1;
+
+    public static string Serialize(IntruderReport report)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            Write(w, report);
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    public static void Write(Utf8JsonWriter w, IntruderReport report)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("schemaVersion", SchemaVersion);
+        w.WriteString("toolVersion", report.ToolVersion);
+        w.WriteString("kind", report.Kind == ComparisonKind.Adapter ? "adapter" : "full-fine-tune");
+        w.WriteString("baseModel", report.BaseModel);
+        WriteStrings(w, "tuned", report.Tuned);
+        w.WriteNumber("k", report.K);
+        w.WriteNumber("epsilon", report.Epsilon);
+        if (report.ModuleFilter is not null)
+        {
+            w.WriteString("moduleFilter", report.ModuleFilter);
+        }
+
+        w.WriteString("method", report.Method);
+        w.WriteString("device", report.Device);
+        w.WriteNumber("elapsedSeconds", Math.Round(report.Elapsed.TotalSeconds, 3));
+        w.WriteNumber("totalIntruders", report.TotalIntruders);
+        w.WriteNumber("modulesAnalyzed", report.Modules.Count);
+        w.WriteNumber("modulesWithIntruders", report.Modules.Count(m => m.Intruders > 0));
+
+        w.WriteStartArray("sweep");
+        var totals = report.SweepTotals;
+        for (var i = 0; i < EpsilonSweep.Thresholds.Count; i++)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("epsilon", EpsilonSweep.Thresholds[i]);
+            w.WriteNumber("intruders", totals[i]);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+
+        w.WriteStartArray("layers");
+        foreach (var layer in report.Layers)
+        {
+            w.WriteStartObject();
+            if (layer.Layer is { } l)
+            {
+                w.WriteNumber("layer", l);
+            }
+            else
+            {
+                w.WriteNull("layer");
+            }
+
+            w.WriteNumber("modules", layer.Modules);
+            w.WriteNumber("intruders", layer.Intruders);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+
+        w.WriteStartArray("modules");
+        foreach (var m in report.Modules)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", m.Name);
+            if (m.Layer is { } layer)
+            {
+                w.WriteNumber("layer", layer);
+            }
+            else
+            {
+                w.WriteNull("layer");
+            }
+
+            w.WriteStartArray("shape");
+            foreach (var d in m.Shape)
+            {
+                w.WriteNumberValue(d);
+            }
+
+            w.WriteEndArray();
+            w.WriteNumber("intruders", m.Intruders);
+            WriteNumbers(w, "intruderRanks", m.IntruderRanks.Select(r => (double)r));
+            WriteNumbers(w, "maxCosines", m.MaxCosines.Select(c => Math.Round(c, 6)));
+            WriteNumbers(w, "singularValues", m.SingularValues.Select(s => Math.Round(s, 6)));
+            WriteNumbers(w, "baseSingularValues", m.BaseSingularValues.Select(s => Math.Round(s, 6)));
+            WriteNumbers(w, "sweep", m.SweepCounts.Select(c => (double)c));
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        WriteStrings(w, "warnings", report.Warnings);
+        w.WriteEndObject();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values)
+        {
+            w.WriteStringValue(v);
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void WriteNumbers(Utf8JsonWriter w, string name, IEnumerable<double> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values)
+        {
+            w.WriteNumberValue(v);
+        }
+
+        w.WriteEndArray();
+    }
+}

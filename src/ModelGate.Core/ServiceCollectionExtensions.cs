@@ -1,0 +1,16 @@
+using Microsoft.Extensions.DependencyInjection;
+using ModelGate.Core.Adapters;
+using ModelGate.Core.Spectral;
+
+namespace ModelGate.Core;
+
+/// <summary>The one registration every front end calls; front ends add only their console or logger.</summary>
+public static class ServiceCollectionExtensions
+{
+    public static IServiceCollection AddModelGateCore(this IServiceCollection services)
+    {
+        services.AddSingleton<IntruderAnalyzer>();
+        services.AddSingleton<ModelMerger>();
+        return services;
+    }
+}

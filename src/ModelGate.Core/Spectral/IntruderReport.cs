@@ -1,0 +1,38 @@
+namespace ModelGate.Core.Spectral;
+
+/// <summary>The result of one analysis: per module, per layer and in total. Serialised as the JSON contract.</summary>
+public sealed record IntruderReport
+{
+    public required string ToolVersion { get; init; }
+    public required ComparisonKind Kind { get; init; }
+    public required string BaseModel { get; init; }
+
+    /// <summary>The adapter folders in merge order, or the one fine-tuned model folder.</summary>
+    public required IReadOnlyList<string> Tuned { get; init; }
+
+    public required int K { get; init; }
+    public required double Epsilon { get; init; }
+    public string? ModuleFilter { get; init; }
+
+    /// <summary>Which computation produced the counts; the foundation runs the paper's full SVD.</summary>
+    public string Method { get; init; } = "full-svd";
+
+    public required string Device { get; init; }
+    public required TimeSpan Elapsed { get; init; }
+    public required IReadOnlyList<ModuleIntruders> Modules { get; init; }
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    public int TotalIntruders => Modules.Sum(m => m.Intruders);
+
+    public IReadOnlyList<double> SweepThresholds => EpsilonSweep.Thresholds;
+
+    /// <summary>Total intruders at each ε of <see cref="EpsilonSweep.Thresholds"/>.</summary>
+    public IReadOnlyList<int> SweepTotals =>
+        EpsilonSweep.Thresholds.Select((_, i) => Modules.Sum(m => m.SweepCounts[i])).ToArray();
+
+    public IReadOnlyList<LayerIntruders> Layers =>
+        Modules.GroupBy(m => m.Layer)
+            .OrderBy(g => g.Key ?? int.MaxValue)
+            .Select(g => new LayerIntruders(g.Key, g.Count(), g.Sum(m => m.Intruders)))
+            .ToArray();
+}
