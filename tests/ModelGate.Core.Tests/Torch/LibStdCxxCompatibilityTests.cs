@@ -1,0 +1,76 @@
+using ModelGate.Core.Torch;
+
+namespace ModelGate.Core.Tests.Torch;
+
+public sealed class LibStdCxxCompatibilityTests
+{
+    private static readonly string[] Gcc12Versions =
+        [.. Enumerable.Range(0, 31).Select(i => i == 0 ? "GLIBCXX_3.4" : $"GLIBCXX_3.4.{i}"), .. Enumerable.Range(0, 14).Select(i => i == 0 ? "CXXABI_1.3" : $"CXXABI_1.3.{i}")];
+
+    [Fact]
+    public void Against_gcc12_versions_the_GLIBCXX_3_4_32_need_becomes_3_4_30()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var bytes = File.ReadAllBytes(NativeTestFiles.LibTorchSharp());
+
+        var patched = LibStdCxxCompatibility.Relax(bytes, "lib", "error", "libstdc++", Gcc12Versions.ToHashSet());
+
+        var needs = ElfVersionNeedPatcher.ReadVersionNeeds(patched).Where(n => n.Library == "libstdc++.so.6").ToList();
+        Assert.All(needs, n => Assert.Contains(n.Version, Gcc12Versions));
+        Assert.Equal(2, needs.Count(n => n.Version == "GLIBCXX_3.4.30"));
+    }
+
+    [Fact]
+    public void A_missing_version_whose_symbols_are_really_called_is_refused()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var bytes = File.ReadAllBytes(NativeTestFiles.LibTorchSharp());
+        var gcc11 = Gcc12Versions.Where(v => v != "GLIBCXX_3.4.30").ToHashSet();
+
+        // GLIBCXX_3.4.30 is needed for condition_variable::wait, which has a PLT relocation: clearing it would load
+        // fine and crash at the first wait, so the user is told to upgrade instead.
+        var error = Assert.Throws<NativeRuntimeException>(() => LibStdCxxCompatibility.Relax(bytes, "lib", "error", "libstdc++", gcc11));
+        Assert.Contains("_ZNSt18condition_variable4waitERSt11unique_lockISt5mutexE", error.Message, StringComparison.Ordinal);
+        Assert.Contains("GCC 13", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nothing_missing_from_libstdcxx_means_the_error_is_passed_on_not_patched()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var bytes = File.ReadAllBytes(NativeTestFiles.LibTorchSharp());
+        var everything = ElfVersionNeedPatcher.ReadVersionNeeds(bytes).Select(n => n.Version).ToHashSet();
+
+        var error = Assert.Throws<NativeRuntimeException>(() => LibStdCxxCompatibility.Relax(bytes, "lib", "version `GLIBC_2.99' not found", "libstdc++", everything));
+        Assert.Contains("GLIBC_2.99", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_version_with_no_older_stand_in_asks_for_a_newer_libstdcxx()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var bytes = File.ReadAllBytes(NativeTestFiles.LibTorchSharp());
+        var noCxxAbi = Gcc12Versions.Where(v => !v.StartsWith("CXXABI", StringComparison.Ordinal)).ToHashSet();
+
+        var error = Assert.Throws<NativeRuntimeException>(() => LibStdCxxCompatibility.Relax(bytes, "lib", "error", "libstdc++", noCxxAbi));
+        Assert.Contains("CXXABI_1.3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("GCC 13", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+}

@@ -1,0 +1,90 @@
+using System.Runtime.InteropServices;
+using ModelGate.Core.Torch;
+using TorchSharp;
+
+namespace ModelGate.Core.Tests.Torch;
+
+public sealed class TorchRuntimeTests
+{
+    [Fact]
+    public void After_EnsureLoaded_a_real_svd_reconstructs_its_input()
+    {
+        TorchRuntime.EnsureLoaded();
+
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(1234);
+        var a = torch.randn(64, 48, dtype: torch.float32);
+        var (u, s, vh) = torch.linalg.svd(a, fullMatrices: false);
+        var reconstructed = u.matmul(torch.diag(s)).matmul(vh);
+
+        Assert.Equal([64L, 48L], u.shape);
+        Assert.Equal([48L], s.shape);
+        Assert.Equal([48L, 48L], vh.shape);
+        var maxError = (reconstructed - a).abs().max().item<float>();
+        Assert.True(maxError < 1e-4f, $"max |U·diag(S)·Vh − A| = {maxError}");
+    }
+
+    [Fact]
+    public void EnsureLoaded_is_idempotent_across_threads()
+    {
+        Parallel.For(0, 8, _ => TorchRuntime.EnsureLoaded());
+        TorchRuntime.EnsureLoaded();
+
+        Assert.Equal(DeviceType.CPU, torch.ones(2).device_type);
+    }
+
+    [Fact]
+    public void TorchSharps_own_by_name_load_finds_the_library_that_was_loaded()
+    {
+        TorchRuntime.EnsureLoaded();
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        // This is the call TorchSharp's LoadNativeBackend makes; it does not consult DllImport resolvers.
+        Assert.True(NativeLibrary.TryLoad("LibTorchSharp", typeof(torch).Assembly, null, out var handle));
+        if (TorchRuntime.PatchedLibraryPath is { } patched)
+        {
+            Assert.Equal(NativeLibrary.Load(patched), handle);
+            Assert.True(File.Exists(patched));
+            Assert.DoesNotContain(
+                ElfVersionNeedPatcher.ReadVersionNeeds(File.ReadAllBytes(patched)),
+                n => n.Library == "libstdc++.so.6" && n.Version == "GLIBCXX_3.4.32");
+        }
+    }
+
+    [Fact]
+    public void EnsureLoaded_leaves_the_original_library_untouched()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var original = NativeTestFiles.LibTorchSharp();
+        var before = NativeTestFiles.Sha256(original);
+
+        TorchRuntime.EnsureLoaded();
+
+        Assert.Equal(before, NativeTestFiles.Sha256(original));
+        Assert.NotEqual(Path.GetDirectoryName(original), Path.GetDirectoryName(TorchRuntime.PatchedLibraryPath));
+    }
+
+    [Fact]
+    public void On_a_libstdcxx_older_than_gcc13_the_patched_copy_is_used()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var system = LibStdCxxLocator.Find();
+        Assert.NotNull(system);
+        var hasGcc13 = ElfVersionNeedPatcher.ReadVersionDefinitions(File.ReadAllBytes(system)).Contains("GLIBCXX_3.4.32");
+
+        TorchRuntime.EnsureLoaded();
+
+        Assert.Equal(hasGcc13, TorchRuntime.PatchedLibraryPath is null);
+    }
+}
