@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using ModelGate.Cli.Hosting;
 using ModelGate.Core.Errors;
+using ModelGate.Core.Torch;
 
 namespace ModelGate.Cli;
 
@@ -27,6 +28,12 @@ public sealed class CliContext(TextWriter output, TextWriter error, bool outIsTe
         {
             Error.WriteLine($"error: {OneLine(user.Message)}");
             return Task.FromResult(user.ExitCode);
+        }
+        catch (Exception e) when (Find<NativeRuntimeException>(e) is { } native)
+        {
+            // The machine, not the input: say what to install, without a trace.
+            Error.WriteLine($"error: {OneLine(native.Message)}");
+            return Task.FromResult(ExitCodes.Unexpected);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

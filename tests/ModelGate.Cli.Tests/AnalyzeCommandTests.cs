@@ -1,0 +1,150 @@
+using System.Text.Json;
+using ModelGate.Core.Synthetic;
+using ModelGate.Testing;
+
+namespace ModelGate.Cli.Tests;
+
+public sealed class AnalyzeCommandTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly string _base;
+    private readonly string _adapter;
+
+    public AnalyzeCommandTests()
+    {
+        _base = new TinyModelBuilder().Build(_dir.File("base")).Folder;
+        _adapter = new LoraAdapterBuilder()
+            .WithIntruders("model.layers.0.self_attn.q_proj", 2)
+            .WithAlignedUpdate("model.layers.1.self_attn.v_proj")
+            .Build(_base, _dir.File("adapter"));
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Analyze_JsonFormat_FollowsTheDocumentedContract()
+    {
+        var (code, stdout, stderr) = await CliRunner.RunAsync("analyze", "--base", _base, "--adapter", _adapter, "--format", "json", "--device", "cpu");
+
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        Assert.Equal(1, root.GetProperty("schemaVersion").GetInt32());
+        Assert.Equal(2, root.GetProperty("totalIntruders").GetInt32());
+        Assert.Equal("adapter", root.GetProperty("kind").GetString());
+        Assert.Equal(10, root.GetProperty("k").GetInt32());
+        Assert.Equal(0.5, root.GetProperty("epsilon").GetDouble());
+        Assert.Equal(9, root.GetProperty("sweep").GetArrayLength());
+        var modules = root.GetProperty("modules").EnumerateArray().ToArray();
+        Assert.Equal(["model.layers.0.self_attn.q_proj.weight", "model.layers.1.self_attn.v_proj.weight"], modules.Select(m => m.GetProperty("name").GetString()));
+        Assert.Equal([2, 0], modules.Select(m => m.GetProperty("intruders").GetInt32()));
+        Assert.All(modules, m => Assert.Equal(10, m.GetProperty("maxCosines").GetArrayLength()));
+        Assert.All(modules, m => Assert.Equal(10, m.GetProperty("singularValues").GetArrayLength()));
+        Assert.Equal([0, 1], root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("layer").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Analyze_MarkdownToFile_WritesTheReportAndNothingToStdout()
+    {
+        var report = _dir.File("report.md");
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("analyze", "--base", _base, "--adapter", _adapter, "--format", "markdown", "--output", report);
+
+        Assert.True(code == 0, stderr);
+        Assert.Equal("", stdout);
+        var text = File.ReadAllText(report);
+        Assert.Contains("**2** intruder dimensions in 1 of 2 modules", text);
+        Assert.Contains("| `model.layers.0.self_attn.q_proj.weight` | 64×64 | 2 |", text);
+        Assert.Empty(Directory.EnumerateFiles(_dir.Path, ".report.md*"));
+    }
+
+    [Fact]
+    public async Task Analyze_Table_ShowsEveryModuleAndTheTotal()
+    {
+        var (code, stdout, _) = await CliRunner.RunAsync("analyze", "--base", _base, "--adapter", _adapter);
+
+        Assert.Equal(0, code);
+        Assert.Contains("model.layers.0.self_attn.q_proj.weight", stdout);
+        Assert.Contains("model.layers.1.self_attn.v_proj.weight", stdout);
+        Assert.Contains("2 intruder dimensions in 1 of 2 modules", stdout);
+        Assert.DoesNotContain("\u001b[", stdout);
+    }
+
+    [Fact]
+    public async Task Analyze_SettingsFile_SetsKUnlessTheCommandLineDoes()
+    {
+        var settings = _dir.File("settings.json");
+        File.WriteAllText(settings, """{"K": 3, "Epsilon": 0.2}""");
+
+        var (_, fromFile, _) = await CliRunner.RunAsync("analyze", "--base", _base, "--adapter", _adapter, "--format", "json", "--config", settings);
+        var (_, fromArgs, _) = await CliRunner.RunAsync("analyze", "--base", _base, "--adapter", _adapter, "--format", "json", "--config", settings, "--k", "5");
+
+        using var file = JsonDocument.Parse(fromFile);
+        using var args = JsonDocument.Parse(fromArgs);
+        Assert.Equal(3, file.RootElement.GetProperty("k").GetInt32());
+        Assert.Equal(0.2, file.RootElement.GetProperty("epsilon").GetDouble());
+        Assert.Equal(5, args.RootElement.GetProperty("k").GetInt32());
+        Assert.Equal(3, file.RootElement.GetProperty("modules")[0].GetProperty("maxCosines").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Analyze_FullFineTune_ReportsNoIntruders()
+    {
+        var tuned = new FineTunedModelBuilder().Build(_base, _dir.File("tuned"));
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("analyze", "--base", _base, "--tuned", tuned, "--format", "json");
+
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal(0, doc.RootElement.GetProperty("totalIntruders").GetInt32());
+        Assert.Equal("full-fine-tune", doc.RootElement.GetProperty("kind").GetString());
+        Assert.Equal(14, doc.RootElement.GetProperty("modulesAnalyzed").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("no-such-folder", null, "no-such-folder")]
+    [InlineData(null, "--k=0", "--k must be a positive integer")]
+    [InlineData(null, "--epsilon=1.5", "--epsilon must be between 0 and 1")]
+    [InlineData(null, "--modules=(", "--modules is not a valid regular expression")]
+    [InlineData(null, "--device=tpu", "--device 'tpu' is not one of")]
+    [InlineData(null, "--bogus", "Unrecognized command or argument '--bogus'")]
+    public async Task Analyze_BadInput_ExitsTwoWithOneLineAndNoTrace(string? baseOverride, string? extra, string expected)
+    {
+        var args = new List<string> { "analyze", "--base", baseOverride is null ? _base : _dir.File(baseOverride), "--adapter", _adapter };
+        if (extra is not null)
+        {
+            args.Add(extra);
+        }
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync(args.ToArray());
+
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line);
+        Assert.Contains(expected, line);
+    }
+
+    [Fact]
+    public async Task Analyze_AdapterAndTunedTogether_IsBadUsage()
+    {
+        var (code, _, stderr) = await CliRunner.RunAsync("analyze", "--base", _base, "--adapter", _adapter, "--tuned", _base);
+
+        Assert.Equal(2, code);
+        Assert.Contains("either --adapter", stderr);
+    }
+
+    [Fact]
+    public async Task Analyze_PickleAdapter_IsRefusedWithHowToConvert()
+    {
+        var pickled = Directory.CreateDirectory(_dir.File("pickled")).FullName;
+        File.Copy(Path.Combine(_adapter, "adapter_config.json"), Path.Combine(pickled, "adapter_config.json"));
+        File.WriteAllBytes(Path.Combine(pickled, "adapter_model.bin"), [0x80, 0x02]);
+
+        var (code, _, stderr) = await CliRunner.RunAsync("analyze", "--base", _base, "--adapter", pickled);
+
+        Assert.Equal(2, code);
+        Assert.Contains("adapter_model.bin: pickle checkpoints are not read", stderr);
+        Assert.Contains("save_file", stderr);
+    }
+}
