@@ -216,6 +216,9 @@ public sealed class SafetensorsWriter : IDisposable
         }
     }
 
+    /// <summary>Whether every tensor has received all its bytes (the file may still be open).</summary>
+    internal bool IsFinished => current + 1 == specs.Length && (current < 0 || writtenToCurrent == byteLengths[current]);
+
     /// <summary>
     /// Finishes the data and closes the temporary file without renaming it. A sharded writer calls this when it moves on
     /// to the next shard, so that only one shard at a time holds a file handle and write buffer.
@@ -228,8 +231,7 @@ public sealed class SafetensorsWriter : IDisposable
             return;
         }
 
-        var finished = current + 1 == specs.Length && (current < 0 || writtenToCurrent == byteLengths[current]);
-        if (!finished)
+        if (!IsFinished)
         {
             var missing = current >= 0 && writtenToCurrent != byteLengths[current] ? current : current + 1;
             var got = missing == current ? writtenToCurrent : 0;
