@@ -1,0 +1,22 @@
+namespace ModelGate.Testing;
+
+/// <summary>Locates the repository from a test's output folder, so tests can find data next to it without absolute paths.</summary>
+public static class RepositoryPaths
+{
+    /// <summary>The folder holding ModelGate.sln, found by walking up from the test assembly's folder.</summary>
+    public static string Root()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ModelGate.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No ModelGate.sln above {AppContext.BaseDirectory}.");
+    }
+
+    /// <summary>The shared peer-vectors folder (models and reference outputs from the Python side): ../shared/peer-vectors.</summary>
+    public static string PeerVectors() => Path.GetFullPath(Path.Combine(Root(), "..", "shared", "peer-vectors"));
+}
