@@ -153,10 +153,9 @@ public sealed class ModelMerger(ILogger<ModelMerger> logger)
         {
             var n = (int)Math.Min(buffer.Length, info.ByteLength - offset);
             weights.CopyBytes(info, offset, buffer.AsSpan(0, n));
-            writer.WriteChunk(buffer.AsSpan(0, n));
+            writer.WriteTensorChunk(buffer.AsSpan(0, n));
         }
 
-        writer.EndTensor();
     }
 
     /// <summary>config.json, tokenizer files, generation config, model card: everything but the weights.</summary>

@@ -64,6 +64,6 @@ public sealed class MergeAgainstPeftTests
             Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(Path.Combine(target, Path.GetFileName(file))));
         }
 
-        Assert.Empty(Directory.EnumerateFileSystemEntries(output.Path).Where(p => Path.GetFileName(p) != "merged"));
+        Assert.Equal(["merged"], Directory.EnumerateFileSystemEntries(output.Path).Select(Path.GetFileName));
     }
 }
