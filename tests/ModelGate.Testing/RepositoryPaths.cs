@@ -4,7 +4,10 @@ namespace ModelGate.Testing;
 public static class RepositoryPaths
 {
     /// <summary>The folder holding ModelGate.sln, found by walking up from the test assembly's folder.</summary>
-    public static string Root()
+    public static string Root() => TryFindRoot() ?? throw new InvalidOperationException($"No ModelGate.sln above {AppContext.BaseDirectory}.");
+
+    /// <summary>Like <see cref="Root"/>, but null when the tests run outside a checkout (copied binaries).</summary>
+    public static string? TryFindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -14,9 +17,12 @@ public static class RepositoryPaths
             }
         }
 
-        throw new InvalidOperationException($"No ModelGate.sln above {AppContext.BaseDirectory}.");
+        return null;
     }
 
     /// <summary>The shared peer-vectors folder (models and reference outputs from the Python side): ../shared/peer-vectors.</summary>
     public static string PeerVectors() => Path.GetFullPath(Path.Combine(Root(), "..", "shared", "peer-vectors"));
+
+    /// <summary>Like <see cref="PeerVectors"/>, but null outside a checkout, so tests can skip instead of failing discovery.</summary>
+    public static string? TryPeerVectors() => TryFindRoot() is { } root ? Path.GetFullPath(Path.Combine(root, "..", "shared", "peer-vectors")) : null;
 }

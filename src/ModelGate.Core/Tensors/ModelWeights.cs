@@ -56,7 +56,8 @@ public sealed class ModelWeights : IDisposable
     public static ModelWeights Open(string folder)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
-        var fullFolder = Path.GetFullPath(folder);
+        // Trimmed so that Folder and the shard paths built from it look the same whether or not the caller added a slash.
+        var fullFolder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
         if (!Directory.Exists(fullFolder))
         {
             throw new UserInputException($"{fullFolder}: model folder not found");

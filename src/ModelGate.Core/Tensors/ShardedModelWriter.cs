@@ -37,7 +37,7 @@ public sealed class ShardedModelWriter : IDisposable
             throw new ArgumentException("A model needs at least one shard.", nameof(shards));
         }
 
-        Folder = Path.GetFullPath(folder);
+        Folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
         layout = new (string, TensorSpec[])[shards.Count];
         var fileNames = new HashSet<string>(StringComparer.Ordinal);
         var tensorNames = new HashSet<string>(StringComparer.Ordinal);

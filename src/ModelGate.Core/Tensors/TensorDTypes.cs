@@ -1,3 +1,5 @@
+using ModelGate.Core.Errors;
+
 namespace ModelGate.Core.Tensors;
 
 /// <summary>Facts about <see cref="TensorDType"/> values that the reader, writer and converters share.</summary>
@@ -16,7 +18,8 @@ public static class TensorDTypes
     /// <summary>
     /// Parses a dtype as spelled in a safetensors header. The match is exact (the format is case-sensitive),
     /// and numeric strings are refused because <see cref="Enum.TryParse{TEnum}(string, out TEnum)"/> would accept "3".
-    /// The message does not name a file: the reader knows which file and tensor it was parsing and adds that.
+    /// Unknown names are a <see cref="UserInputException"/>, since dtype names come from files and command lines; the message
+    /// names no file, because only the caller knows where the name came from (the reader adds file and tensor itself).
     /// </summary>
     public static TensorDType Parse(string name)
     {
@@ -26,7 +29,7 @@ public static class TensorDTypes
             return dtype;
         }
 
-        throw new FormatException($"unknown dtype \"{name}\" (expected one of {string.Join(", ", Enum.GetNames<TensorDType>())})");
+        throw new UserInputException($"unknown dtype \"{name}\" (expected one of {string.Join(", ", Enum.GetNames<TensorDType>())})");
     }
 
     internal static bool TryParse(string name, out TensorDType dtype)

@@ -32,6 +32,18 @@ public sealed class ModelWeightsTests : IDisposable
     }
 
     [Fact]
+    public void A_trailing_slash_on_the_folder_changes_nothing()
+    {
+        new SafetensorsBytesBuilder().AddFloat32("w", [1], 4f).WriteTo(temp.File("model.safetensors"));
+
+        using var weights = ModelWeights.Open(temp.Path + Path.DirectorySeparatorChar);
+
+        Assert.Equal(temp.Path, weights.Folder);
+        Assert.Equal(temp.File("model.safetensors"), weights.Get("w").FilePath);
+        Assert.Equal([4f], weights.ReadFloat32(weights.Get("w")));
+    }
+
+    [Fact]
     public void A_single_differently_named_safetensors_file_is_read()
     {
         new SafetensorsBytesBuilder().AddFloat32("w", [1], 3f).WriteTo(temp.File("weights.safetensors"));

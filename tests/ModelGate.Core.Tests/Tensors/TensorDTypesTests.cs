@@ -1,3 +1,4 @@
+using ModelGate.Core.Errors;
 using ModelGate.Core.Tensors;
 
 namespace ModelGate.Core.Tests.Tensors;
@@ -20,7 +21,8 @@ public sealed class TensorDTypesTests
     [InlineData("F4")]
     public void Parse_rejects_anything_but_the_exact_format_spelling(string name)
     {
-        Assert.Throws<FormatException>(() => TensorDTypes.Parse(name));
+        var e = Assert.Throws<UserInputException>(() => TensorDTypes.Parse(name));
+        Assert.Contains("unknown dtype", e.Message);
     }
 
     [Fact]
