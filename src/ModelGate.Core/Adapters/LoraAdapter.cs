@@ -101,6 +101,7 @@ public sealed partial class LoraAdapter : IDisposable
                 var slot = parts.TryGetValue(module, out var existing) ? existing : parts[module] = new Dictionary<string, TensorInfo>();
                 if (!slot.TryAdd(part, t))
                 {
+                    ThrowIfSeveralAdapters(file, adapterNames);
                     throw new UserInputException($"{file}: tensor '{t.Name}' repeats {part} of module '{module}'");
                 }
 
@@ -114,18 +115,16 @@ public sealed partial class LoraAdapter : IDisposable
                 key = saved.Groups["module"].Value + "." + saved.Groups["param"].Value;
             }
 
-            // modules_to_save layers and embedding layers saved after a vocabulary resize come as plain tensors.
+            // modules_to_save layers and embedding layers (save_embedding_layers) come as plain tensors; the latter
+            // under the LoRA wrapper's name, <module>.base_layer.weight.
+            key = key.Replace(".base_layer.", ".", StringComparison.Ordinal);
             if (!replacements.TryAdd(key, t))
             {
                 throw new UserInputException($"{file}: tensor '{t.Name}' replaces '{key}' a second time");
             }
         }
 
-        if (adapterNames.Count > 1)
-        {
-            throw new UserInputException(
-                $"{file}: holds several adapters ({string.Join(", ", adapterNames.Order())}); save each with save_pretrained into its own folder");
-        }
+        ThrowIfSeveralAdapters(file, adapterNames);
 
         var modules = new List<LoraModule>();
         foreach (var (module, slot) in parts)
@@ -146,6 +145,15 @@ public sealed partial class LoraAdapter : IDisposable
         }
 
         return (modules, replacements, warnings);
+    }
+
+    private static void ThrowIfSeveralAdapters(string file, HashSet<string> adapterNames)
+    {
+        if (adapterNames.Count > 1)
+        {
+            throw new UserInputException(
+                $"{file}: holds several adapters ({string.Join(", ", adapterNames.Order())}); save each with save_pretrained into its own folder");
+        }
     }
 
     private static LoraModule BuildModule(AdapterConfig config, string file, string module, Dictionary<string, TensorInfo> slot)

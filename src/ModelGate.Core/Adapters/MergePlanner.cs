@@ -14,20 +14,42 @@ public static class MergePlanner
         var edits = new Dictionary<string, List<TensorEdit>>(StringComparer.Ordinal);
         var layouts = new Dictionary<string, MatrixLayout>(StringComparer.Ordinal);
 
-        void Add(string tensor, TensorEdit edit, MatrixLayout layout)
+        // Only LoRA factors say how a weight is stored (fan_in_fan_out); a whole-tensor replacement is layout-neutral.
+        void Add(string tensor, TensorEdit edit, MatrixLayout? layout)
         {
-            if (layouts.TryGetValue(tensor, out var existing) && existing != layout)
+            if (layout is { } l)
             {
-                throw new UserInputException(
-                    $"{edit.Adapter.Folder}: '{tensor}' is fan_in_fan_out in one adapter and not in another; they cannot both be right for one base");
+                if (layouts.TryGetValue(tensor, out var existing) && existing != l)
+                {
+                    throw new UserInputException(
+                        $"{edit.Adapter.Folder}: '{tensor}' is fan_in_fan_out in one adapter and not in another; they cannot both be right for one base");
+                }
+
+                layouts[tensor] = l;
             }
 
-            layouts[tensor] = layout;
             (edits.TryGetValue(tensor, out var list) ? list : edits[tensor] = []).Add(edit);
         }
 
         foreach (var adapter in adapters)
         {
+            // A saved base layer (embeddings saved with save_embedding_layers) replaces the weight before the
+            // adapter's own LoRA applies on top of it, as PEFT loads it.
+            foreach (var (key, source) in adapter.Replacements)
+            {
+                var target = ResolveTensor(baseWeights, adapter, key);
+                if (!target.Shape.SequenceEqual(source.Shape))
+                {
+                    throw new UserInputException(
+                        $"{adapter.Weights.Path}: '{source.Name}' is {LoraAdapter.Shape(source)} but base tensor '{target.Name}' is {LoraAdapter.Shape(target)}" +
+                        (key.Contains("embed", StringComparison.OrdinalIgnoreCase) || key.Contains("lm_head", StringComparison.Ordinal)
+                            ? " (was the vocabulary resized? merge onto a base with the resized embeddings)"
+                            : ""));
+                }
+
+                Add(target.Name, new TensorEdit.Replace(adapter, source), null);
+            }
+
             foreach (var module in adapter.Modules)
             {
                 var weight = Resolve(baseWeights, adapter, module.ModulePath, "weight");
@@ -44,26 +66,17 @@ public static class MergePlanner
                     Add(bias.Name, new TensorEdit.LoraBias(adapter, module), MatrixLayout.AsStored);
                 }
             }
-
-            foreach (var (key, source) in adapter.Replacements)
-            {
-                var target = ResolveTensor(baseWeights, adapter, key);
-                if (!target.Shape.SequenceEqual(source.Shape))
-                {
-                    throw new UserInputException(
-                        $"{adapter.Weights.Path}: '{source.Name}' is {LoraAdapter.Shape(source)} but base tensor '{target.Name}' is {LoraAdapter.Shape(target)}" +
-                        (key.Contains("embed", StringComparison.OrdinalIgnoreCase) || key.Contains("lm_head", StringComparison.Ordinal)
-                            ? " (was the vocabulary resized? merge onto a base with the resized embeddings)"
-                            : ""));
-                }
-
-                Add(target.Name, new TensorEdit.Replace(adapter, source), layouts.GetValueOrDefault(target.Name, MatrixLayout.AsStored));
-            }
         }
+
+        // A weight only replaced (modules_to_save) is stored as the model stores its linear layers.
+        var modelLayout = new Lazy<MatrixLayout>(() => Spectral.LinearWeights.LayoutOf(baseWeights.Folder));
+        MatrixLayout LayoutOf(TensorInfo t) =>
+            layouts.TryGetValue(t.Name, out var l) ? l : Spectral.LinearWeights.IsLinear(t) ? modelLayout.Value : MatrixLayout.AsStored;
 
         return edits
             .OrderBy(e => e.Key, StringComparer.Ordinal)
-            .Select(e => new TensorUpdate(e.Key, baseWeights.Get(e.Key), layouts[e.Key], e.Value))
+            .Select(e => baseWeights.Get(e.Key))
+            .Select(t => new TensorUpdate(t.Name, t, LayoutOf(t), edits[t.Name]))
             .ToArray();
     }
 

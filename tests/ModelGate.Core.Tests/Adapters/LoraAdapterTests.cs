@@ -1,0 +1,176 @@
+using ModelGate.Core.Adapters;
+using ModelGate.Core.Errors;
+using ModelGate.Core.Synthetic;
+using ModelGate.Core.Tensors;
+using ModelGate.Core.Torch;
+using ModelGate.Testing;
+using ModelGate.Testing.Adapters;
+using static TorchSharp.torch;
+
+namespace ModelGate.Core.Tests.Adapters;
+
+public sealed class LoraAdapterTests : IDisposable
+{
+    private const string Config = """{"peft_type": "LORA", "r": 2, "lora_alpha": 4, "target_modules": ["q_proj", "embed_tokens", "lm_head"]}""";
+    private const string Q = "base_model.model.model.layers.0.self_attn.q_proj";
+    private readonly TempDirectory _dir = new();
+    private readonly TinyModel _model;
+
+    public LoraAdapterTests()
+    {
+        _model = new TinyModelBuilder { Hidden = 16, Intermediate = 32, Heads = 2, KeyValueHeads = 2, Vocab = 24, Layers = 2 }.Build(_dir.File("base"));
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private string Adapter(string config, params (string, long[], Func<int, float>)[] tensors) =>
+        RawAdapterWriter.Write(_dir.File("adapter-" + Guid.NewGuid().ToString("N")[..8]), config, tensors);
+
+    private static (string, long[], Func<int, float>) T(string name, params long[] shape) => (name, shape, RawAdapterWriter.Ramp(0.01f));
+
+    private float[] MergedTensor(string adapterFolder, string tensor)
+    {
+        TorchRuntime.EnsureLoaded();
+        using var weights = ModelWeights.Open(_model.Folder);
+        using var adapter = LoraAdapter.Load(adapterFolder);
+        var update = MergePlanner.Plan(weights, [adapter]).Single(u => u.TensorName == tensor);
+        using var scope = NewDisposeScope();
+        return TorchTensors.ToArray(WeightMerger.Apply(TorchTensors.LoadFloat32(weights, update.Base, CPU), update, CPU));
+    }
+
+    [Fact]
+    public void Load_AdapterNameInKeys_IsReadLikeThePlainForm()
+    {
+        var plain = Adapter(Config, T(Q + ".lora_A.weight", 2, 16), T(Q + ".lora_B.weight", 16, 2));
+        var named = Adapter(Config, T(Q + ".lora_A.default.weight", 2, 16), T(Q + ".lora_B.default.weight", 16, 2));
+
+        Assert.Equal(MergedTensor(plain, "model.layers.0.self_attn.q_proj.weight"), MergedTensor(named, "model.layers.0.self_attn.q_proj.weight"));
+    }
+
+    [Fact]
+    public void Merge_EmbeddingLora_AddsTransposedProductPerPeft()
+    {
+        var folder = Adapter(Config, T("base_model.model.model.embed_tokens.lora_embedding_A", 2, 24), T("base_model.model.model.embed_tokens.lora_embedding_B", 16, 2));
+        using var weights = ModelWeights.Open(_model.Folder);
+        var w = weights.ReadFloat32(weights.Get("model.embed_tokens.weight"));
+        var a = Enumerable.Range(0, 48).Select(RawAdapterWriter.Ramp(0.01f)).ToArray();
+        var b = Enumerable.Range(0, 32).Select(RawAdapterWriter.Ramp(0.01f)).ToArray();
+
+        var merged = MergedTensor(folder, "model.embed_tokens.weight");
+
+        // ΔW[token, d] = s · Σ_k B[d, k] · A[k, token], s = 4 / 2.
+        for (var token = 0; token < 24; token++)
+        {
+            for (var d = 0; d < 16; d++)
+            {
+                var delta = 2.0 * ((b[(d * 2) + 0] * a[token]) + (b[(d * 2) + 1] * a[24 + token]));
+                Assert.Equal(w[(token * 16) + d] + delta, merged[(token * 16) + d], 5);
+            }
+        }
+    }
+
+    [Fact]
+    public void Merge_LoraBiasOnLayerWithoutBias_NamesTheMissingBias()
+    {
+        var folder = Adapter(Config, T(Q + ".lora_A.weight", 2, 16), T(Q + ".lora_B.weight", 16, 2), T(Q + ".lora_B.bias", 16));
+        using var weights = ModelWeights.Open(_model.Folder);
+        using var adapter = LoraAdapter.Load(folder);
+
+        var e = Assert.Throws<UserInputException>(() => MergePlanner.Plan(weights, [adapter]));
+
+        Assert.Contains("model.layers.0.self_attn.q_proj.bias", e.Message);
+    }
+
+    [Fact]
+    public void Merge_ModulesToSave_ReplacesTheWholeTensor()
+    {
+        var folder = Adapter("""{"r": 2, "lora_alpha": 4, "target_modules": ["q_proj"], "modules_to_save": ["lm_head"]}""",
+            T(Q + ".lora_A.weight", 2, 16), T(Q + ".lora_B.weight", 16, 2), T("base_model.model.lm_head.modules_to_save.default.weight", 24, 16));
+
+        var merged = MergedTensor(folder, "lm_head.weight");
+
+        Assert.Equal(Enumerable.Range(0, 24 * 16).Select(RawAdapterWriter.Ramp(0.01f)), merged);
+    }
+
+    [Fact]
+    public void Load_ModuleTheConfigDoesNotTarget_IsSkippedWithAWarningAsPeftDoes()
+    {
+        var folder = Adapter("""{"r": 2, "lora_alpha": 4, "target_modules": ["k_proj"]}""",
+            T(Q + ".lora_A.weight", 2, 16), T(Q + ".lora_B.weight", 16, 2),
+            T("base_model.model.model.layers.0.self_attn.k_proj.lora_A.weight", 2, 16), T("base_model.model.model.layers.0.self_attn.k_proj.lora_B.weight", 16, 2));
+
+        using var adapter = LoraAdapter.Load(folder);
+
+        Assert.Equal(["model.layers.0.self_attn.k_proj"], adapter.Modules.Select(m => m.ModulePath));
+        Assert.Contains(adapter.Warnings, w => w.Contains("model.layers.0.self_attn.q_proj", StringComparison.Ordinal));
+    }
+
+    public static TheoryData<string, (string, long[], Func<int, float>)[], string> BrokenAdapters() => new()
+    {
+        { Config, [T(Q + ".lora_A.weight", 2, 16)], "has lora_B missing" },
+        { Config, [T(Q + ".lora_A.weight", 2, 16), T(Q + ".lora_B.weight", 16, 3)], "rank mismatch in module 'model.layers.0.self_attn.q_proj'" },
+        { Config, [T(Q + ".lora_A.weight", 3, 16), T(Q + ".lora_B.weight", 16, 3)], "has rank 3" },
+        { Config, [T(Q + ".lora_A.weight", 2, 16), T(Q + ".lora_B.weight", 16, 2), T(Q + ".lora_magnitude_vector", 16)], "use_dora false" },
+        { """{"r": 2, "use_dora": true, "target_modules": ["q_proj"]}""", [T(Q + ".lora_A.weight", 2, 16), T(Q + ".lora_B.weight", 16, 2)], "no lora_magnitude_vector" },
+        { """{"r": 2, "use_dora": true, "target_modules": ["q_proj"]}""", [T(Q + ".lora_A.weight", 2, 16), T(Q + ".lora_B.weight", 16, 2), T(Q + ".lora_magnitude_vector", 8)], "one magnitude per output feature" },
+        { Config, [T(Q + ".lora_A.default.weight", 2, 16), T(Q + ".lora_B.default.weight", 16, 2), T(Q + ".lora_A.other.weight", 2, 16), T(Q + ".lora_B.other.weight", 16, 2)], "holds several adapters (default, other)" },
+        { Config, [T(Q + ".lora_A.weight", 2, 16, 1), T(Q + ".lora_B.weight", 16, 2)], "must both be 2-D" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenAdapters))]
+    public void Load_BrokenAdapter_IsOneLineUserErrorNamingTheProblem(string config, (string, long[], Func<int, float>)[] tensors, string expected)
+    {
+        var folder = Adapter(config, tensors);
+
+        var e = Assert.Throws<UserInputException>(() => LoraAdapter.Load(folder));
+
+        Assert.Contains(expected, e.Message);
+        Assert.Contains("adapter_model.safetensors", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Theory]
+    [InlineData(16, 8, "[16, 8]", "")]
+    [InlineData(16, 32, "[16, 32]", "was fan_in_fan_out forgotten?")]
+    public void Plan_ShapeMismatchWithBase_NamesModuleBothShapesAndAHint(long outFeatures, long inFeatures, string updateShape, string hint)
+    {
+        // up_proj is 32 × 16 (out × in) in the base.
+        const string up = "base_model.model.model.layers.0.mlp.up_proj";
+        var folder = Adapter("""{"r": 2, "lora_alpha": 4, "target_modules": ["up_proj"]}""", T(up + ".lora_A.weight", 2, inFeatures), T(up + ".lora_B.weight", outFeatures, 2));
+        using var weights = ModelWeights.Open(_model.Folder);
+        using var adapter = LoraAdapter.Load(folder);
+
+        var e = Assert.Throws<UserInputException>(() => MergePlanner.Plan(weights, [adapter]));
+
+        Assert.Contains("model.layers.0.mlp.up_proj", e.Message);
+        Assert.Contains("[32, 16]", e.Message);
+        Assert.Contains($"update of shape {updateShape}", e.Message);
+        Assert.Contains(hint, e.Message);
+    }
+
+    [Fact]
+    public void Plan_ModuleMissingFromBase_SaysSo()
+    {
+        var m = "base_model.model.model.layers.7.self_attn.q_proj";
+        var folder = Adapter(Config, T(m + ".lora_A.weight", 2, 16), T(m + ".lora_B.weight", 16, 2));
+        using var weights = ModelWeights.Open(_model.Folder);
+        using var adapter = LoraAdapter.Load(folder);
+
+        var e = Assert.Throws<UserInputException>(() => MergePlanner.Plan(weights, [adapter]));
+
+        Assert.Contains("'model.layers.7.self_attn.q_proj.weight', which base model", e.Message);
+    }
+
+    [Fact]
+    public void Plan_BaseSavedWithoutModelPrefix_StillFindsTheWeight()
+    {
+        var folder = Adapter(Config, T("base_model.model.layers.0.self_attn.q_proj.lora_A.weight", 2, 16), T("base_model.model.layers.0.self_attn.q_proj.lora_B.weight", 16, 2));
+        using var weights = ModelWeights.Open(_model.Folder);
+        using var adapter = LoraAdapter.Load(folder);
+
+        var update = Assert.Single(MergePlanner.Plan(weights, [adapter]));
+
+        Assert.Equal("model.layers.0.self_attn.q_proj.weight", update.TensorName);
+    }
+}
