@@ -21,11 +21,6 @@ public sealed class ModelMerger(ILogger<ModelMerger> logger)
     public MergeResult Merge(string baseFolder, IReadOnlyList<string> adapterFolders, string outputFolder, MergeSettings settings,
         string device, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
-        if (adapterFolders.Count == 0)
-        {
-            throw new UserInputException("--adapter: give at least one adapter folder");
-        }
-
         var output = Path.GetFullPath(outputFolder);
         if (Path.GetFullPath(baseFolder) == output || adapterFolders.Any(a => Path.GetFullPath(a) == output))
         {
@@ -45,22 +40,18 @@ public sealed class ModelMerger(ILogger<ModelMerger> logger)
 
         var torchDevice = TorchDeviceSelector.Select(device);
         using var baseWeights = ModelWeights.Open(baseFolder);
-        var adapters = new List<LoraAdapter>();
+        using var adapters = AdapterStack.Load(adapterFolders);
+        foreach (var w in adapters.Warnings)
+        {
+            logger.LogWarning("{Warning}", w);
+        }
+
         var parent = Path.GetDirectoryName(output)!;
         Directory.CreateDirectory(parent);
         var staging = Path.Combine(parent, $".{Path.GetFileName(output)}.modelgate-{Guid.NewGuid():N}");
         try
         {
-            foreach (var folder in adapterFolders)
-            {
-                adapters.Add(LoraAdapter.Load(folder));
-                foreach (var w in adapters[^1].Warnings)
-                {
-                    logger.LogWarning("{Warning}", w);
-                }
-            }
-
-            var updates = MergePlanner.Plan(baseWeights, adapters).ToDictionary(u => u.TensorName, StringComparer.Ordinal);
+            var updates = MergePlanner.Plan(baseWeights, adapters.Adapters).ToDictionary(u => u.TensorName, StringComparer.Ordinal);
             Directory.CreateDirectory(staging);
             CopyCompanionFiles(baseFolder, staging, settings.DType);
 
@@ -73,13 +64,6 @@ public sealed class ModelMerger(ILogger<ModelMerger> logger)
             TryDelete(staging);
             throw;
         }
-        finally
-        {
-            foreach (var a in adapters)
-            {
-                a.Dispose();
-            }
-        }
     }
 
     private static int WriteWeights(ModelWeights baseWeights, IReadOnlyDictionary<string, TensorUpdate> updates, string staging,
@@ -89,9 +73,7 @@ public sealed class ModelMerger(ILogger<ModelMerger> logger)
 
         // Same shard files, each holding the same tensors in the same order as the base's.
         var layout = baseWeights.ShardFiles
-            .Select(shard => (shard, (IReadOnlyList<TensorSpec>)baseWeights.Tensors
-                .Where(t => baseWeights.ShardOf(t.Name) == shard)
-                .OrderBy(t => t.DataStart)
+            .Select(shard => (shard, (IReadOnlyList<TensorSpec>)baseWeights.TensorsInShard(shard)
                 .Select(t => new TensorSpec(t.Name, OutputType(t), t.Shape))
                 .ToArray()))
             .ToArray();

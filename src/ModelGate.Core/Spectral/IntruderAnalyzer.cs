@@ -16,66 +16,25 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger)
         string device, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
         settings.Validate();
-        if (adapterFolders.Count == 0)
-        {
-            throw new UserInputException("--adapter: give at least one adapter folder");
-        }
-
         var torchDevice = TorchDeviceSelector.Select(device);
         using var baseWeights = ModelWeights.Open(baseFolder);
-        var adapters = new List<LoraAdapter>();
-        try
+        using var adapters = AdapterStack.Load(adapterFolders);
+        var filter = settings.ModuleFilter();
+        var changed = MergePlanner.Plan(baseWeights, adapters.Adapters);
+        var updates = changed.Where(u => u.IsMatrix && (filter is null || filter.IsMatch(u.TensorName))).ToArray();
+        if (updates.Length == 0)
         {
-            foreach (var folder in adapterFolders)
-            {
-                adapters.Add(LoraAdapter.Load(folder));
-            }
-
-            var filter = settings.ModuleFilter();
-            var updates = MergePlanner.Plan(baseWeights, adapters)
-                .Where(u => u.IsMatrix && (filter is null || filter.IsMatch(u.TensorName)))
-                .ToArray();
-            if (updates.Length == 0)
-            {
-                throw new UserInputException(filter is null
-                    ? "the adapters change no 2-D weight of the base model"
-                    : $"--modules '{settings.Modules}' matches none of the {MergePlanner.Plan(baseWeights, adapters).Count} weights the adapters change");
-            }
-
-            var warnings = adapters.SelectMany(a => a.Warnings).ToArray();
-            foreach (var w in warnings)
-            {
-                logger.LogWarning("{Warning}", w);
-            }
-
-            var modules = Run(updates.Select(u => (u.TensorName, u.Layout, Pair: (Func<(Tensor, Tensor)>)(() =>
-            {
-                var w0 = TorchTensors.LoadFloat32(baseWeights, u.Base, torchDevice);
-                return (w0, WeightMerger.Apply(w0, u, torchDevice));
-            }))).ToArray(), settings, progress, cancellationToken, out var elapsed);
-
-            return new IntruderReport
-            {
-                ToolVersion = ToolVersion.Current,
-                Kind = ComparisonKind.Adapter,
-                BaseModel = baseFolder,
-                Tuned = adapterFolders,
-                K = settings.K,
-                Epsilon = settings.Epsilon,
-                ModuleFilter = settings.Modules,
-                Device = torchDevice.ToString(),
-                Elapsed = elapsed,
-                Modules = modules,
-                Warnings = warnings,
-            };
+            throw new UserInputException(filter is null
+                ? "the adapters change no 2-D weight of the base model"
+                : $"--modules '{settings.Modules}' matches none of the {changed.Count} weights the adapters change");
         }
-        finally
+
+        var pairs = updates.Select(u => (u.TensorName, u.Layout, (Func<(Tensor, Tensor)>)(() =>
         {
-            foreach (var a in adapters)
-            {
-                a.Dispose();
-            }
-        }
+            var w0 = TorchTensors.LoadFloat32(baseWeights, u.Base, torchDevice);
+            return (w0, WeightMerger.Apply(w0, u, torchDevice));
+        }))).ToArray();
+        return Run(ComparisonKind.Adapter, baseFolder, adapterFolders, pairs, adapters.Warnings.ToArray(), settings, torchDevice, progress, cancellationToken);
     }
 
     /// <summary>A fully fine-tuned model vs its base, for every linear weight both have.</summary>
@@ -120,31 +79,18 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger)
                 : $"--modules '{settings.Modules}' matches no linear weight of {baseFolder}");
         }
 
+        return Run(ComparisonKind.FullFineTune, baseFolder, [tunedFolder], pairs, warnings, settings, torchDevice, progress, cancellationToken);
+    }
+
+    private IntruderReport Run(ComparisonKind kind, string baseFolder, IReadOnlyList<string> tuned,
+        IReadOnlyList<(string Name, MatrixLayout Layout, Func<(Tensor, Tensor)> Load)> pairs, IReadOnlyList<string> warnings,
+        AnalysisSettings settings, Device device, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
+    {
         foreach (var w in warnings)
         {
             logger.LogWarning("{Warning}", w);
         }
 
-        var modules = Run(pairs, settings, progress, cancellationToken, out var elapsed);
-        return new IntruderReport
-        {
-            ToolVersion = ToolVersion.Current,
-            Kind = ComparisonKind.FullFineTune,
-            BaseModel = baseFolder,
-            Tuned = [tunedFolder],
-            K = settings.K,
-            Epsilon = settings.Epsilon,
-            ModuleFilter = settings.Modules,
-            Device = torchDevice.ToString(),
-            Elapsed = elapsed,
-            Modules = modules,
-            Warnings = warnings,
-        };
-    }
-
-    private IReadOnlyList<ModuleIntruders> Run(IReadOnlyList<(string Name, MatrixLayout Layout, Func<(Tensor, Tensor)> Load)> pairs,
-        AnalysisSettings settings, IProgress<WorkProgress>? progress, CancellationToken cancellationToken, out TimeSpan elapsed)
-    {
         var clock = Stopwatch.StartNew();
         var results = new List<ModuleIntruders>(pairs.Count);
         for (var i = 0; i < pairs.Count; i++)
@@ -167,7 +113,19 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger)
         }
 
         progress?.Report(new WorkProgress(pairs.Count, pairs.Count, "", clock.Elapsed));
-        elapsed = clock.Elapsed;
-        return results;
+        return new IntruderReport
+        {
+            ToolVersion = ToolVersion.Current,
+            Kind = kind,
+            BaseModel = baseFolder,
+            Tuned = tuned,
+            K = settings.K,
+            Epsilon = settings.Epsilon,
+            ModuleFilter = settings.Modules,
+            Device = device.ToString(),
+            Elapsed = clock.Elapsed,
+            Modules = results,
+            Warnings = warnings,
+        };
     }
 }

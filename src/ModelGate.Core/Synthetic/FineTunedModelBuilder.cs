@@ -27,9 +27,7 @@ public sealed record FineTunedModelBuilder
 
         using var weights = ModelWeights.Open(baseFolder);
         var layout = weights.ShardFiles
-            .Select(shard => (shard, (IReadOnlyList<TensorSpec>)weights.Tensors
-                .Where(t => weights.ShardOf(t.Name) == shard)
-                .OrderBy(t => t.DataStart)
+            .Select(shard => (shard, (IReadOnlyList<TensorSpec>)weights.TensorsInShard(shard)
                 .Select(t => new TensorSpec(t.Name, t.DType, t.Shape))
                 .ToArray()))
             .ToArray();

@@ -125,6 +125,10 @@ public sealed class ModelWeights : IDisposable
     /// <summary>File name of the shard holding <paramref name="tensorName"/>.</summary>
     public string ShardOf(string tensorName) => ShardFor(Get(tensorName)).FileName;
 
+    /// <summary>The tensors stored in one shard file, in their order in that file.</summary>
+    public IReadOnlyList<TensorInfo> TensorsInShard(string shardFile) =>
+        sortedTensors.Where(t => ShardOf(t.Name) == shardFile).OrderBy(t => t.DataStart).ToArray();
+
     /// <inheritdoc cref="SafetensorsFile.GetBytes"/>
     public ReadOnlySpan<byte> GetBytes(TensorInfo t) => FileFor(t).GetBytes(t);
 
