@@ -10,6 +10,7 @@ namespace ModelGate.Core.Adapters;
 public sealed class AdapterConfig
 {
     public const string FileName = "adapter_config.json";
+    private const long MaxConfigBytes = 16 << 20;
 
     public required string SourcePath { get; init; }
     public required int R { get; init; }
@@ -79,6 +80,12 @@ public sealed class AdapterConfig
         if (!File.Exists(path))
         {
             throw new UserInputException($"{adapterFolder}: no {FileName}; a PEFT adapter folder holds {FileName} and adapter_model.safetensors");
+        }
+
+        // PEFT writes a few kilobytes; anything this large is not a config, and reading it whole could exhaust memory.
+        if (new FileInfo(path).Length > MaxConfigBytes)
+        {
+            throw new UserInputException($"{path}: {new FileInfo(path).Length} bytes is too large for an adapter config (limit {MaxConfigBytes})");
         }
 
         JsonDocument doc;

@@ -47,6 +47,7 @@ public sealed class ModelMerger(ILogger<ModelMerger> logger)
         }
 
         var parent = Path.GetDirectoryName(output)!;
+        var createdParent = !Directory.Exists(parent);
         Directory.CreateDirectory(parent);
         var staging = Path.Combine(parent, $".{Path.GetFileName(output)}.modelgate-{Guid.NewGuid():N}");
         try
@@ -62,6 +63,11 @@ public sealed class ModelMerger(ILogger<ModelMerger> logger)
         catch
         {
             TryDelete(staging);
+            if (createdParent && !Directory.EnumerateFileSystemEntries(parent).Any())
+            {
+                TryDelete(parent);
+            }
+
             throw;
         }
     }

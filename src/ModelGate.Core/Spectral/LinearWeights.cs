@@ -30,6 +30,11 @@ public static class LinearWeights
             return MatrixLayout.AsStored;
         }
 
+        if (new FileInfo(path).Length > 16 << 20)
+        {
+            throw new Errors.UserInputException($"{path}: too large for a model config (over 16 MiB)");
+        }
+
         try
         {
             using var doc = JsonDocument.Parse(File.ReadAllBytes(path));

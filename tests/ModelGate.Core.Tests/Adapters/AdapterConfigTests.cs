@@ -106,4 +106,18 @@ public sealed class AdapterConfigTests
 
         Assert.Contains("adapter_config.json: not valid JSON", e.Message);
     }
+
+    [Fact]
+    public void Load_HugeConfig_IsRefusedWithoutReadingIt()
+    {
+        using var dir = new TempDirectory();
+        using (var f = File.Create(dir.File("adapter_config.json")))
+        {
+            f.SetLength(64L << 20);
+        }
+
+        var e = Assert.Throws<UserInputException>(() => AdapterConfig.Load(dir.Path));
+
+        Assert.Contains("too large for an adapter config", e.Message);
+    }
 }
