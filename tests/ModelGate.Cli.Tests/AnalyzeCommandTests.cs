@@ -103,8 +103,8 @@ public sealed class AnalyzeCommandTests : IDisposable
 
     [Theory]
     [InlineData("no-such-folder", null, "no-such-folder")]
-    [InlineData(null, "--k=0", "--k must be a positive integer")]
-    [InlineData(null, "--epsilon=1.5", "--epsilon must be between 0 and 1")]
+    [InlineData(null, "--k=0", "--k (MODELGATE_K) must be a positive integer")]
+    [InlineData(null, "--epsilon=1.5", "--epsilon (MODELGATE_EPSILON) must be between 0 and 1")]
     [InlineData(null, "--modules=(", "--modules is not a valid regular expression")]
     [InlineData(null, "--device=tpu", "--device 'tpu' is not one of")]
     [InlineData(null, "--bogus", "Unrecognized command or argument '--bogus'")]
@@ -123,6 +123,20 @@ public sealed class AnalyzeCommandTests : IDisposable
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: ", line);
         Assert.Contains(expected, line);
+    }
+
+    [Theory]
+    [InlineData("{ bad", "not a valid settings file")]
+    [InlineData("""{"K": "ten"}""", "setting 'K' (MODELGATE_K or the settings file) must be a whole number, got 'ten'")]
+    public async Task Analyze_BadSettingsFile_IsBadInputNamingTheFile(string contents, string expected)
+    {
+        var settings = _dir.File("bad-settings.json");
+        File.WriteAllText(settings, contents);
+
+        var (code, _, stderr) = await CliRunner.RunAsync("analyze", "--base", _base, "--adapter", _adapter, "--config", settings);
+
+        Assert.Equal(2, code);
+        Assert.Contains(expected, stderr);
     }
 
     [Fact]

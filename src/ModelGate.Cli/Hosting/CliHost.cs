@@ -28,7 +28,17 @@ public static class CliHost
             throw new UserInputException($"--config {configFile.FullName}: file not found");
         }
 
-        builder.Configuration.AddJsonFile(configFile?.FullName ?? Path.Combine(Directory.GetCurrentDirectory(), "modelgate.json"), optional: configFile is null);
+        var settingsFile = configFile?.FullName ?? Path.Combine(Directory.GetCurrentDirectory(), "modelgate.json");
+        try
+        {
+            // The configuration manager reads a source as soon as it is added.
+            builder.Configuration.AddJsonFile(settingsFile, optional: configFile is null);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new UserInputException($"{settingsFile}: not a valid settings file ({(e.InnerException ?? e).Message.ReplaceLineEndings(" ")})");
+        }
+
         builder.Configuration.AddEnvironmentVariables("MODELGATE_");
 
         var verbose = parse.GetValue(CommonOptions.Verbose);
@@ -42,14 +52,7 @@ public static class CliHost
         builder.Logging.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning);
 
         builder.Services.AddModelGateCore();
-        try
-        {
-            return builder.Build();
-        }
-        catch (InvalidDataException e)
-        {
-            throw new UserInputException($"{configFile?.FullName ?? "modelgate.json"}: {e.Message}");
-        }
+        return builder.Build();
     }
 
     /// <summary>A setting: the command line if given there, else configuration (file, environment), else the default.</summary>
@@ -74,7 +77,13 @@ public static class CliHost
         }
         catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException)
         {
-            throw new UserInputException($"setting '{key}' (MODELGATE_{key.ToUpperInvariant()} or the settings file) must be a {typeof(T).Name}, got '{raw}'");
+            var expected = Type.GetTypeCode(Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T)) switch
+            {
+                TypeCode.Int32 or TypeCode.Int64 => "a whole number",
+                TypeCode.Double or TypeCode.Single => "a number",
+                _ => typeof(T).Name,
+            };
+            throw new UserInputException($"setting '{key}' (MODELGATE_{key.ToUpperInvariant()} or the settings file) must be {expected}, got '{raw}'");
         }
     }
 }

@@ -19,12 +19,12 @@ public sealed record AnalysisSettings
     {
         if (K < 1)
         {
-            throw new UserInputException($"--k must be a positive integer, got {K}");
+            throw new UserInputException($"--k (MODELGATE_K) must be a positive integer, got {K}");
         }
 
         if (!(Epsilon > 0 && Epsilon < 1))
         {
-            throw new UserInputException($"--epsilon must be between 0 and 1 (exclusive), got {Epsilon}");
+            throw new UserInputException($"--epsilon (MODELGATE_EPSILON) must be between 0 and 1 (exclusive), got {Epsilon}");
         }
 
         _ = ModuleFilter();
