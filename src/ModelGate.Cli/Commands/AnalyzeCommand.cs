@@ -16,6 +16,8 @@ public static class AnalyzeCommand
     internal static readonly Option<int> K = new("--k") { Description = "How many top tuned singular vectors to check (default 10). Env MODELGATE_K." };
     internal static readonly Option<double> Epsilon = new("--epsilon") { Description = "Intruder threshold on the max |cosine| (default 0.5). Env MODELGATE_EPSILON." };
     private static readonly Option<string?> Modules = new("--modules") { Description = "Only weights whose name matches this regular expression." };
+    internal static readonly Option<string> Method = new("--method") { Description = "auto (cached base spectra; low-rank or Krylov per module) or full-svd (the paper's reference computation).", DefaultValueFactory = _ => AnalysisMethod.Auto };
+    internal static readonly Option<double> Tolerance = new("--tolerance") { Description = "Residual tolerance of the iterative paths, relative to σ₁ (default 1e-6)." };
     internal static readonly Option<ReportFormat> Format = new("--format") { Description = "table, json or markdown.", DefaultValueFactory = _ => ReportFormat.Table };
     internal static readonly Option<string?> Output = new("--output", "-o") { Description = "Write the report to this file (atomically) instead of stdout." };
 
@@ -23,7 +25,7 @@ public static class AnalyzeCommand
     {
         var command = new Command("analyze", "Count intruder dimensions (Shuttleworth et al., NeurIPS 2025) per module.")
         {
-            Base, Adapters, Tuned, K, Epsilon, Modules, Format, Output,
+            Base, Adapters, Tuned, K, Epsilon, Modules, Method, Tolerance, Format, Output,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, ct, host =>
         {
@@ -39,6 +41,8 @@ public static class AnalyzeCommand
                 K = CliHost.Setting(parse, host, K, "K", 10),
                 Epsilon = CliHost.Setting(parse, host, Epsilon, "Epsilon", 0.5),
                 Modules = parse.GetValue(Modules),
+                Method = parse.GetValue(Method)!,
+                Tolerance = CliHost.Setting(parse, host, Tolerance, "Tolerance", 1e-6),
             };
             var device = CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto";
             var analyzer = host.Services.GetRequiredService<IntruderAnalyzer>();

@@ -51,7 +51,8 @@ public static class ReportTable
 
         var verdict = report.TotalIntruders == 0 ? "[green]no intruder dimensions[/]" : $"[bold red]{report.TotalIntruders} intruder dimensions[/]";
         console.MarkupLine($"{verdict} in {report.Modules.Count(m => m.Intruders > 0)} of {report.Modules.Count} modules " +
-                           $"({Markup.Escape(report.Method)}, {Markup.Escape(report.Device)}, {report.Elapsed.TotalSeconds.ToString("0.0", inv)} s)");
+                           $"({Markup.Escape(report.Paths)}, {Markup.Escape(report.Device)}, {report.Elapsed.TotalSeconds.ToString("0.0", inv)} s" +
+                           (report.CacheFolder is null ? ")" : $", {report.CacheMisses} base spectra computed)"));
         foreach (var w in report.Warnings)
         {
             console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}");

@@ -39,6 +39,14 @@ public static class IntruderReportJson
         }
 
         w.WriteString("method", report.Method);
+        w.WriteString("paths", report.Paths);
+        w.WriteNumber("tolerance", report.Tolerance);
+        if (report.CacheFolder is not null)
+        {
+            w.WriteString("cacheFolder", report.CacheFolder);
+            w.WriteNumber("cacheMisses", report.CacheMisses);
+        }
+
         w.WriteString("device", report.Device);
         w.WriteNumber("elapsedSeconds", Math.Round(report.Elapsed.TotalSeconds, 3));
         w.WriteNumber("totalIntruders", report.TotalIntruders);
@@ -99,6 +107,8 @@ public static class IntruderReportJson
 
             w.WriteEndArray();
             w.WriteNumber("intruders", m.Intruders);
+            w.WriteString("method", m.Method);
+            w.WriteNumber("relativeResidual", m.RelativeResidual);
             WriteNumbers(w, "intruderRanks", m.IntruderRanks.Select(r => (double)r));
             WriteNumbers(w, "maxCosines", m.MaxCosines.Select(c => Math.Round(c, 6)));
             WriteNumbers(w, "singularValues", m.SingularValues.Select(s => Math.Round(s, 6)));

@@ -14,7 +14,7 @@ public static class IntruderReportMarkdown
         sb.AppendLine("## Intruder dimensions");
         sb.AppendLine();
         sb.AppendLine(inv, $"**{report.TotalIntruders}** intruder dimensions in {report.Modules.Count(m => m.Intruders > 0)} of {report.Modules.Count} modules " +
-                           $"(top k = {report.K}, ε = {report.Epsilon.ToString(inv)}, {report.Method}).");
+                           $"(top k = {report.K}, ε = {report.Epsilon.ToString(inv)}; {report.Paths}{(report.Tolerance > 0 ? $", residual ≤ {report.Tolerance.ToString("0.#E+0", inv)}·σ₁" : "")}).");
         sb.AppendLine();
         sb.AppendLine(inv, $"- Base: `{report.BaseModel}`");
         sb.AppendLine(inv, $"- {(report.Kind == ComparisonKind.Adapter ? "Adapters (in merge order)" : "Fine-tuned model")}: {string.Join(", ", report.Tuned.Select(t => $"`{t}`"))}");

@@ -15,6 +15,18 @@ public sealed record AnalysisSettings
     /// <summary>A regular expression searched in base tensor names; only matching weights are analysed.</summary>
     public string? Modules { get; init; }
 
+    /// <summary><see cref="AnalysisMethod.Auto"/> (cached base spectra, low-rank or Krylov per module) or <see cref="AnalysisMethod.FullSvd"/>.</summary>
+    public string Method { get; init; } = AnalysisMethod.Auto;
+
+    /// <summary>The iterative paths stop when every top-k triplet has ‖M·v − σ·u‖ ≤ Tolerance·σ₁.</summary>
+    public double Tolerance { get; init; } = 1e-6;
+
+    /// <summary>The cache folder for base spectra; null: MODELGATE_CACHE, else the user's cache folder.</summary>
+    public string? CacheFolder { get; init; }
+
+    /// <summary>How base spectra are stored; F16/BF16 halve the disk at ~1e-3 accuracy of the cosines.</summary>
+    public Cache.SpectrumPrecision CachePrecision { get; init; } = Cache.SpectrumPrecision.F32;
+
     public void Validate()
     {
         if (K < 1)
@@ -25,6 +37,16 @@ public sealed record AnalysisSettings
         if (!(Epsilon > 0 && Epsilon < 1))
         {
             throw new UserInputException($"--epsilon (MODELGATE_EPSILON) must be between 0 and 1 (exclusive), got {Epsilon}");
+        }
+
+        if (Method is not (AnalysisMethod.Auto or AnalysisMethod.FullSvd))
+        {
+            throw new UserInputException($"--method must be one of {string.Join(", ", AnalysisMethod.Choices)}, got '{Method}'");
+        }
+
+        if (!(Tolerance > 0 && Tolerance < 1e-2))
+        {
+            throw new UserInputException($"--tolerance must be above 0 and below 0.01, got {Tolerance}");
         }
 
         _ = ModuleFilter();

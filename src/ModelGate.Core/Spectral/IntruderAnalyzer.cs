@@ -1,15 +1,24 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using ModelGate.Core.Adapters;
 using ModelGate.Core.Errors;
+using ModelGate.Core.IO;
+using ModelGate.Core.Spectral.Cache;
 using ModelGate.Core.Tensors;
 using ModelGate.Core.Torch;
 using static TorchSharp.torch;
 
 namespace ModelGate.Core.Spectral;
 
-/// <summary>Counts intruder dimensions of adapters or of a fully fine-tuned model against a base model.</summary>
-public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger)
+/// <summary>
+/// Counts intruder dimensions of adapters or of a fully fine-tuned model against a base model. By default the base
+/// side comes from the spectrum cache and each module takes the cheapest exact path (low-rank for plain LoRA,
+/// Krylov otherwise); <see cref="AnalysisMethod.FullSvd"/> runs the paper's reference computation instead.
+/// Reading the next module (hashing, cache and adapter files) overlaps with the linear algebra of the current one.
+/// </summary>
+public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<SpectrumCache>? cacheLogger = null)
 {
     /// <summary>Base + adapters (merged in order) vs base, for every 2-D weight the adapters change.</summary>
     public IntruderReport AnalyzeAdapters(string baseFolder, IReadOnlyList<string> adapterFolders, AnalysisSettings settings,
@@ -29,12 +38,10 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger)
                 : $"--modules '{settings.Modules}' matches none of the {changed.Count} weights the adapters change");
         }
 
-        var pairs = updates.Select(u => (u.TensorName, u.Layout, (Func<(Tensor, Tensor)>)(() =>
-        {
-            var w0 = TorchTensors.LoadFloat32(baseWeights, u.Base, torchDevice);
-            return (w0, WeightMerger.Apply(w0, u, torchDevice));
-        }))).ToArray();
-        return Run(ComparisonKind.Adapter, baseFolder, adapterFolders, pairs, adapters.Warnings.ToArray(), settings, torchDevice, progress, cancellationToken);
+        var jobs = updates.Select(u => new ModuleJob(u.TensorName, u.Base, u.Layout,
+            LowRankUpdate.IsLowRank(u) ? () => LowRankUpdate.Factors(u) : null,
+            (w0, d) => WeightMerger.Apply(w0, u, d))).ToArray();
+        return Run(ComparisonKind.Adapter, baseFolder, adapterFolders, baseWeights, jobs, adapters.Warnings.ToArray(), settings, torchDevice, progress, cancellationToken);
     }
 
     /// <summary>A fully fine-tuned model vs its base, for every linear weight both have.</summary>
@@ -48,7 +55,7 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger)
         var filter = settings.ModuleFilter();
         var layout = LinearWeights.LayoutOf(baseFolder);
 
-        var pairs = new List<(string, MatrixLayout, Func<(Tensor, Tensor)>)>();
+        var jobs = new List<ModuleJob>();
         var warnings = new List<string>();
         foreach (var b in baseWeights.Tensors.Where(LinearWeights.IsLinear))
         {
@@ -69,50 +76,85 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger)
                     $"{tunedFolder}: tensor '{t.Name}' is {LoraAdapter.Shape(t)} but the base's is {LoraAdapter.Shape(b)}: not a fine-tune of this base");
             }
 
-            pairs.Add((b.Name, layout, () => (TorchTensors.LoadFloat32(baseWeights, b, torchDevice), TorchTensors.LoadFloat32(tunedWeights, t, torchDevice))));
+            jobs.Add(new ModuleJob(b.Name, b, layout, null, (_, d) => TorchTensors.LoadFloat32(tunedWeights, t, d)));
         }
 
-        if (pairs.Count == 0)
+        if (jobs.Count == 0)
         {
             throw new UserInputException(filter is null
                 ? $"{tunedFolder}: shares no linear weight with {baseFolder}"
                 : $"--modules '{settings.Modules}' matches no linear weight of {baseFolder}");
         }
 
-        return Run(ComparisonKind.FullFineTune, baseFolder, [tunedFolder], pairs, warnings, settings, torchDevice, progress, cancellationToken);
+        return Run(ComparisonKind.FullFineTune, baseFolder, [tunedFolder], baseWeights, jobs, warnings, settings, torchDevice, progress, cancellationToken);
     }
 
-    private IntruderReport Run(ComparisonKind kind, string baseFolder, IReadOnlyList<string> tuned,
-        IReadOnlyList<(string Name, MatrixLayout Layout, Func<(Tensor, Tensor)> Load)> pairs, IReadOnlyList<string> warnings,
-        AnalysisSettings settings, Device device, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
+    private IntruderReport Run(ComparisonKind kind, string baseFolder, IReadOnlyList<string> tuned, ModelWeights baseWeights,
+        IReadOnlyList<ModuleJob> jobs, IReadOnlyList<string> warnings, AnalysisSettings settings, Device device,
+        IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
         foreach (var w in warnings)
         {
             logger.LogWarning("{Warning}", w);
         }
 
+        var cache = settings.Method == AnalysisMethod.FullSvd
+            ? null
+            : new SpectrumCache(CacheRoot.Resolve(settings.CacheFolder), settings.CachePrecision, cacheLogger ?? NullLogger<SpectrumCache>.Instance);
         var clock = Stopwatch.StartNew();
-        var results = new List<ModuleIntruders>(pairs.Count);
-        for (var i = 0; i < pairs.Count; i++)
+        var results = new List<ModuleIntruders>(jobs.Count);
+        var cacheMisses = 0;
+
+        // Two modules read ahead at most: memory stays at a few matrices whatever the model's size.
+        var channel = Channel.CreateBounded<PreparedModule>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reader = Task.Run(() => Prepare(jobs, baseWeights, cache, channel.Writer, stop.Token), stop.Token);
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var (name, layout, load) = pairs[i];
-            progress?.Report(new WorkProgress(i, pairs.Count, name, clock.Elapsed));
-
-            // One scope per module: native memory stays at a few matrices, whatever the model's size.
-            using var scope = NewDisposeScope();
-            var (w0, wt) = load();
-            if (layout == MatrixLayout.Transposed)
+            for (var i = 0; i < jobs.Count; i++)
             {
-                (w0, wt) = (w0.t(), wt.t());
-            }
+                var prepared = channel.Reader.ReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
+                progress?.Report(new WorkProgress(i, jobs.Count, prepared.Job.Name, clock.Elapsed));
 
-            var result = IntruderCounter.Count(name, w0, wt, settings.K, settings.Epsilon);
-            logger.LogDebug("{Module}: {Intruders} intruders, max cosines {Cosines}", name, result.Intruders, result.MaxCosines);
-            results.Add(result);
+                // One scope per module: native memory stays at a few matrices, whatever the model's size.
+                using var scope = NewDisposeScope();
+                if (cache is null)
+                {
+                    results.Add(FullSvd(prepared, settings, device));
+                    continue;
+                }
+
+                var spectrum = prepared.Spectrum;
+                if (spectrum is null)
+                {
+                    spectrum = cache.GetOrCompute(baseWeights, prepared.Job.Base, prepared.Job.Layout, device, out var computed);
+                    cacheMisses += computed ? 1 : 0;
+                }
+
+                results.Add(Fast(prepared, spectrum, settings, device));
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            try
+            {
+                reader.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+            }
         }
 
-        progress?.Report(new WorkProgress(pairs.Count, pairs.Count, "", clock.Elapsed));
+        progress?.Report(new WorkProgress(jobs.Count, jobs.Count, "", clock.Elapsed));
+        var unconverged = results.Where(r => r.RelativeResidual > settings.Tolerance).Select(r => r.Name).ToArray();
+        var allWarnings = warnings.Concat(unconverged.Select(n =>
+            $"{n}: the iteration stopped above the tolerance {settings.Tolerance:0.#E+0}; its counts may be off near ε (rerun with --method full-svd)")).ToArray();
+        foreach (var w in allWarnings.Skip(warnings.Count))
+        {
+            logger.LogWarning("{Warning}", w);
+        }
+
         return new IntruderReport
         {
             ToolVersion = ToolVersion.Current,
@@ -122,10 +164,82 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger)
             K = settings.K,
             Epsilon = settings.Epsilon,
             ModuleFilter = settings.Modules,
+            Method = settings.Method,
+            Tolerance = settings.Method == AnalysisMethod.FullSvd ? 0 : settings.Tolerance,
+            CacheFolder = cache?.Root,
+            CacheMisses = cacheMisses,
             Device = device.ToString(),
             Elapsed = clock.Elapsed,
             Modules = results,
-            Warnings = warnings,
+            Warnings = allWarnings,
         };
     }
+
+    /// <summary>The reading side of the pipeline: no TorchSharp here, only files and hashes.</summary>
+    private static async Task Prepare(IReadOnlyList<ModuleJob> jobs, ModelWeights baseWeights, SpectrumCache? cache,
+        ChannelWriter<PreparedModule> writer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var job in jobs)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                BaseSpectrum? spectrum = null;
+                if (cache is not null && cache.TryGet(SpectrumKey.Compute(baseWeights, job.Base, job.Layout), out var hit))
+                {
+                    spectrum = hit;
+                }
+
+                var factors = cache is null ? null : job.Factors?.Invoke();
+                var w0 = factors is null ? baseWeights.ReadFloat32(job.Base) : null;
+                await writer.WriteAsync(new PreparedModule(job, spectrum, factors, w0), cancellationToken);
+            }
+
+            writer.Complete();
+        }
+        catch (Exception e)
+        {
+            writer.Complete(e);
+        }
+    }
+
+    private static ModuleIntruders FullSvd(PreparedModule prepared, AnalysisSettings settings, Device device)
+    {
+        var job = prepared.Job;
+        var w0 = tensor(prepared.BaseValues!, job.Base.Shape, device: device);
+        var wt = job.Tuned(w0, device);
+        if (job.Layout == MatrixLayout.Transposed)
+        {
+            (w0, wt) = (w0.t(), wt.t());
+        }
+
+        return IntruderCounter.Count(job.Name, w0, wt, settings.K, settings.Epsilon);
+    }
+
+    private static ModuleIntruders Fast(PreparedModule prepared, BaseSpectrum spectrum, AnalysisSettings settings, Device device)
+    {
+        var job = prepared.Job;
+        var u0 = tensor(spectrum.U, [spectrum.Rows, spectrum.Rank], device: device);
+        var s0 = tensor(spectrum.S, [spectrum.Rank], device: device);
+        var v0 = tensor(spectrum.V, [spectrum.Cols, spectrum.Rank], device: device);
+        if (prepared.Factors is { } f)
+        {
+            var b = tensor(f.B, [spectrum.Rows, f.Rank], device: device);
+            var a = tensor(f.A, [f.Rank, spectrum.Cols], device: device);
+            return LowRankIntruderCounter.Count(job.Name, u0, s0, v0, b, a, settings.K, settings.Epsilon, settings.Tolerance);
+        }
+
+        var wt = job.Tuned(tensor(prepared.BaseValues!, job.Base.Shape, device: device), device);
+        if (job.Layout == MatrixLayout.Transposed)
+        {
+            wt = wt.t();
+        }
+
+        return KrylovIntruderCounter.Count(job.Name, u0, s0, v0, wt, settings.K, settings.Epsilon, settings.Tolerance);
+    }
+
+    /// <summary>One matrix to analyse: its base tensor, how to get the tuned one, and its low-rank update when it has one.</summary>
+    private sealed record ModuleJob(string Name, TensorInfo Base, MatrixLayout Layout, Func<LowRankFactors>? Factors, Func<Tensor, Device, Tensor> Tuned);
+
+    private sealed record PreparedModule(ModuleJob Job, BaseSpectrum? Spectrum, LowRankFactors? Factors, float[]? BaseValues);
 }

@@ -1,4 +1,3 @@
-using ModelGate.Core.Torch;
 using static TorchSharp.torch;
 
 namespace ModelGate.Core.Spectral;
@@ -26,23 +25,8 @@ public static class IntruderCounter
         var (ut, st, _) = linalg.svd(tunedMatrix.to_type(ScalarType.Float32), fullMatrices: false);
 
         var top = (int)Math.Min(k, ut.shape[1]);
-        var topVectors = ut.narrow(1, 0, top);
-        var maxCos = topVectors.t().matmul(u0).abs().amax([1]);
-
-        var cosines = TorchTensors.ToArray(maxCos).Select(c => (double)c).ToArray();
-        var ranks = Enumerable.Range(0, top).Where(i => cosines[i] < epsilon).ToArray();
-        return new ModuleIntruders
-        {
-            Name = name,
-            Layer = Adapters.LayerIndex.OfTensor(name),
-            Shape = baseMatrix.shape,
-            Intruders = ranks.Length,
-            IntruderRanks = ranks,
-            MaxCosines = cosines,
-            SingularValues = TorchTensors.ToArray(st.narrow(0, 0, top)).Select(v => (double)v).ToArray(),
-            BaseSingularValues = TorchTensors.ToArray(s0.narrow(0, 0, Math.Min(top, s0.shape[0]))).Select(v => (double)v).ToArray(),
-            SweepCounts = EpsilonSweep.Count(cosines),
-        };
+        var coordinates = u0.t().matmul(ut.narrow(1, 0, top));
+        return IntruderMath.FromCoordinates(name, baseMatrix.shape, coordinates, st, s0, epsilon, AnalysisMethod.FullSvd, 0);
     }
 
     private static string Describe(Tensor t) => "[" + string.Join(", ", t.shape) + "]";

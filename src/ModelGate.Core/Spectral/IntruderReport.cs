@@ -14,8 +14,20 @@ public sealed record IntruderReport
     public required double Epsilon { get; init; }
     public string? ModuleFilter { get; init; }
 
-    /// <summary>Which computation produced the counts; the foundation runs the paper's full SVD.</summary>
-    public string Method { get; init; } = "full-svd";
+    /// <summary>What was asked for (<see cref="AnalysisMethod"/>); each module records the path it took.</summary>
+    public string Method { get; init; } = AnalysisMethod.FullSvd;
+
+    /// <summary>The residual tolerance the iterative paths worked to; 0 for the full SVD.</summary>
+    public double Tolerance { get; init; }
+
+    /// <summary>Where base spectra were read from and written to; null with the full SVD.</summary>
+    public string? CacheFolder { get; init; }
+
+    /// <summary>How many base spectra had to be computed in this run (0 with a warm cache).</summary>
+    public int CacheMisses { get; init; }
+
+    /// <summary>How many modules took each path, e.g. "low-rank ×12, krylov ×2".</summary>
+    public string Paths => string.Join(", ", Modules.GroupBy(m => m.Method).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} ×{g.Count()}"));
 
     public required string Device { get; init; }
     public required TimeSpan Elapsed { get; init; }

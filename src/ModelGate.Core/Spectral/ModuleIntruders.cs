@@ -27,6 +27,12 @@ public sealed record ModuleIntruders
     /// <summary>Intruder counts at ε = 0.1 … 0.9 (<see cref="EpsilonSweep.Thresholds"/>).</summary>
     public required IReadOnlyList<int> SweepCounts { get; init; }
 
+    /// <summary>How the tuned spectrum was computed: full-svd, low-rank or krylov (see <see cref="AnalysisMethod"/>).</summary>
+    public string Method { get; init; } = "full-svd";
+
+    /// <summary>max ‖M·vᵢ − σᵢ·uᵢ‖ / σ₁ over the top-k triplets the iterative paths reached; 0 for a full SVD.</summary>
+    public double RelativeResidual { get; init; }
+
     /// <summary>Zero-based ranks (in the tuned spectrum) of the intruders.</summary>
     public IReadOnlyList<int> IntruderRanks { get; init; } = [];
 }

@@ -64,14 +64,26 @@ public sealed class PeftMergeCaseTests
         }
     }
 
+    public static TheoryData<string, string> CasesAndMethods()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var c in Cases())
+        {
+            data.Add((string)c[0], AnalysisMethod.Auto);
+            data.Add((string)c[0], AnalysisMethod.FullSvd);
+        }
+
+        return data;
+    }
+
     [Theory]
-    [MemberData(nameof(Cases))]
-    public void Analyze_CountsMatchThePapersCodeOnPeftsMerge(string name)
+    [MemberData(nameof(CasesAndMethods))]
+    public void Analyze_CountsMatchThePapersCodeOnPeftsMerge(string name, string method)
     {
         var (baseFolder, adapters, c) = Load(name);
 
         var report = new IntruderAnalyzer(NullLogger<IntruderAnalyzer>.Instance)
-            .AnalyzeAdapters(baseFolder, adapters, new AnalysisSettings(), "cpu", null, CancellationToken.None);
+            .AnalyzeAdapters(baseFolder, adapters, new AnalysisSettings { Method = method }, "cpu", null, CancellationToken.None);
 
         var counts = c.GetProperty("counts").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
         var analysed = report.Modules.Where(m => counts.ContainsKey(m.Name)).ToDictionary(m => m.Name, m => m.Intruders);

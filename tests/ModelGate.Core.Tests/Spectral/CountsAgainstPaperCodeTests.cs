@@ -9,15 +9,16 @@ namespace ModelGate.Core.Tests.Spectral;
 /// </summary>
 public sealed class CountsAgainstPaperCodeTests
 {
-    public static IEnumerable<object[]> Adapters() => PeerVectors.AdapterNames();
+    public static IEnumerable<object[]> Adapters() =>
+        PeerVectors.AdapterNames().SelectMany(a => new[] { AnalysisMethod.Auto, AnalysisMethod.FullSvd }.Select(m => new[] { a[0], m }));
 
     [Theory]
     [MemberData(nameof(Adapters))]
-    public void AnalyzeAdapters_PeftSavedAdapter_CountsAndCosinesMatchPyTorch(string name)
+    public void AnalyzeAdapters_PeftSavedAdapter_CountsAndCosinesMatchPyTorch(string name, string method)
     {
         var analyzer = new IntruderAnalyzer(NullLogger<IntruderAnalyzer>.Instance);
 
-        var report = analyzer.AnalyzeAdapters(PeerVectors.BaseFolderOf(name), [PeerVectors.AdapterFolder(name)], new AnalysisSettings(), "cpu", null, CancellationToken.None);
+        var report = analyzer.AnalyzeAdapters(PeerVectors.BaseFolderOf(name), [PeerVectors.AdapterFolder(name)], new AnalysisSettings { Method = method }, "cpu", null, CancellationToken.None);
 
         var expected = PeerVectors.Adapter(name);
         var counts = expected.GetProperty("counts").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
@@ -34,5 +35,9 @@ public sealed class CountsAgainstPaperCodeTests
         }
 
         Assert.Equal(expected.GetProperty("total").GetInt32(), report.TotalIntruders);
+        var dora = expected.GetProperty("config").TryGetProperty("use_dora", out var d) && d.GetBoolean();
+        Assert.All(report.Modules, m => Assert.Contains(m.Method, method == AnalysisMethod.FullSvd
+            ? [AnalysisMethod.FullSvd]
+            : dora ? [AnalysisMethod.Krylov] : [AnalysisMethod.LowRank, AnalysisMethod.Krylov]));
     }
 }

@@ -11,11 +11,13 @@ public sealed class PlantedIntruderTests
     private static readonly IntruderAnalyzer Analyzer = new(NullLogger<IntruderAnalyzer>.Instance);
 
     [Theory]
-    [InlineData(TensorDType.F32, 1)]
-    [InlineData(TensorDType.F16, 1)]
-    [InlineData(TensorDType.BF16, 3)]
-    [InlineData(TensorDType.F32, 4)]
-    public void Analyze_AdapterWithPlantedIntruders_CountsEachOne(TensorDType dtype, int shards)
+    [InlineData(TensorDType.F32, 1, AnalysisMethod.Auto)]
+    [InlineData(TensorDType.F32, 1, AnalysisMethod.FullSvd)]
+    [InlineData(TensorDType.F16, 1, AnalysisMethod.Auto)]
+    [InlineData(TensorDType.BF16, 3, AnalysisMethod.Auto)]
+    [InlineData(TensorDType.BF16, 3, AnalysisMethod.FullSvd)]
+    [InlineData(TensorDType.F32, 4, AnalysisMethod.Auto)]
+    public void Analyze_AdapterWithPlantedIntruders_CountsEachOne(TensorDType dtype, int shards, string method)
     {
         using var dir = new TempDirectory();
         var model = new TinyModelBuilder { DType = dtype, Shards = shards }.Build(dir.File("base"));
@@ -27,7 +29,7 @@ public sealed class PlantedIntruderTests
             .WithAlignedUpdate("model.layers.1.self_attn.o_proj");
         builder.Build(model.Folder, dir.File("adapter"));
 
-        var report = Analyzer.AnalyzeAdapters(model.Folder, [dir.File("adapter")], new AnalysisSettings(), "cpu", null, CancellationToken.None);
+        var report = Analyzer.AnalyzeAdapters(model.Folder, [dir.File("adapter")], new AnalysisSettings { Method = method }, "cpu", null, CancellationToken.None);
 
         Assert.Equal(builder.PlantedIntruders.OrderBy(p => p.Key), report.Modules.Select(m => KeyValuePair.Create(m.Name, m.Intruders)).OrderBy(p => p.Key));
         Assert.Equal(9, report.TotalIntruders);
@@ -62,14 +64,16 @@ public sealed class PlantedIntruderTests
         Assert.Equal(4, both.Modules.Count);
     }
 
-    [Fact]
-    public void Analyze_FullFineTune_FindsNoIntruders()
+    [Theory]
+    [InlineData(AnalysisMethod.Auto)]
+    [InlineData(AnalysisMethod.FullSvd)]
+    public void Analyze_FullFineTune_FindsNoIntruders(string method)
     {
         using var dir = new TempDirectory();
         var model = new TinyModelBuilder { Shards = 2 }.Build(dir.File("base"));
         new FineTunedModelBuilder().Build(model.Folder, dir.File("tuned"));
 
-        var report = Analyzer.AnalyzeFineTune(model.Folder, dir.File("tuned"), new AnalysisSettings(), "cpu", null, CancellationToken.None);
+        var report = Analyzer.AnalyzeFineTune(model.Folder, dir.File("tuned"), new AnalysisSettings { Method = method }, "cpu", null, CancellationToken.None);
 
         Assert.Equal(model.LinearModules.Count, report.Modules.Count);
         Assert.Equal(0, report.TotalIntruders);

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Globalization;
+using ModelGate.Cli.Hosting;
+using ModelGate.Core.Errors;
+using ModelGate.Core.Spectral;
+using ModelGate.Core.Torch;
+using Spectre.Console;
+
+namespace ModelGate.Cli.Commands;
+
+/// <summary>
+/// <c>bench</c>: the full-SVD path and the low-rank path with a warm cache, side by side in one run on the same
+/// matrices (this machine is noisy; a ratio measured in one run is what to compare), with the counts of both.
+/// </summary>
+public static class BenchCommand
+{
+    private static readonly Option<string> Shapes = new("--shapes")
+    {
+        Description = "Comma-separated ROWSxCOLS (or N for N×N).",
+        DefaultValueFactory = _ => "2048,4096,11008x4096",
+    };
+
+    private static readonly Option<string> Ranks = new("--ranks") { Description = "Comma-separated LoRA ranks.", DefaultValueFactory = _ => "8,16,64" };
+
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("bench", "Time the full-SVD path against the low-rank path (warm cache) on generated matrices.") { Shapes, Ranks };
+        command.SetAction((parse, ct) => context.RunAsync(parse, ct, host =>
+        {
+            var shapes = ParseShapes(parse.GetValue(Shapes)!);
+            var ranks = ParseList(parse.GetValue(Ranks)!, "--ranks").Select(r => (int)r).ToArray();
+            var device = TorchDeviceSelector.Select(CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto");
+            var work = Directory.CreateTempSubdirectory("modelgate-bench-").FullName;
+            try
+            {
+                var rows = PathBenchmark.Run(shapes, ranks, work, device,
+                    new Rendering.SynchronousProgress<string>(line => context.Error.WriteLine(line)), ct);
+                Write(context, rows, device.ToString());
+                return rows.All(r => r.CountsAgree) ? ExitCodes.Ok : ExitCodes.Unexpected;
+            }
+            finally
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }));
+        return command;
+    }
+
+    private static void Write(CliContext context, IReadOnlyList<PathBenchmarkRow> rows, string device)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        context.Out.WriteLine($"| shape | r | full-SVD path | low-rank path (warm cache) | speed-up | intruders (full / low-rank) | max Δcos | cache build (once) |");
+        context.Out.WriteLine("|---|---:|---:|---:|---:|---|---:|---:|");
+        foreach (var r in rows)
+        {
+            context.Out.WriteLine(string.Create(inv,
+                $"| {r.Rows}×{r.Cols} | {r.Rank} | {r.FullSvd.TotalSeconds:0.000} s | {r.LowRankWarm.TotalSeconds:0.000} s | {r.Speedup:0}× | {r.FullSvdIntruders} / {r.LowRankIntruders}{(r.CountsAgree ? "" : " ✗")} | {r.MaxCosineDifference:0.0E+0} | {r.CacheBuild.TotalSeconds:0.00} s |"));
+        }
+
+        context.Out.WriteLine();
+        context.Out.WriteLine($"device {device}, {Environment.ProcessorCount} cores, {Markup.Escape(ModelGate.Core.ToolVersion.Current)}");
+    }
+
+    private static IReadOnlyList<(long Rows, long Cols)> ParseShapes(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s =>
+        {
+            var parts = s.Split('x', 'X', '×');
+            var values = parts.Select(p => long.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : 0).ToArray();
+            return values.Length switch
+            {
+                1 when values[0] > 0 => (values[0], values[0]),
+                2 when values[0] > 0 && values[1] > 0 => (values[0], values[1]),
+                _ => throw new UserInputException($"--shapes: '{s}' is not N or ROWSxCOLS with positive whole numbers"),
+            };
+        }).ToArray();
+
+    private static IReadOnlyList<long> ParseList(string text, string option) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0
+                ? v
+                : throw new UserInputException($"{option}: '{s}' is not a positive whole number"))
+            .ToArray();
+}

@@ -1,0 +1,33 @@
+using ModelGate.Core.Torch;
+using static TorchSharp.torch;
+
+namespace ModelGate.Core.Spectral;
+
+/// <summary>Turns tuned singular vectors' coordinates on the base's left singular vectors into the paper's verdict.</summary>
+internal static class IntruderMath
+{
+    /// <param name="coordinates">p × k: column j holds u_tⱼ's cosines with every base left singular vector.</param>
+    public static ModuleIntruders FromCoordinates(string name, long[] shape, Tensor coordinates, Tensor tunedSingularValues,
+        Tensor baseSingularValues, double epsilon, string method, double residual)
+    {
+        var cosines = TorchTensors.ToArray(coordinates.abs().amax([0]).to_type(ScalarType.Float64)).Select(c => (double)c).ToArray();
+        var top = cosines.Length;
+        var ranks = Enumerable.Range(0, top).Where(i => cosines[i] < epsilon).ToArray();
+        return new ModuleIntruders
+        {
+            Name = name,
+            Layer = Adapters.LayerIndex.OfTensor(name),
+            Shape = shape,
+            Intruders = ranks.Length,
+            IntruderRanks = ranks,
+            MaxCosines = cosines,
+            SingularValues = Values(tunedSingularValues.narrow(0, 0, top)),
+            BaseSingularValues = Values(baseSingularValues.narrow(0, 0, Math.Min(top, baseSingularValues.shape[0]))),
+            SweepCounts = EpsilonSweep.Count(cosines),
+            Method = method,
+            RelativeResidual = residual,
+        };
+    }
+
+    private static double[] Values(Tensor t) => TorchTensors.ToArray(t).Select(v => (double)v).ToArray();
+}

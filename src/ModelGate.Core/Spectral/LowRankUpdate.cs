@@ -1,0 +1,58 @@
+using ModelGate.Core.Adapters;
+
+namespace ModelGate.Core.Spectral;
+
+/// <summary>Recognises updates that are exactly W0 + B·A and gathers their factors.</summary>
+internal static class LowRankUpdate
+{
+    /// <summary>
+    /// Plain LoRA edits only (DoRA rescales rows, a replacement is dense), and a total rank small enough that the
+    /// small problem stays small (2R below half of min(m, n)); anything else goes the dense Krylov way.
+    /// </summary>
+    public static bool IsLowRank(TensorUpdate update)
+    {
+        if (!update.Edits.All(e => e is TensorEdit.Lora { Module.IsDora: false }))
+        {
+            return false;
+        }
+
+        var rank = update.Edits.Sum(e => ((TensorEdit.Lora)e).Module.Rank);
+        return 4L * rank < Math.Min(update.Base.Shape[0], update.Base.Shape[1]);
+    }
+
+    /// <summary>[s₁B₁, s₂B₂, …] and [A₁; A₂; …] such that the analysed ΔW = B·A.</summary>
+    public static LowRankFactors Factors(TensorUpdate update)
+    {
+        var modules = update.Edits.Cast<TensorEdit.Lora>().ToArray();
+        var rank = modules.Sum(e => e.Module.Rank);
+        var rows = update.Layout == MatrixLayout.Transposed ? update.Base.Shape[1] : update.Base.Shape[0];
+        var cols = update.Layout == MatrixLayout.Transposed ? update.Base.Shape[0] : update.Base.Shape[1];
+        var b = new float[rows * rank];
+        var a = new float[rank * cols];
+        var offset = 0;
+        foreach (var edit in modules)
+        {
+            var m = edit.Module;
+            var fa = edit.Adapter.Weights.ReadFloat32(m.A);
+            var fb = edit.Adapter.Weights.ReadFloat32(m.B);
+            var scale = (float)m.Scale;
+            for (var r = 0; r < m.Rank; r++)
+            {
+                for (long i = 0; i < rows; i++)
+                {
+                    // Linear (Conv1D too, analysed out × in): ΔW = s·B·A. Embedding (analysed as stored, vocab × dim): ΔW = s·Aᵀ·Bᵀ.
+                    b[(i * rank) + offset + r] = scale * (m.Kind == LoraModuleKind.Embedding ? fa[(r * rows) + i] : fb[(i * m.Rank) + r]);
+                }
+
+                for (long j = 0; j < cols; j++)
+                {
+                    a[((offset + r) * cols) + j] = m.Kind == LoraModuleKind.Embedding ? fb[(j * m.Rank) + r] : fa[(r * cols) + j];
+                }
+            }
+
+            offset += m.Rank;
+        }
+
+        return new LowRankFactors(b, a, rank);
+    }
+}
