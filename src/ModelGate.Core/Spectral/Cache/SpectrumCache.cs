@@ -28,6 +28,12 @@ public sealed class SpectrumCache
 
     private const int ChecksumChunkBytes = 4 << 20;
 
+    /// <summary>
+    /// A writer's temporary file older than this belongs to a process that was killed mid-write (a live write of even
+    /// the largest matrix takes seconds), so <see cref="Prune"/> removes it.
+    /// </summary>
+    private static readonly TimeSpan AbandonedTemporaryAge = TimeSpan.FromHours(1);
+
     private readonly ILogger<SpectrumCache> logger;
 
     public SpectrumCache(string root, SpectrumPrecision precision, ILogger<SpectrumCache> logger)
@@ -230,7 +236,8 @@ public sealed class SpectrumCache
     /// <summary>
     /// Deletes entries not used for longer than <paramref name="olderThan"/>, then the least recently used until the
     /// rest take at most <paramref name="maxTotalBytes"/>. With neither, deletes every entry.
-    /// An entry that cannot be deleted is logged and counted as kept.
+    /// An entry that cannot be deleted is logged and counted as kept. Temporary files left by writes that were
+    /// killed more than an hour ago are removed too (they are not entries and are not counted).
     /// </summary>
     public PruneResult Prune(TimeSpan? olderThan, long? maxTotalBytes)
     {
@@ -265,6 +272,7 @@ public sealed class SpectrumCache
             }
         }
 
+        RemoveAbandonedTemporaries(now);
         return new PruneResult(removed, freed, kept, total);
     }
 
@@ -425,6 +433,23 @@ public sealed class SpectrumCache
         return new DirectoryInfo(Folder).EnumerateFiles("*" + EntryExtension)
             .Where(f => f.Name.EndsWith(EntryExtension, StringComparison.Ordinal) && f.Exists)
             .ToList();
+    }
+
+    /// <summary>Temporary files are not entries, so they are not counted; they are only cleared once clearly abandoned.</summary>
+    private void RemoveAbandonedTemporaries(DateTime now)
+    {
+        if (!Directory.Exists(Folder))
+        {
+            return;
+        }
+
+        foreach (var file in new DirectoryInfo(Folder).EnumerateFiles("*" + EntryExtension + ".tmp-*"))
+        {
+            if (now - file.LastWriteTimeUtc > AbandonedTemporaryAge && TryDelete(file.FullName))
+            {
+                logger.LogDebug("{Path}: removed a temporary file left by an interrupted write", file.FullName);
+            }
+        }
     }
 
     private void Touch(string path)

@@ -295,6 +295,23 @@ public sealed class SpectrumCacheTests : IDisposable
     }
 
     [Fact]
+    public void Prune_RemovesTemporaryFilesOfKilledWriters_ButNotOfWritesInProgress()
+    {
+        var cache = CacheWithEntriesUsed(daysAgo: [0]);
+        var abandoned = Path.Combine(cache.Folder, Key(7).Hex + ".safetensors.tmp-0123456789ab");
+        var inProgress = Path.Combine(cache.Folder, Key(8).Hex + ".safetensors.tmp-ba9876543210");
+        File.WriteAllBytes(abandoned, [1, 2, 3]);
+        File.WriteAllBytes(inProgress, [1, 2, 3]);
+        File.SetLastWriteTimeUtc(abandoned, DateTime.UtcNow.AddDays(-1));
+
+        var result = cache.Prune(TimeSpan.FromDays(30), null);
+
+        Assert.Equal((0, 1), (result.Removed, result.Kept));
+        Assert.False(File.Exists(abandoned));
+        Assert.True(File.Exists(inProgress));
+    }
+
+    [Fact]
     public void Prune_OfACacheNeverWritten_RemovesNothing()
     {
         Assert.Equal(new PruneResult(0, 0, 0, 0), NewCache().Prune(null, null));
