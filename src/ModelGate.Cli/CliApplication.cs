@@ -17,10 +17,13 @@ public static class CliApplication
             CommonOptions.Device,
             CommonOptions.Verbose,
             CommonOptions.Config,
+            CommonOptions.Cache,
         };
         root.Subcommands.Add(AnalyzeCommand.Create(context));
         root.Subcommands.Add(MergeCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
+        root.Subcommands.Add(PrecomputeCommand.Create(context));
+        root.Subcommands.Add(CacheCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
 
         var parse = root.Parse(args);

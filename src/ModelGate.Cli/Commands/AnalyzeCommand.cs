@@ -43,6 +43,7 @@ public static class AnalyzeCommand
                 Modules = parse.GetValue(Modules),
                 Method = parse.GetValue(Method)!,
                 Tolerance = CliHost.Setting(parse, host, Tolerance, "Tolerance", 1e-6),
+                CacheFolder = CliHost.Setting<string?>(parse, host, CommonOptions.Cache, "Cache", null),
             };
             var device = CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto";
             var analyzer = host.Services.GetRequiredService<IntruderAnalyzer>();

@@ -53,6 +53,7 @@ public static class DemoCommand
             {
                 K = CliHost.Setting(parse, host, AnalyzeCommand.K, "K", 10),
                 Epsilon = CliHost.Setting(parse, host, AnalyzeCommand.Epsilon, "Epsilon", 0.5),
+                CacheFolder = CliHost.Setting<string?>(parse, host, CommonOptions.Cache, "Cache", null),
             };
             var device = CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto";
             var analyzer = host.Services.GetRequiredService<IntruderAnalyzer>();

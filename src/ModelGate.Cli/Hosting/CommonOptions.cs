@@ -22,4 +22,10 @@ public static class CommonOptions
         Description = "A JSON settings file (keys K, Epsilon, Device); default ./modelgate.json when present.",
         Recursive = true,
     };
+
+    public static readonly Option<string?> Cache = new("--cache")
+    {
+        Description = "Cache folder for base spectra (analyze, precompute, cache). Env MODELGATE_CACHE; default $XDG_CACHE_HOME/modelgate or ~/.cache/modelgate.",
+        Recursive = true,
+    };
 }

@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
+using ModelGate.Core.IO;
 
 namespace ModelGate.Core.Torch;
 
@@ -10,8 +11,6 @@ namespace ModelGate.Core.Torch;
 [UnsupportedOSPlatform("windows")]
 internal static class NativeLibraryCache
 {
-    internal const string CacheVariable = "MODELGATE_CACHE";
-
     /// <summary>
     /// Writes <paramref name="patched"/> as <c>&lt;root&gt;/native/&lt;hash&gt;/&lt;fileName&gt;</c> and returns its path;
     /// an identical file already there is reused. The write goes to a unique temporary name and is renamed into place,
@@ -37,34 +36,22 @@ internal static class NativeLibraryCache
         }
 
         throw new NativeRuntimeException(
-            $"Could not write the patched {fileName} to a cache folder ({string.Join("; ", failures)}); set {CacheVariable} to a writable folder.");
+            $"Could not write the patched {fileName} to a cache folder ({string.Join("; ", failures)}); set {CacheRoot.Variable} to a writable folder.");
     }
 
-    /// <summary>$MODELGATE_CACHE, else the XDG cache; the per-user temp folder only when those are not writable.</summary>
+    /// <summary>The cache root (<see cref="CacheRoot"/>); the per-user temp folder only when that is not writable.</summary>
     internal static IEnumerable<string> CandidateRoots()
     {
-        var configured = Environment.GetEnvironmentVariable(CacheVariable);
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            yield return Path.GetFullPath(configured);
-        }
-        else
-        {
-            var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            if (!string.IsNullOrWhiteSpace(xdg) && Path.IsPathRooted(xdg))
-            {
-                yield return Path.Combine(xdg, "modelgate");
-            }
-            else if (!string.IsNullOrEmpty(home))
-            {
-                yield return Path.Combine(home, ".cache", "modelgate");
-            }
-        }
+        var configured = CacheRoot.Resolve(null);
+        yield return configured;
 
         // /tmp is shared by all users and we dlopen what is there: a name per user and a mode-700 folder keep
         // anyone else from planting a library in it.
-        yield return Path.Combine(Path.GetTempPath(), $"modelgate-{Environment.UserName}");
+        var fallback = CacheRoot.PerUserTemp();
+        if (!string.Equals(fallback, configured, StringComparison.Ordinal))
+        {
+            yield return fallback;
+        }
     }
 
     private static string StoreUnder(string root, string key, string fileName, byte[] patched)

@@ -1,0 +1,4 @@
+namespace ModelGate.Core.Spectral.Cache;
+
+/// <summary>What <see cref="SpectrumCache.Prune"/> removed and what it left.</summary>
+public sealed record PruneResult(int Removed, long BytesFreed, int Kept, long BytesKept);
