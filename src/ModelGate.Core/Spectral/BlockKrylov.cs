@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ModelGate.Core.Spectral;
@@ -13,8 +14,14 @@ internal static class BlockKrylov
     /// <param name="apply">X (cols × b) ↦ M·X (rows × b), float64.</param>
     /// <param name="applyTransposed">Y (rows × b) ↦ Mᵀ·Y (cols × b), float64.</param>
     /// <param name="start">cols × b starting block (float64); its span should contain good guesses of the top right vectors.</param>
+    /// <param name="diagonal">
+    /// Optional Λ (rows, float64) with M·Mᵀ = Λ + a low-rank term, as for a diagonal-plus-low-rank M. Every eigenvector
+    /// y of such a matrix with eigenvalue σ² satisfies y ∝ (σ² − Λ)⁻¹·(M·Mᵀ − Λ)·y, so each step also adds that
+    /// shift-and-invert image of every unconverged Ritz vector (a diagonal solve): vectors in tight clusters of the
+    /// base spectrum, where polynomial Krylov steps crawl, then converge in a few steps.
+    /// </param>
     public static SingularTriplets Solve(Func<Tensor, Tensor> apply, Func<Tensor, Tensor> applyTransposed, long rows, long cols,
-        int k, Tensor start, double tolerance, int maxBasis)
+        int k, Tensor start, double tolerance, int maxBasis, Tensor? diagonal = null)
     {
         var full = Math.Min(rows, cols);
         k = (int)Math.Min(k, full);
@@ -23,18 +30,25 @@ internal static class BlockKrylov
         var newest = basis;
         while (true)
         {
-            // Rayleigh–Ritz on the current basis Q: Mᵀ·Q = P·Σ·Rᵀ, so M ≈ (Q·R)·Σ·Pᵀ on span(Q).
+            // Rayleigh–Ritz on the current basis Q through the small Gram matrix (QᵀM)(MᵀQ) = W·Λ·Wᵀ: the Ritz values
+            // are √λ, the left Ritz vectors Q·W and the right ones Mᵀ·Q·W/σ. An eigendecomposition of an L × L matrix
+            // costs far less than an SVD of the tall cols × L one, and float64 keeps the top of the spectrum accurate.
             var t = applyTransposed(basis);
-            var (p, sigma, rh) = linalg.svd(t, fullMatrices: false);
-            var take = (int)Math.Min(k, sigma.shape[0]);
-            var u = basis.matmul(rh.t().narrow(1, 0, take));
-            var s = sigma.narrow(0, 0, take);
-            var v = p.narrow(1, 0, take);
+            var (lambda, w) = linalg.eigh(t.t().matmul(t));
+            var order = lambda.argsort(descending: true);
+            var take = (int)Math.Min(k, lambda.shape[0]);
+            var top = order.narrow(0, 0, take);
+            var s = lambda.index_select(0, top).clamp_min(0).sqrt();
+            var wTop = w.index_select(1, top);
+            var u = basis.matmul(wTop);
+            var v = t.matmul(wTop) / s.clamp_min(double.Epsilon).unsqueeze(0);
+            var sigma = lambda.index_select(0, order).clamp_min(0).sqrt();
 
             var exact = basis.shape[1] >= full;
             var sigmaMax = Math.Max(sigma[0].item<double>(), double.Epsilon);
             var r = apply(v) - u * s.unsqueeze(0);
-            var residual = exact ? 0 : linalg.vector_norm(r, 2, [0]).max().item<double>() / sigmaMax;
+            var residuals = linalg.vector_norm(r, 2, [0]) / sigmaMax;
+            var residual = exact ? 0 : residuals.max().item<double>();
             var result = new SingularTriplets(u, s, v, residual, (int)basis.shape[1], exact || residual <= tolerance);
             if (result.Converged || basis.shape[1] >= maxBasis)
             {
@@ -42,7 +56,21 @@ internal static class BlockKrylov
             }
 
             // Next block: (M·Mᵀ) applied to the newest block, made orthogonal to everything before.
-            var next = Orthonormalize(apply(applyTransposed(newest)), basis);
+            var grow = apply(applyTransposed(newest));
+            if (diagonal is not null)
+            {
+                var open = (residuals > tolerance).nonzero().flatten();
+                if (open.shape[0] > 0)
+                {
+                    var y = u.index_select(1, open);
+                    var shifts = s.index_select(0, open).square().unsqueeze(0) - diagonal.unsqueeze(1);
+                    var floor = 1e-12 * sigmaMax * sigmaMax;
+                    shifts = torch.where(shifts.abs() < floor, torch.full_like(shifts, floor), shifts);
+                    grow = cat([grow, (apply(applyTransposed(y)) - (diagonal.unsqueeze(1) * y)) / shifts], 1);
+                }
+            }
+
+            var next = Orthonormalize(grow, basis);
             if (next.shape[1] == 0)
             {
                 // The Krylov space is invariant under M·Mᵀ: the Ritz triplets are exact up to rounding.

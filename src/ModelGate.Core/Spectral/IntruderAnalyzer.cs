@@ -206,7 +206,7 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
     private static ModuleIntruders FullSvd(PreparedModule prepared, AnalysisSettings settings, Device device)
     {
         var job = prepared.Job;
-        var w0 = tensor(prepared.BaseValues!, job.Base.Shape, device: device);
+        var w0 = TorchTensors.FromArray(prepared.BaseValues!, job.Base.Shape, device);
         var wt = job.Tuned(w0, device);
         if (job.Layout == MatrixLayout.Transposed)
         {
@@ -219,17 +219,17 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
     private static ModuleIntruders Fast(PreparedModule prepared, BaseSpectrum spectrum, AnalysisSettings settings, Device device)
     {
         var job = prepared.Job;
-        var u0 = tensor(spectrum.U, [spectrum.Rows, spectrum.Rank], device: device);
-        var s0 = tensor(spectrum.S, [spectrum.Rank], device: device);
-        var v0 = tensor(spectrum.V, [spectrum.Cols, spectrum.Rank], device: device);
+        var u0 = TorchTensors.FromArray(spectrum.U, [spectrum.Rows, spectrum.Rank], device);
+        var s0 = TorchTensors.FromArray(spectrum.S, [spectrum.Rank], device);
+        var v0 = TorchTensors.FromArray(spectrum.V, [spectrum.Cols, spectrum.Rank], device);
         if (prepared.Factors is { } f)
         {
-            var b = tensor(f.B, [spectrum.Rows, f.Rank], device: device);
-            var a = tensor(f.A, [f.Rank, spectrum.Cols], device: device);
+            var b = TorchTensors.FromArray(f.B, [spectrum.Rows, f.Rank], device);
+            var a = TorchTensors.FromArray(f.A, [f.Rank, spectrum.Cols], device);
             return LowRankIntruderCounter.Count(job.Name, u0, s0, v0, b, a, settings.K, settings.Epsilon, settings.Tolerance);
         }
 
-        var wt = job.Tuned(tensor(prepared.BaseValues!, job.Base.Shape, device: device), device);
+        var wt = job.Tuned(TorchTensors.FromArray(prepared.BaseValues!, job.Base.Shape, device), device);
         if (job.Layout == MatrixLayout.Transposed)
         {
             wt = wt.t();

@@ -43,10 +43,12 @@ internal static class LowRankIntruderCounter
         Tensor Apply(Tensor x) => Pad(sigma * x.narrow(0, 0, p), rows) + left.matmul(right.matmul(x));
         Tensor ApplyTransposed(Tensor y) => Pad(sigma * y.narrow(0, 0, p), cols) + right.t().matmul(left.t().matmul(y));
 
-        // Start from the base's top right directions and the update's own: the tuned top vectors live mostly there.
-        var top = (int)Math.Min(k, p);
+        // Start from the base's top right directions (twice k: near-degenerate ones just below the top k converge
+        // slowly otherwise) and the update's own: the tuned top vectors live almost entirely there.
+        var top = (int)Math.Min((2 * k) + 8, p);
         var start = cat([eye(cols, top, ScalarType.Float64), right.t()], 1);
-        var triplets = BlockKrylov.Solve(Apply, ApplyTransposed, rows, cols, k, start, tolerance, maxBasis: Math.Max(200, 10 * (int)start.shape[1]));
+        var lambda = Pad(sigma.square(), rows).squeeze(1);
+        var triplets = BlockKrylov.Solve(Apply, ApplyTransposed, rows, cols, k, start, tolerance, maxBasis: Math.Max(200, 10 * (int)start.shape[1]), lambda);
 
         var coordinates = triplets.U.narrow(0, 0, p);
         return IntruderMath.FromCoordinates(name, [m, n], coordinates, triplets.S, s0, epsilon, AnalysisMethod.LowRank, triplets.RelativeResidual);

@@ -58,9 +58,9 @@ public static class PathBenchmark
                     throw new InvalidOperationException("the cache entry written a moment ago is gone");
                 }
 
-                var u0 = tensor(spectrum.U, [spectrum.Rows, spectrum.Rank], device: device);
-                var s0 = tensor(spectrum.S, [spectrum.Rank], device: device);
-                var v0 = tensor(spectrum.V, [spectrum.Cols, spectrum.Rank], device: device);
+                var u0 = TorchTensors.FromArray(spectrum.U, [spectrum.Rows, spectrum.Rank], device);
+                var s0 = TorchTensors.FromArray(spectrum.S, [spectrum.Rank], device);
+                var v0 = TorchTensors.FromArray(spectrum.V, [spectrum.Cols, spectrum.Rank], device);
                 var result = LowRankIntruderCounter.Count("w0.weight", u0, s0, v0, b, a, settings.K, settings.Epsilon, settings.Tolerance);
                 fast.Stop();
 

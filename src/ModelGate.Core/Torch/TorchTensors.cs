@@ -7,10 +7,20 @@ namespace ModelGate.Core.Torch;
 public static class TorchTensors
 {
     public static Tensor LoadFloat32(ModelWeights weights, TensorInfo info, Device device) =>
-        tensor(weights.ReadFloat32(info), info.Shape, device: device);
+        FromArray(weights.ReadFloat32(info), info.Shape, device);
 
     public static Tensor LoadFloat32(SafetensorsFile file, TensorInfo info, Device device) =>
-        tensor(file.ReadFloat32(info), info.Shape, device: device);
+        FromArray(file.ReadFloat32(info), info.Shape, device);
+
+    /// <summary>
+    /// A tensor over <paramref name="values"/> without copying them on the CPU (<c>torch.tensor</c> clones the array:
+    /// twice the memory and time for a large matrix); copied once when the device is a GPU.
+    /// </summary>
+    public static Tensor FromArray(float[] values, ReadOnlySpan<long> shape, Device device)
+    {
+        var t = frombuffer(values, ScalarType.Float32).reshape(shape.ToArray());
+        return device.type == TorchSharp.DeviceType.CPU ? t : t.to(device);
+    }
 
     /// <summary>The values of a float32 tensor, row-major, on the CPU.</summary>
     public static float[] ToArray(Tensor t) =>
