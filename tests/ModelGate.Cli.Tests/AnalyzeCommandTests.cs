@@ -40,7 +40,30 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.Equal([2, 0], modules.Select(m => m.GetProperty("intruders").GetInt32()));
         Assert.All(modules, m => Assert.Equal(10, m.GetProperty("maxCosines").GetArrayLength()));
         Assert.All(modules, m => Assert.Equal(10, m.GetProperty("singularValues").GetArrayLength()));
+        Assert.All(modules, m => Assert.Equal("low-rank", m.GetProperty("method").GetString()));
+        Assert.All(modules, m => Assert.InRange(m.GetProperty("relativeResidual").GetDouble(), 0, 1e-6));
+        Assert.Equal("auto", root.GetProperty("method").GetString());
+        Assert.Equal("low-rank ×2", root.GetProperty("paths").GetString());
         Assert.Equal([0, 1], root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("layer").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Analyze_SecondRunWithTheSameCache_ComputesNoBaseSpectrum()
+    {
+        var cache = _dir.File("cache");
+
+        var (_, first, _) = await CliRunner.RunAsync("analyze", "--base", _base, "--adapter", _adapter, "--format", "json", "--cache", cache);
+        var (_, second, _) = await CliRunner.RunAsync("analyze", "--base", _base, "--adapter", _adapter, "--format", "json", "--cache", cache);
+        var (_, reference, _) = await CliRunner.RunAsync("analyze", "--base", _base, "--adapter", _adapter, "--format", "json", "--method", "full-svd");
+
+        using var cold = JsonDocument.Parse(first);
+        using var warm = JsonDocument.Parse(second);
+        using var full = JsonDocument.Parse(reference);
+        Assert.Equal(2, cold.RootElement.GetProperty("cacheMisses").GetInt32());
+        Assert.Equal(0, warm.RootElement.GetProperty("cacheMisses").GetInt32());
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(cache, "spectra", "v1"), "*.safetensors").Length);
+        Assert.Equal("full-svd ×2", full.RootElement.GetProperty("paths").GetString());
+        Assert.Equal(full.RootElement.GetProperty("totalIntruders").GetInt32(), warm.RootElement.GetProperty("totalIntruders").GetInt32());
     }
 
     [Fact]
@@ -107,6 +130,8 @@ public sealed class AnalyzeCommandTests : IDisposable
     [InlineData(null, "--epsilon=1.5", "--epsilon (MODELGATE_EPSILON) must be between 0 and 1")]
     [InlineData(null, "--modules=(", "--modules is not a valid regular expression")]
     [InlineData(null, "--device=tpu", "--device 'tpu' is not one of")]
+    [InlineData(null, "--method=fast", "--method must be one of auto, full-svd")]
+    [InlineData(null, "--tolerance=0.5", "--tolerance must be above 0 and below 0.01")]
     [InlineData(null, "--bogus", "Unrecognized command or argument '--bogus'")]
     public async Task Analyze_BadInput_ExitsTwoWithOneLineAndNoTrace(string? baseOverride, string? extra, string expected)
     {
