@@ -24,6 +24,7 @@ public static class CliApplication
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(PrecomputeCommand.Create(context));
         root.Subcommands.Add(CacheCommand.Create(context));
+        root.Subcommands.Add(MitigateCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
 
         var parse = root.Parse(args);

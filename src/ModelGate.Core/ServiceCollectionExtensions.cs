@@ -11,6 +11,7 @@ public static class ServiceCollectionExtensions
     {
         services.AddSingleton<IntruderAnalyzer>();
         services.AddSingleton<ModelMerger>();
+        services.AddSingleton<Repair.AdapterMitigator>();
         return services;
     }
 }

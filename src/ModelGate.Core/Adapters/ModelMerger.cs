@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using ModelGate.Core.Errors;
+using ModelGate.Core.IO;
 using ModelGate.Core.Tensors;
 using ModelGate.Core.Torch;
 using static TorchSharp.torch;
@@ -27,17 +28,6 @@ public sealed class ModelMerger(ILogger<ModelMerger> logger)
             throw new UserInputException($"--output {outputFolder}: must not be the base or an adapter folder");
         }
 
-        var replacing = Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any();
-        if (replacing && !settings.Force)
-        {
-            throw new UserInputException($"--output {outputFolder}: folder exists and is not empty; pass --force to replace it once the merge has succeeded");
-        }
-
-        if (File.Exists(output))
-        {
-            throw new UserInputException($"--output {outputFolder}: is a file");
-        }
-
         var torchDevice = TorchDeviceSelector.Select(device);
         using var baseWeights = ModelWeights.Open(baseFolder);
         using var adapters = AdapterStack.Load(adapterFolders);
@@ -46,30 +36,14 @@ public sealed class ModelMerger(ILogger<ModelMerger> logger)
             logger.LogWarning("{Warning}", w);
         }
 
-        var parent = Path.GetDirectoryName(output)!;
-        var createdParent = !Directory.Exists(parent);
-        Directory.CreateDirectory(parent);
-        var staging = Path.Combine(parent, $".{Path.GetFileName(output)}.modelgate-{Guid.NewGuid():N}");
-        try
+        var updates = MergePlanner.Plan(baseWeights, adapters.Adapters).ToDictionary(u => u.TensorName, StringComparer.Ordinal);
+        var written = 0;
+        StagedFolder.Write(output, settings.Force, staging =>
         {
-            var updates = MergePlanner.Plan(baseWeights, adapters.Adapters).ToDictionary(u => u.TensorName, StringComparer.Ordinal);
-            Directory.CreateDirectory(staging);
             CopyCompanionFiles(baseFolder, staging, settings.DType);
-
-            var written = WriteWeights(baseWeights, updates, staging, settings.DType, torchDevice, progress, cancellationToken);
-            Publish(staging, output, replacing);
-            return new MergeResult(output, baseWeights.ShardFiles.Count, written, updates.Count);
-        }
-        catch
-        {
-            TryDelete(staging);
-            if (createdParent && !Directory.EnumerateFileSystemEntries(parent).Any())
-            {
-                TryDelete(parent);
-            }
-
-            throw;
-        }
+            written = WriteWeights(baseWeights, updates, staging, settings.DType, torchDevice, progress, cancellationToken);
+        });
+        return new MergeResult(output, baseWeights.ShardFiles.Count, written, updates.Count);
     }
 
     private static int WriteWeights(ModelWeights baseWeights, IReadOnlyDictionary<string, TensorUpdate> updates, string staging,
@@ -174,43 +148,6 @@ public sealed class ModelMerger(ILogger<ModelMerger> logger)
             }
 
             File.WriteAllText(config, node.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-        }
-    }
-
-    private static void Publish(string staging, string output, bool replacing)
-    {
-        if (!replacing)
-        {
-            if (Directory.Exists(output))
-            {
-                Directory.Delete(output);
-            }
-
-            Directory.Move(staging, output);
-            return;
-        }
-
-        // Keep the old folder until the new one is in place: nothing is lost if the process dies in between.
-        var old = staging + ".old";
-        Directory.Move(output, old);
-        Directory.Move(staging, output);
-        TryDelete(old);
-    }
-
-    private static void TryDelete(string folder)
-    {
-        try
-        {
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
         }
     }
 }

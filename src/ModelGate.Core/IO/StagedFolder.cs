@@ -1,0 +1,84 @@
+using ModelGate.Core.Errors;
+
+namespace ModelGate.Core.IO;
+
+/// <summary>
+/// Writes a folder under a temporary name beside its destination and renames it into place at the end, so a failed
+/// or cancelled write leaves nothing behind and replaces nothing; an existing non-empty destination is replaced only
+/// when asked, and only once the new folder is complete.
+/// </summary>
+public static class StagedFolder
+{
+    public static void Write(string destination, bool replace, Action<string> fill)
+    {
+        var output = Path.GetFullPath(destination);
+        if (File.Exists(output))
+        {
+            throw new UserInputException($"--output {destination}: is a file");
+        }
+
+        var replacing = Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any();
+        if (replacing && !replace)
+        {
+            throw new UserInputException($"--output {destination}: folder exists and is not empty; pass --force to replace it once the new one is complete");
+        }
+
+        var parent = Path.GetDirectoryName(output)!;
+        var createdParent = !Directory.Exists(parent);
+        Directory.CreateDirectory(parent);
+        var staging = Path.Combine(parent, $".{Path.GetFileName(output)}.modelgate-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(staging);
+            fill(staging);
+            Publish(staging, output, replacing);
+        }
+        catch
+        {
+            TryDelete(staging);
+            if (createdParent && !Directory.EnumerateFileSystemEntries(parent).Any())
+            {
+                TryDelete(parent);
+            }
+
+            throw;
+        }
+    }
+
+    private static void Publish(string staging, string output, bool replacing)
+    {
+        if (!replacing)
+        {
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output);
+            }
+
+            Directory.Move(staging, output);
+            return;
+        }
+
+        // Keep the old folder until the new one is in place: nothing is lost if the process dies in between.
+        var old = staging + ".old";
+        Directory.Move(output, old);
+        Directory.Move(staging, output);
+        TryDelete(old);
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
