@@ -69,9 +69,16 @@ public sealed class LineageAnalyzer(IntruderAnalyzer analyzer, ILogger<LineageAn
             if (analysed[i].Length > 0)
             {
                 var offset = done;
+                // The inner analysis's own "all done" report is not the end of the lineage: it is left out.
                 var inner = progress is null
                     ? null
-                    : new Relay(p => progress.Report(new WorkProgress(Math.Min(offset + p.Completed, total), total, $"release {step}: {p.Current}", clock.Elapsed)));
+                    : new Relay(p =>
+                    {
+                        if (p.Completed < p.Total)
+                        {
+                            progress.Report(new WorkProgress(offset + p.Completed, total, $"release {step}: {p.Current}", clock.Elapsed));
+                        }
+                    });
                 cumulative = analyzer.AnalyzeAdapters(baseFolder, adapterFolders.Take(i).ToArray(), settings, device, inner, cancellationToken);
                 warnings.AddRange(cumulative.Warnings.Where(w => !warnings.Contains(w)));
             }
