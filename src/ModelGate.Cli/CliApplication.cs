@@ -26,6 +26,7 @@ public static class CliApplication
         root.Subcommands.Add(CacheCommand.Create(context));
         root.Subcommands.Add(MitigateCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
+        root.Subcommands.Add(LineageCommand.Create(context));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

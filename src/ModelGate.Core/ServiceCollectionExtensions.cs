@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Core.Adapters;
+using ModelGate.Core.Lineage;
 using ModelGate.Core.Spectral;
 
 namespace ModelGate.Core;
@@ -12,6 +13,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IntruderAnalyzer>();
         services.AddSingleton<ModelMerger>();
         services.AddSingleton<Repair.AdapterMitigator>();
+        services.AddSingleton<LineageAnalyzer>();
         return services;
     }
 }

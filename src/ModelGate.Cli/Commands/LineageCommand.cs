@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using ModelGate.Cli.Hosting;
+using ModelGate.Cli.Rendering;
+using ModelGate.Core.Lineage;
+using ModelGate.Core.Spectral;
+
+namespace ModelGate.Cli.Commands;
+
+/// <summary>
+/// <c>lineage</c>: intruder dimensions through a history of adapters trained one after another, cumulative (against
+/// the base) and new (against the release before) for every release.
+/// </summary>
+public static class LineageCommand
+{
+    private static readonly Option<string> Base = new("--base") { Description = "Base model folder the first release was trained on.", Required = true };
+    private static readonly Option<string[]> Adapters = new("--adapter") { Description = "PEFT adapter folder of one release; repeat in training order (each trained on the base with the ones before merged).", AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<string?> Modules = new("--modules") { Description = "Only weights whose name matches this regular expression." };
+
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("lineage", "Intruder dimensions across releases trained one after another: cumulative (vs the base) and new (vs the previous release).")
+        {
+            Base, Adapters, AnalyzeCommand.K, AnalyzeCommand.Epsilon, Modules, AnalyzeCommand.Method, AnalyzeCommand.Tolerance, AnalyzeCommand.Format, AnalyzeCommand.Output,
+        };
+        command.SetAction((parse, ct) => context.RunAsync(parse, ct, host =>
+        {
+            var settings = new AnalysisSettings
+            {
+                K = CliHost.Setting(parse, host, AnalyzeCommand.K, "K", 10),
+                Epsilon = CliHost.Setting(parse, host, AnalyzeCommand.Epsilon, "Epsilon", 0.5),
+                Modules = parse.GetValue(Modules),
+                Method = parse.GetValue(AnalyzeCommand.Method)!,
+                Tolerance = CliHost.Setting(parse, host, AnalyzeCommand.Tolerance, "Tolerance", 1e-6),
+                CacheFolder = CliHost.Setting<string?>(parse, host, CommonOptions.Cache, "Cache", null),
+            };
+            var device = CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto";
+            var analyzer = host.Services.GetRequiredService<LineageAnalyzer>();
+            var report = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "lineage",
+                progress => analyzer.Analyze(parse.GetValue(Base)!, parse.GetValue(Adapters) ?? [], settings, device, progress, ct));
+            ReportWriter.Write(report, parse.GetValue(AnalyzeCommand.Format), parse.GetValue(AnalyzeCommand.Output), context.Out, context.OutIsTerminal);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+}
