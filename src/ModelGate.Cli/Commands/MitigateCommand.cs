@@ -58,16 +58,7 @@ public static class MitigateCommand
     private static void Write(CliContext context, MitigationResult result)
     {
         var inv = CultureInfo.InvariantCulture;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(context.Out),
-            Ansi = context.OutIsTerminal ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = context.OutIsTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        });
-        if (!context.OutIsTerminal)
-        {
-            console.Profile.Width = 200;
-        }
+        var console = Rendering.OutputConsole.Create(context.Out, context.OutIsTerminal);
 
         var after = result.After?.Modules.ToDictionary(m => m.Name, m => m.Intruders);
         var table = new Table().Border(TableBorder.Rounded)

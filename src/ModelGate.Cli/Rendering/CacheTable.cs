@@ -13,17 +13,7 @@ public static class CacheTable
 
     public static void Write(IReadOnlyList<SpectrumCacheEntry> entries, string root, TextWriter output, bool isTerminal)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output),
-            Ansi = isTerminal ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = isTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        if (!isTerminal)
-        {
-            console.Profile.Width = 200;
-        }
+        var console = OutputConsole.Create(output, isTerminal);
 
         var total = HumanQuantities.FormatSize(entries.Sum(e => e.Bytes));
         if (entries.Count == 0)

@@ -31,17 +31,7 @@ public static class ReportWriter
         if (text is null)
         {
             var target = outputFile is null ? stdout : new StringWriter();
-            var console = AnsiConsole.Create(new AnsiConsoleSettings
-            {
-                Out = new AnsiConsoleOutput(target),
-                Ansi = outputFile is null && stdoutIsTerminal ? AnsiSupport.Detect : AnsiSupport.No,
-                ColorSystem = outputFile is null && stdoutIsTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-                Interactive = InteractionSupport.No,
-            });
-            if (outputFile is not null || !stdoutIsTerminal)
-            {
-                console.Profile.Width = 200;
-            }
+            var console = OutputConsole.Create(target, outputFile is null && stdoutIsTerminal);
 
             table(console);
             text = outputFile is null ? null : target.ToString();
