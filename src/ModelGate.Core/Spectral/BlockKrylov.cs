@@ -14,18 +14,19 @@ internal static class BlockKrylov
     /// <param name="apply">X (cols × b) ↦ M·X (rows × b), float64.</param>
     /// <param name="applyTransposed">Y (rows × b) ↦ Mᵀ·Y (cols × b), float64.</param>
     /// <param name="start">cols × b starting block (float64); its span should contain good guesses of the top right vectors.</param>
-    /// <param name="diagonal">
-    /// Optional Λ (rows, float64) with M·Mᵀ = Λ + a low-rank term, as for a diagonal-plus-low-rank M. Every eigenvector
-    /// y of such a matrix with eigenvalue σ² satisfies y ∝ (σ² − Λ)⁻¹·(M·Mᵀ − Λ)·y, so each step also adds that
-    /// shift-and-invert image of every unconverged Ritz vector (a diagonal solve): vectors in tight clusters of the
-    /// base spectrum, where polynomial Krylov steps crawl, then converge in a few steps.
+    /// <param name="correction">
+    /// Optional preconditioner (Davidson): given the residuals R = M·Mᵀ·Y − Y·diag(σ²) of the unconverged Ritz vectors
+    /// (rows × c) and their σ² (c), an approximation of (σ²·I − M·Mᵀ)⁻¹·R — e.g. with the base's own spectrum in
+    /// place of M·Mᵀ. Each step adds it to the basis: vectors in tight clusters of the spectrum, where polynomial
+    /// Krylov steps crawl, then converge in a few steps, as in shift-and-invert.
     /// </param>
     public static SingularTriplets Solve(Func<Tensor, Tensor> apply, Func<Tensor, Tensor> applyTransposed, long rows, long cols,
-        int k, Tensor start, double tolerance, int maxBasis, Tensor? diagonal = null)
+        int k, Tensor start, double tolerance, int maxBasis, Func<Tensor, Tensor, Tensor>? correction = null)
     {
-        var full = Math.Min(rows, cols);
-        k = (int)Math.Min(k, full);
-        maxBasis = (int)Math.Min(maxBasis, full);
+        // The basis lives in the row space; only when it spans all of it is Rayleigh–Ritz exact by construction
+        // (preconditioned steps may add directions outside M's range, so min(rows, cols) vectors are not enough).
+        k = (int)Math.Min(k, Math.Min(rows, cols));
+        maxBasis = (int)Math.Min(maxBasis, rows);
         var basis = Orthonormalize(apply(start), null);
         var newest = basis;
         while (true)
@@ -44,11 +45,11 @@ internal static class BlockKrylov
             var v = t.matmul(wTop) / s.clamp_min(double.Epsilon).unsqueeze(0);
             var sigma = lambda.index_select(0, order).clamp_min(0).sqrt();
 
-            var exact = basis.shape[1] >= full;
+            var exact = basis.shape[1] >= rows;
             var sigmaMax = Math.Max(sigma[0].item<double>(), double.Epsilon);
             var r = apply(v) - u * s.unsqueeze(0);
             var residuals = linalg.vector_norm(r, 2, [0]) / sigmaMax;
-            var residual = exact ? 0 : residuals.max().item<double>();
+            var residual = residuals.max().item<double>();
             var result = new SingularTriplets(u, s, v, residual, (int)basis.shape[1], exact || residual <= tolerance);
             if (result.Converged || basis.shape[1] >= maxBasis)
             {
@@ -57,16 +58,14 @@ internal static class BlockKrylov
 
             // Next block: (M·Mᵀ) applied to the newest block, made orthogonal to everything before.
             var grow = apply(applyTransposed(newest));
-            if (diagonal is not null)
+            if (correction is not null)
             {
                 var open = (residuals > tolerance).nonzero().flatten();
                 if (open.shape[0] > 0)
                 {
                     var y = u.index_select(1, open);
-                    var shifts = s.index_select(0, open).square().unsqueeze(0) - diagonal.unsqueeze(1);
-                    var floor = 1e-12 * sigmaMax * sigmaMax;
-                    shifts = torch.where(shifts.abs() < floor, torch.full_like(shifts, floor), shifts);
-                    grow = cat([grow, (apply(applyTransposed(y)) - (diagonal.unsqueeze(1) * y)) / shifts], 1);
+                    var squares = s.index_select(0, open).square();
+                    grow = cat([grow, correction(apply(applyTransposed(y)) - (y * squares.unsqueeze(0)), squares)], 1);
                 }
             }
 
@@ -80,6 +79,17 @@ internal static class BlockKrylov
             newest = next.narrow(1, 0, Math.Min(maxBasis - basis.shape[1], next.shape[1]));
             basis = cat([basis, newest], 1);
         }
+    }
+
+    /// <summary>
+    /// (σ² − d)⁻¹ element-wise for a column of shifts σ² against a diagonal d, kept away from zero: where σ² meets an
+    /// entry of d the direction is that entry's own, already in the basis, and a huge but finite value is harmless.
+    /// </summary>
+    internal static Tensor InverseShift(Tensor squares, Tensor diagonal)
+    {
+        var shifts = squares.unsqueeze(0) - diagonal.unsqueeze(1);
+        var floor = 1e-12 * Math.Max(squares.max().item<double>(), diagonal.max().item<double>());
+        return 1.0 / torch.where(shifts.abs() < floor, torch.full_like(shifts, floor), shifts);
     }
 
     /// <summary>

@@ -47,8 +47,11 @@ internal static class LowRankIntruderCounter
         // slowly otherwise) and the update's own: the tuned top vectors live almost entirely there.
         var top = (int)Math.Min((2 * k) + 8, p);
         var start = cat([eye(cols, top, ScalarType.Float64), right.t()], 1);
+        // K·Kᵀ = Λ + a rank-2R term with Λ = diag(Σ0², 0): its eigenvectors satisfy y ∝ (σ² − Λ)⁻¹·(K·Kᵀ − Λ)·y, so
+        // the diagonal solve is an exact shift-and-invert up to the low-rank term.
         var lambda = Pad(sigma.square(), rows).squeeze(1);
-        var triplets = BlockKrylov.Solve(Apply, ApplyTransposed, rows, cols, k, start, tolerance, maxBasis: Math.Max(200, 10 * (int)start.shape[1]), lambda);
+        var triplets = BlockKrylov.Solve(Apply, ApplyTransposed, rows, cols, k, start, tolerance, maxBasis: Math.Max(200, 10 * (int)start.shape[1]),
+            (residual, squares) => residual * BlockKrylov.InverseShift(squares, lambda));
 
         var coordinates = triplets.U.narrow(0, 0, p);
         return IntruderMath.FromCoordinates(name, [m, n], coordinates, triplets.S, s0, epsilon, AnalysisMethod.LowRank, triplets.RelativeResidual);
