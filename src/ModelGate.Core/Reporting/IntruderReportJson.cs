@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using ModelGate.Core.Spectral;
 
@@ -14,13 +13,7 @@ public static class IntruderReportJson
 
     public static string Serialize(IntruderReport report)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            Write(w, report);
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
+        return JsonWriting.Indented(w => Write(w, report));
     }
 
     public static void Write(Utf8JsonWriter w, IntruderReport report)
@@ -30,7 +23,7 @@ public static class IntruderReportJson
         w.WriteString("toolVersion", report.ToolVersion);
         w.WriteString("kind", report.Kind == ComparisonKind.Adapter ? "adapter" : "full-fine-tune");
         w.WriteString("baseModel", report.BaseModel);
-        WriteStrings(w, "tuned", report.Tuned);
+        JsonWriting.Strings(w, "tuned", report.Tuned);
         w.WriteNumber("k", report.K);
         w.WriteNumber("epsilon", report.Epsilon);
         if (report.ModuleFilter is not null)
@@ -69,14 +62,7 @@ public static class IntruderReportJson
         foreach (var layer in report.Layers)
         {
             w.WriteStartObject();
-            if (layer.Layer is { } l)
-            {
-                w.WriteNumber("layer", l);
-            }
-            else
-            {
-                w.WriteNull("layer");
-            }
+            JsonWriting.Layer(w, layer.Layer);
 
             w.WriteNumber("modules", layer.Modules);
             w.WriteNumber("intruders", layer.Intruders);
@@ -90,14 +76,7 @@ public static class IntruderReportJson
         {
             w.WriteStartObject();
             w.WriteString("name", m.Name);
-            if (m.Layer is { } layer)
-            {
-                w.WriteNumber("layer", layer);
-            }
-            else
-            {
-                w.WriteNull("layer");
-            }
+            JsonWriting.Layer(w, m.Layer);
 
             w.WriteStartArray("shape");
             foreach (var d in m.Shape)
@@ -109,38 +88,16 @@ public static class IntruderReportJson
             w.WriteNumber("intruders", m.Intruders);
             w.WriteString("method", m.Method);
             w.WriteNumber("relativeResidual", m.RelativeResidual);
-            WriteNumbers(w, "intruderRanks", m.IntruderRanks.Select(r => (double)r));
-            WriteNumbers(w, "maxCosines", m.MaxCosines.Select(c => Math.Round(c, 6)));
-            WriteNumbers(w, "singularValues", m.SingularValues.Select(s => Math.Round(s, 6)));
-            WriteNumbers(w, "baseSingularValues", m.BaseSingularValues.Select(s => Math.Round(s, 6)));
-            WriteNumbers(w, "sweep", m.SweepCounts.Select(c => (double)c));
+            JsonWriting.Numbers(w, "intruderRanks", m.IntruderRanks.Select(r => (double)r));
+            JsonWriting.Numbers(w, "maxCosines", m.MaxCosines.Select(c => Math.Round(c, 6)));
+            JsonWriting.Numbers(w, "singularValues", m.SingularValues.Select(s => Math.Round(s, 6)));
+            JsonWriting.Numbers(w, "baseSingularValues", m.BaseSingularValues.Select(s => Math.Round(s, 6)));
+            JsonWriting.Numbers(w, "sweep", m.SweepCounts.Select(c => (double)c));
             w.WriteEndObject();
         }
 
         w.WriteEndArray();
-        WriteStrings(w, "warnings", report.Warnings);
+        JsonWriting.Strings(w, "warnings", report.Warnings);
         w.WriteEndObject();
-    }
-
-    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
-    {
-        w.WriteStartArray(name);
-        foreach (var v in values)
-        {
-            w.WriteStringValue(v);
-        }
-
-        w.WriteEndArray();
-    }
-
-    private static void WriteNumbers(Utf8JsonWriter w, string name, IEnumerable<double> values)
-    {
-        w.WriteStartArray(name);
-        foreach (var v in values)
-        {
-            w.WriteNumberValue(v);
-        }
-
-        w.WriteEndArray();
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using ModelGate.Core.Lineage;
 
@@ -14,13 +13,7 @@ public static class LineageReportJson
 
     public static string Serialize(LineageReport report)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            Write(w, report);
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
+        return JsonWriting.Indented(w => Write(w, report));
     }
 
     public static void Write(Utf8JsonWriter w, LineageReport report)
@@ -30,13 +23,7 @@ public static class LineageReportJson
         w.WriteString("toolVersion", report.ToolVersion);
         w.WriteString("kind", "lineage");
         w.WriteString("baseModel", report.BaseModel);
-        w.WriteStartArray("adapters");
-        foreach (var a in report.Adapters)
-        {
-            w.WriteStringValue(a);
-        }
-
-        w.WriteEndArray();
+        JsonWriting.Strings(w, "adapters", report.Adapters);
         w.WriteNumber("k", report.K);
         w.WriteNumber("epsilon", report.Epsilon);
         if (report.ModuleFilter is not null)
@@ -64,7 +51,7 @@ public static class LineageReportJson
             foreach (var layer in step.Layers)
             {
                 w.WriteStartObject();
-                WriteLayer(w, layer.Layer);
+                JsonWriting.Layer(w, layer.Layer);
                 w.WriteNumber("cumulative", layer.Cumulative);
                 w.WriteNumber("new", layer.New);
                 w.WriteEndObject();
@@ -76,7 +63,7 @@ public static class LineageReportJson
             {
                 w.WriteStartObject();
                 w.WriteString("name", m.Name);
-                WriteLayer(w, m.Layer);
+                JsonWriting.Layer(w, m.Layer);
                 w.WriteNumber("cumulative", m.Cumulative);
                 w.WriteNumber("new", m.New);
                 w.WriteBoolean("changedByStep", m.ChangedByStep);
@@ -88,25 +75,7 @@ public static class LineageReportJson
         }
 
         w.WriteEndArray();
-        w.WriteStartArray("warnings");
-        foreach (var warning in report.Warnings)
-        {
-            w.WriteStringValue(warning);
-        }
-
-        w.WriteEndArray();
+        JsonWriting.Strings(w, "warnings", report.Warnings);
         w.WriteEndObject();
-    }
-
-    private static void WriteLayer(Utf8JsonWriter w, int? layer)
-    {
-        if (layer is { } l)
-        {
-            w.WriteNumber("layer", l);
-        }
-        else
-        {
-            w.WriteNull("layer");
-        }
     }
 }
