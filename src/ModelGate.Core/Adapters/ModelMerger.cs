@@ -16,9 +16,6 @@ namespace ModelGate.Core.Adapters;
 /// </summary>
 public sealed class ModelMerger(ILogger<ModelMerger> logger)
 {
-    private static readonly string[] WeightFilePatterns =
-        ["*.safetensors", "*.safetensors.index.json", "*.bin", "*.bin.index.json", "*.pt", "*.pth", "*.ckpt", "*.h5", "*.msgpack", "*.gguf"];
-
     public MergeResult Merge(string baseFolder, IReadOnlyList<string> adapterFolders, string outputFolder, MergeSettings settings,
         string device, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
@@ -123,13 +120,9 @@ public sealed class ModelMerger(ILogger<ModelMerger> logger)
     /// <summary>config.json, tokenizer files, generation config, model card: everything but the weights.</summary>
     private static void CopyCompanionFiles(string baseFolder, string staging, TensorDType? dtype)
     {
-        var weightFiles = WeightFilePatterns.SelectMany(p => Directory.EnumerateFiles(baseFolder, p)).ToHashSet(StringComparer.Ordinal);
-        foreach (var file in Directory.EnumerateFiles(baseFolder))
+        foreach (var file in ModelFiles.Companions(baseFolder))
         {
-            if (!weightFiles.Contains(file) && !Path.GetFileName(file).StartsWith('.'))
-            {
-                File.Copy(file, Path.Combine(staging, Path.GetFileName(file)));
-            }
+            File.Copy(file, Path.Combine(staging, Path.GetFileName(file)));
         }
 
         var config = Path.Combine(staging, "config.json");

@@ -110,10 +110,8 @@ public sealed class AdapterMitigator(IntruderAnalyzer analyzer, ILogger<AdapterM
         var (left, right) = module.Kind == LoraModuleKind.Embedding ? (vI, uI) : (uI, vI);
         var newB = cat([b, left * sI.unsqueeze(0) * -(1 - lambda)], 1);
         var newA = cat([a, right.t()], 0);
-        return (summary, Floats(newB), Floats(newA));
+        return (summary, TorchTensors.ToArray(newB), TorchTensors.ToArray(newA));
     }
-
-    private static float[] Floats(Tensor t) => TorchTensors.ToArray(t.to_type(ScalarType.Float32));
 
     private static void WriteAdapter(LoraAdapter adapter, IReadOnlyList<(ModuleMitigation Summary, LoraModule Module, float[] B, float[] A)> edits, string staging)
     {

@@ -20,7 +20,7 @@ public sealed record FineTunedModelBuilder
     {
         TorchRuntime.EnsureLoaded();
         Directory.CreateDirectory(outputFolder);
-        foreach (var file in Directory.EnumerateFiles(baseFolder).Where(f => !f.EndsWith(".safetensors", StringComparison.Ordinal) && !f.EndsWith(".index.json", StringComparison.Ordinal)))
+        foreach (var file in ModelFiles.Companions(baseFolder))
         {
             File.Copy(file, Path.Combine(outputFolder, Path.GetFileName(file)), overwrite: true);
         }
@@ -51,7 +51,7 @@ public sealed record FineTunedModelBuilder
                 var factors = tensor(Enumerable.Range(0, (int)s.shape[0]).Select(_ => 1 + SpectrumChange * (2 * rng.NextDouble() - 1)).ToArray(), ScalarType.Float64);
                 var noise = tensor(rng.Gaussian(info.ElementCount), info.Shape, ScalarType.Float64) * (NoiseLevel * s[0].item<double>());
                 var tuned = (u * (s * factors).unsqueeze(0)).matmul(vh) + noise;
-                writer.WriteTensorFloat32(spec.Name, SyntheticMath.ToFloats(tuned));
+                writer.WriteTensorFloat32(spec.Name, TorchTensors.ToArray(tuned));
             }
         }
 

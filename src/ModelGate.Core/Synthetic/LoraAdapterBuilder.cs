@@ -86,15 +86,15 @@ public sealed class LoraAdapterBuilder
                 var keyBase = "base_model.model." + module;
                 var suffix = AdapterNameInKeys is null ? ".weight" : "." + AdapterNameInKeys + ".weight";
                 specs.Add(new TensorSpec(keyBase + ".lora_A" + suffix, TensorDType.F32, a.shape));
-                values.Add(SyntheticMath.ToFloats(a));
+                values.Add(TorchTensors.ToArray(a));
                 specs.Add(new TensorSpec(keyBase + ".lora_B" + suffix, TensorDType.F32, b.shape));
-                values.Add(SyntheticMath.ToFloats(b));
+                values.Add(TorchTensors.ToArray(b));
                 if (UseDora)
                 {
                     // A trained magnitude near the norms DoRA starts from (‖W0 + s·B·A‖ per output row).
                     var magnitude = linalg.vector_norm(w0 + b.matmul(a) * scale, 2, [1]) * 1.05;
                     specs.Add(new TensorSpec(keyBase + ".lora_magnitude_vector" + (AdapterNameInKeys is null ? "" : suffix), TensorDType.F32, magnitude.shape));
-                    values.Add(SyntheticMath.ToFloats(magnitude));
+                    values.Add(TorchTensors.ToArray(magnitude));
                 }
             }
         }

@@ -36,7 +36,4 @@ internal static class SyntheticMath
         var (q, r) = linalg.qr(basis.narrow(1, 0, n).matmul(coefficients));
         return q * r.diagonal().sign().unsqueeze(0);
     }
-
-    public static float[] ToFloats(Tensor t) =>
-        t.to_type(ScalarType.Float32).contiguous().cpu().data<float>().ToArray();
 }

@@ -42,7 +42,7 @@ public sealed record TinyModelBuilder
         float[] Structured(string name, long rows, long cols)
         {
             using var scope = NewDisposeScope();
-            return SyntheticMath.ToFloats(SyntheticMath.StructuredMatrix(DeterministicRandom.For(Seed, name), rows, cols, scale: 1.0));
+            return TorchTensors.ToArray(SyntheticMath.StructuredMatrix(DeterministicRandom.For(Seed, name), rows, cols, scale: 1.0));
         }
 
         tensors.Add(("model.embed_tokens.weight", [Vocab, Hidden], () => Gaussian("embed", (long)Vocab * Hidden, 0.02)));
