@@ -107,27 +107,31 @@ public sealed class ModelConfig
     };
 
     /// <summary>An integer inside a nested object such as <c>rope_parameters</c>; <paramref name="label"/> names it in messages.</summary>
-    public int? Int(JsonObject parent, string field, string label) => parent[field] switch
+    public int? Int(JsonObject parent, string field, string label) => Number(parent, field, label, "an integer") switch
     {
         null => null,
-        JsonValue v when v.TryGetValue<int>(out var i) => i,
-        JsonValue v when v.TryGetValue<long>(out var l) && l is >= int.MinValue and <= int.MaxValue => (int)l,
-        JsonValue v when v.TryGetValue<double>(out var d) && d == Math.Floor(d) && Math.Abs(d) <= int.MaxValue => (int)d,
-        _ => throw Wrong(label, "an integer"),
+        { } d when d == Math.Floor(d) && Math.Abs(d) <= int.MaxValue => (int)d,
+        _ => throw Wrong(label, "an integer", parent[field]),
     };
 
     /// <summary>A number inside a nested object; <paramref name="label"/> names it in messages.</summary>
-    public double? Double(JsonObject parent, string field, string label) => parent[field] switch
+    public double? Double(JsonObject parent, string field, string label) => Number(parent, field, label, "a number");
+
+    /// <summary>Any JSON number, whether parsed from text or built in memory with an int, long or double.</summary>
+    private double? Number(JsonObject parent, string field, string label, string expected) => parent[field] switch
     {
         null => null,
-        JsonValue v when v.TryGetValue<double>(out var d) => d,
-        _ => throw Wrong(label, "a number"),
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number =>
+            double.Parse(v.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture),
+        _ => throw Wrong(label, expected, parent[field]),
     };
 
     public UserInputException Missing(string field) => new($"{Path}: field '{field}' is missing");
 
-    public UserInputException Wrong(string field, string expected) =>
-        new($"{Path}: field '{field}' must be {expected}, got {_root[field]?.ToJsonString() ?? "something else"}");
+    public UserInputException Wrong(string field, string expected) => Wrong(field, expected, _root[field]);
+
+    private UserInputException Wrong(string label, string expected, JsonNode? value) =>
+        new($"{Path}: field '{label}' must be {expected}, got {value?.ToJsonString() ?? "null"}");
 
     public UserInputException Invalid(string field, string why) => new($"{Path}: field '{field}' {why}");
 }
