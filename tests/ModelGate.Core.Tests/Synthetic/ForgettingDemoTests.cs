@@ -50,7 +50,7 @@ public sealed class ForgettingDemoTests(ForgettingDemoFixture fixture, ITestOutp
         output.WriteLine($"held-out code perplexity:  base {baseCode:F2}, forgetting adapter {forgetsCode:F2}, mild adapter {mildCode:F2}");
         Assert.InRange(baseProse, 1.0, tokenizer.Vocabulary.Count / 20.0);
         Assert.True(forgetsProse > 1.5 * baseProse, $"the code adapter should forget prose: {baseProse:F2} → {forgetsProse:F2}");
-        Assert.True(forgetsCode < baseCode / 2, $"the code adapter should have learnt code: {baseCode:F2} → {forgetsCode:F2}");
+        Assert.True(forgetsCode < 0.7 * baseCode, $"the code adapter should have learnt code: {baseCode:F2} → {forgetsCode:F2}");
         Assert.InRange(mildProse / baseProse, 0.9, 1.05);
 
         (double Prose, double Code) Perplexities(IReadOnlyList<string> adapters)
