@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Cli.Hosting;
 using ModelGate.Cli.Rendering;
+using ModelGate.Core.Errors;
 using ModelGate.Core.Gating;
 using ModelGate.Core.Reporting;
 
@@ -46,7 +47,13 @@ public static class GateCommand
                 Template = parse.GetValue(Template),
                 GitHubComment = parse.GetValue(GitHubComment),
             };
-            var sinks = host.Services.GetServices<IReportSinkProvider>().SelectMany(p => p.Create(outputs)).ToArray();
+            var providers = host.Services.GetServices<IReportSinkProvider>().ToArray();
+            if (outputs.GitHubComment && providers.All(p => p is FileReportSinkProvider))
+            {
+                throw new UserInputException("--github-comment: this build of ModelGate has no GitHub integration registered");
+            }
+
+            var sinks = providers.SelectMany(p => p.Create(outputs)).ToArray();
 
             var request = new GateRequest
             {
