@@ -18,18 +18,30 @@ public sealed partial class TextCorpus
 
     public string Path { get; }
 
-    public string Name => System.IO.Path.GetFileName(Path);
+    public string Name => System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(Path));
 
     public IReadOnlyList<string> Documents { get; }
 
+    /// <summary>A .jsonl/.json file, any other file as plain text, or a folder: its *.txt and *.jsonl files in name order.</summary>
     public static TextCorpus Read(string path)
     {
-        if (!File.Exists(path))
+        List<string> documents;
+        if (Directory.Exists(path))
+        {
+            var files = Directory.EnumerateFiles(path)
+                .Where(f => System.IO.Path.GetExtension(f).ToLowerInvariant() is ".txt" or ".jsonl" or ".ndjson")
+                .Order(StringComparer.Ordinal).ToArray();
+            documents = files.SelectMany(f => IsJsonLines(f) ? ReadJsonLines(f) : ReadParagraphs(f)).ToList();
+        }
+        else if (File.Exists(path))
+        {
+            documents = IsJsonLines(path) ? ReadJsonLines(path) : ReadParagraphs(path);
+        }
+        else
         {
             throw new UserInputException($"{path}: corpus file not found");
         }
 
-        var documents = IsJsonLines(path) ? ReadJsonLines(path) : ReadParagraphs(path);
         if (documents.Count == 0)
         {
             throw new UserInputException($"{path}: the corpus is empty (no non-blank {(IsJsonLines(path) ? "\"text\" values" : "paragraphs")})");
