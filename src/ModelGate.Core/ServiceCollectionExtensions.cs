@@ -15,6 +15,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Repair.AdapterMitigator>();
         services.AddSingleton<LineageAnalyzer>();
         services.AddSingleton<Forgetting.Models.LanguageModelLoader>();
+        services.AddSingleton<Forgetting.Metrics.ForgettingEvaluator>();
         return services;
     }
 }

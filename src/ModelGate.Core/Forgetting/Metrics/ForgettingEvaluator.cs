@@ -13,10 +13,31 @@ namespace ModelGate.Core.Forgetting.Metrics;
 /// tokenised data, and compares them: perplexity (sliding window) or pseudo-perplexity on a corpus, multiple-choice
 /// accuracy on tasks, each difference with a paired-bootstrap interval.
 /// </summary>
-public sealed partial class ForgettingEvaluator
+public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
 {
     /// <summary>Masked LMs pay one forward pass per token, so their default chunk is shorter.</summary>
     public const int DefaultMaskedMaxLength = 256;
+
+    /// <summary>
+    /// Reads the corpus and tasks (bad input fails here, before any model loads), then measures the base model and
+    /// the base with <see cref="ForgettingRequest.Adapters"/> merged in memory.
+    /// </summary>
+    public ForgettingReport Evaluate(ForgettingRequest request, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Adapters.Count == 0)
+        {
+            throw new UserInputException("forgetting: give at least one --adapter to compare against the base");
+        }
+
+        var corpus = request.Corpus is null ? null : TextCorpus.Read(request.Corpus);
+        var tasks = request.Tasks.Select(MultipleChoiceTask.Read).ToArray();
+        var options = new LanguageModelOptions { Device = request.Device, DType = request.DType };
+        _ = options.ScalarType(); // a bad --dtype is reported before the data is tokenised
+        return Evaluate(request.BaseModel, corpus, tasks,
+            merged => loader.Load(request.BaseModel, merged ? options with { Adapters = request.Adapters } : options),
+            request.Settings, progress, cancellationToken);
+    }
 
     /// <param name="tokenizerFolder">The base model folder (the merged model shares its tokenizer).</param>
     /// <param name="loadModel">false: the base model; true: the merged one. Each is disposed before the next loads.</param>
@@ -257,12 +278,12 @@ public sealed partial class ForgettingEvaluator
         var done = offset;
         foreach (var dataset in plan.Datasets)
         {
-            var last = TimeSpan.MinValue;
+            TimeSpan? last = null;
             var before = throughput;
             var report = progress is null ? null : new SynchronousProgressOf<ScoringProgress>(p =>
             {
                 // One line per second at most: a CI log stays readable, a live bar stays current.
-                if (p.Completed < p.Total && watch.Elapsed - last < TimeSpan.FromSeconds(1))
+                if (p.Completed < p.Total && last is { } previous && watch.Elapsed - previous < TimeSpan.FromSeconds(1))
                 {
                     return;
                 }
