@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Core.Adapters;
+using ModelGate.Core.Gating;
 using ModelGate.Core.Lineage;
 using ModelGate.Core.Spectral;
 
@@ -16,6 +17,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<LineageAnalyzer>();
         services.AddSingleton<Forgetting.Models.LanguageModelLoader>();
         services.AddSingleton<Forgetting.Metrics.ForgettingEvaluator>();
+        services.AddGating();
         return services;
     }
 }
