@@ -17,6 +17,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<LineageAnalyzer>();
         services.AddSingleton<Forgetting.Models.LanguageModelLoader>();
         services.AddSingleton<Forgetting.Metrics.ForgettingEvaluator>();
+        services.AddSingleton<IForgettingProbe, Forgetting.ForgettingProbe>();
         services.AddGating();
         return services;
     }
