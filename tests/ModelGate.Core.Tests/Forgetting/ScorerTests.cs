@@ -68,6 +68,13 @@ public sealed class ScorerTests
         Assert.True(model.SawAttentionMask);
     }
 
+    [Theory]
+    [InlineData(8, 1024, 128_256, 2)]   // Llama 3: [2, 1024, 128k] is 1 GiB of float32 logits
+    [InlineData(8, 4096, 128_256, 1)]   // never less than one row
+    [InlineData(8, 512, 32_000, 8)]     // Llama 2 fits the asked batch
+    public void LogitsBudget_LongRowsOfLargeVocabularies_GetSmallerBatches(int asked, int width, int vocabulary, int expected) =>
+        Assert.Equal(expected, LogitsBudget.Rows(asked, width, vocabulary));
+
     [Fact]
     public void SlidingWindow_ScoresEveryTokenAfterTheFirstExactlyOnce_WithTheGuideContext()
     {

@@ -29,14 +29,16 @@ public static class CausalScorer
         var order = Enumerable.Range(0, requests.Count).OrderByDescending(i => requests[i].Tokens.Length).ToArray();
         throughput = ScoringThroughput.Zero;
         using var noGrad = no_grad();
-        for (var start = 0; start < order.Length; start += batchSize)
+        for (var start = 0; start < order.Length;)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var batch = order.AsSpan(start, Math.Min(batchSize, order.Length - start)).ToArray();
+            var rows = LogitsBudget.Rows(batchSize, requests[order[start]].Tokens.Length - 1, model.VocabularySize);
+            var batch = order.AsSpan(start, Math.Min(rows, order.Length - start)).ToArray();
+            start += batch.Length;
             var watch = Stopwatch.StartNew();
             ScoreBatch(model, requests, batch, results);
             throughput = throughput.Add(new ScoringThroughput(batch.Sum(i => (long)requests[i].Tokens.Length - 1), watch.Elapsed));
-            progress?.Report(new ScoringProgress(start + batch.Length, order.Length, throughput));
+            progress?.Report(new ScoringProgress(start, order.Length, throughput));
         }
 
         return results;

@@ -29,14 +29,16 @@ public static class MaskedScorer
         var order = rows.OrderByDescending(x => requests[x.Request].Tokens.Length).ToArray();
         throughput = ScoringThroughput.Zero;
         using var noGrad = no_grad();
-        for (var start = 0; start < order.Length; start += batchSize)
+        for (var start = 0; start < order.Length;)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var batch = order.AsSpan(start, Math.Min(batchSize, order.Length - start)).ToArray();
+            var fits = LogitsBudget.Rows(batchSize, requests[order[start].Request].Tokens.Length, model.VocabularySize);
+            var batch = order.AsSpan(start, Math.Min(fits, order.Length - start)).ToArray();
+            start += batch.Length;
             var watch = Stopwatch.StartNew();
             ScoreBatch(model, requests, batch, maskId, padId, results);
             throughput = throughput.Add(new ScoringThroughput(batch.Sum(x => (long)requests[x.Request].Tokens.Length), watch.Elapsed));
-            progress?.Report(new ScoringProgress(start + batch.Length, order.Length, throughput));
+            progress?.Report(new ScoringProgress(start, order.Length, throughput));
         }
 
         return results;
