@@ -24,6 +24,8 @@ public static class GateCommand
     private static readonly Option<string?> Template = new("--template") { Description = "A Scriban template for the Markdown and HTML reports (start from templates/gate-report.md.scriban)." };
     private static readonly Option<string?> FailOnOption = new("--fail-on") { Description = "Which verdict exits 1: fail (default), warn, or never. Env MODELGATE_FAILON." };
     private static readonly Option<string?> Modules = new("--modules") { Description = "Only weights whose name matches this regular expression (policy analysis.modules)." };
+    private static readonly Option<string?> Corpus = new("--corpus") { Description = "Held-out text for the forgetting rules (policy forgetting.corpus): .txt, .jsonl or a folder." };
+    private static readonly Option<string?> Tasks = new("--tasks") { Description = "Comma-separated multiple-choice JSONL files for the forgetting rules (policy forgetting.tasks)." };
     private static readonly Option<bool> GitHubComment = new("--github-comment") { Description = "Post the report as a pull-request comment (needs the GitHub integration and GITHUB_TOKEN)." };
 
     public static Command Create(CliContext context)
@@ -31,7 +33,7 @@ public static class GateCommand
         var command = new Command("gate", "Hold adapters to a policy on intruder dimensions (and forgetting); exit 0 allowed, 1 failed, 2 bad input, 3 error.")
         {
             Base, Adapters, Policy, Baseline, Json, Report, Html, Template, FailOnOption,
-            AnalyzeCommand.K, AnalyzeCommand.Epsilon, AnalyzeCommand.Method, Modules, AnalyzeCommand.Tolerance, GitHubComment,
+            AnalyzeCommand.K, AnalyzeCommand.Epsilon, AnalyzeCommand.Method, Modules, AnalyzeCommand.Tolerance, GitHubComment, Corpus, Tasks,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, ct, host =>
         {
@@ -97,6 +99,11 @@ public static class GateCommand
             Analysis = analysis,
             FailOn = failOn is null ? policy.FailOn : GateWords.ParseFailOn(failOn, "--fail-on (MODELGATE_FAILON)"),
             Baseline = baseline,
+            Forgetting = policy.Forgetting with
+            {
+                Corpus = parse.GetValue(Corpus) ?? policy.Forgetting.Corpus,
+                Tasks = parse.GetValue(Tasks) is { } tasks ? ForgettingCommand.SplitList(tasks) : policy.Forgetting.Tasks,
+            },
         };
     }
 }
