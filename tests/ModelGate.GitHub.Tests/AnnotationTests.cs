@@ -24,7 +24,7 @@ public sealed class AnnotationTests
         Assert.Equal("fail", outputs["verdict"]);
         Assert.Equal("6", outputs["intruders"]);
         Assert.Equal("/tmp/modelgate/report.md", outputs["report"]);
-        Assert.Equal("", outputs["comment-url"]);
+        Assert.False(outputs.ContainsKey("comment-url"));
         Assert.Empty(api.Requests);
     }
 

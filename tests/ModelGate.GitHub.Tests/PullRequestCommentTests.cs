@@ -18,6 +18,7 @@ public sealed class PullRequestCommentTests
         Assert.Equal(CommentAction.Created, first.Comment?.Action);
         Assert.Equal(CommentAction.Updated, second.Comment?.Action);
         Assert.Equal(first.Comment!.Id, second.Comment!.Id);
+        Assert.Equal(second.Comment.Url, run.Outputs()["comment-url"]);
         var body = Assert.Single(api.CommentBodies(7));
         Assert.Contains("# second run", body);
         Assert.DoesNotContain("first run", body);

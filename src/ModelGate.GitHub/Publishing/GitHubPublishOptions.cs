@@ -8,7 +8,7 @@ public sealed record GitHubPublishOptions
     /// <summary>Post (or update) the report as a comment on the run's pull request.</summary>
     public bool Comment { get; init; }
 
-    /// <summary>Write the job summary, the annotations and the step outputs (when the runner provides their files).</summary>
+    /// <summary>Write the job summary and the step outputs (when the runner provides their files) and, inside Actions, the annotations.</summary>
     public bool StepFiles { get; init; }
 
     /// <summary>Names the comment among others on the PR; default: the job and the adapters' folder names.</summary>

@@ -22,6 +22,8 @@ public sealed class GitHubPublisher
     private readonly TextWriter _log;
     private readonly SecretRedactor _redactor;
     private readonly Func<Uri, string, TimeSpan, IGitHubClient> _clientFactory;
+    private readonly List<string> _warnings = [];
+    private PublishResult _result = new();
 
     public GitHubPublisher(ActionsEnvironment environment, GitHubPublishOptions options, TextWriter log)
         : this(environment, options, log, GitHubClientFactory.Create)
@@ -37,35 +39,47 @@ public sealed class GitHubPublisher
         _clientFactory = clientFactory;
     }
 
+    /// <summary>What has reached GitHub so far (the sinks of one run share one publisher).</summary>
+    public PublishResult Result => _result with { Warnings = _warnings.ToList() };
+
+    /// <summary>Everything the options ask for: the step files first, so a refused comment can point to the summary.</summary>
     public async Task<PublishResult> PublishAsync(GitHubPublication publication, CancellationToken cancellationToken)
     {
-        var warnings = new List<string>();
-        var result = new PublishResult();
+        if (_options.StepFiles)
+        {
+            await WriteStepFilesAsync(publication, cancellationToken).ConfigureAwait(false);
+        }
 
-        if (_options.StepFiles && _environment.StepSummaryPath is { } summaryPath)
+        if (_options.Comment)
+        {
+            await CommentAsync(publication, cancellationToken).ConfigureAwait(false);
+        }
+
+        return Result;
+    }
+
+    /// <summary>The job summary, one annotation per failing or warning rule, and the outputs verdict, intruders, report.</summary>
+    public async Task WriteStepFilesAsync(GitHubPublication publication, CancellationToken cancellationToken)
+    {
+        if (_environment.StepSummaryPath is { } summaryPath)
         {
             var notice = $"> **The report is cut here** to fit GitHub's 1 MiB job summary limit; the full report is {WhereIsTheFile(publication)}.";
             try
             {
                 var summary = await StepSummary.AppendAsync(summaryPath, publication.Markdown, notice, cancellationToken).ConfigureAwait(false);
-                result = result with { SummaryWritten = summary.BytesWritten > 0, SummaryTruncated = summary.Truncated };
+                _result = _result with { SummaryWritten = summary.BytesWritten > 0, SummaryTruncated = summary.Truncated };
                 if (summary.BytesWritten == 0)
                 {
-                    Warn(warnings, "ModelGate job summary", "this step's job summary is already full (1 MiB); the report was not added to it");
+                    Warn("ModelGate job summary", "this step's job summary is already full (1 MiB); the report was not added to it");
                 }
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Warn(warnings, "ModelGate job summary", $"could not append to GITHUB_STEP_SUMMARY ({e.Message})");
+                Warn("ModelGate job summary", $"could not append to GITHUB_STEP_SUMMARY ({e.Message})");
             }
         }
 
-        if (_options.Comment)
-        {
-            result = await CommentAsync(publication, result, warnings, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (_options.StepFiles && _environment.IsActions)
+        if (_environment.IsActions)
         {
             var written = 0;
             foreach (var annotation in publication.Annotations.Where(a => a.Level is AnnotationLevel.Error or AnnotationLevel.Warning))
@@ -74,41 +88,29 @@ public sealed class GitHubPublisher
                 written++;
             }
 
-            result = result with { AnnotationsWritten = written };
+            _result = _result with { AnnotationsWritten = _result.AnnotationsWritten + written };
         }
 
-        if (_options.StepFiles && _environment.OutputPath is { } outputPath)
-        {
-            var outputs = new List<KeyValuePair<string, string>>
-            {
+        await WriteOutputsAsync(
+            [
                 new("verdict", publication.Verdict),
                 new("intruders", publication.TotalIntruders.ToString(CultureInfo.InvariantCulture)),
                 new("report", publication.ReportPath ?? ""),
-                new("comment-url", result.Comment?.Url ?? ""),
-            };
-            try
-            {
-                await ActionOutputs.AppendAsync(outputPath, outputs, cancellationToken).ConfigureAwait(false);
-                result = result with { OutputsWritten = true };
-            }
-            catch (IOException e)
-            {
-                Warn(warnings, "ModelGate outputs", $"could not write GITHUB_OUTPUT ({e.Message})");
-            }
-        }
-
-        return result with { Warnings = warnings };
+            ],
+            cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<PublishResult> CommentAsync(GitHubPublication publication, PublishResult result, List<string> warnings, CancellationToken cancellationToken)
+    /// <summary>Posts or updates the PR comment; any refusal is a warning, and the output comment-url is set when it worked.</summary>
+    public async Task CommentAsync(GitHubPublication publication, CancellationToken cancellationToken)
     {
-        var fallback = result.SummaryWritten ? "the report is in the job summary" : $"the report is {WhereIsTheFile(publication)}";
+        var fallback = _result.SummaryWritten ? "the report is in the job summary" : $"the report is {WhereIsTheFile(publication)}";
 
         if (_environment.Repository is not { } repository || repository.Split('/') is not [{ Length: > 0 } owner, { Length: > 0 } name])
         {
             var why = $"GITHUB_REPOSITORY is {(_environment.Repository is null ? "not set" : $"'{_environment.Repository}', not owner/name")}";
-            Warn(warnings, "ModelGate PR comment", $"no PR comment: {why}; {fallback}");
-            return result with { CommentSkipped = why };
+            Warn("ModelGate PR comment", $"no PR comment: {why}; {fallback}");
+            _result = _result with { CommentSkipped = why };
+            return;
         }
 
         var pullRequest = PullRequestEvent.Find(_environment.EventPath, _environment.EventName);
@@ -116,18 +118,20 @@ public sealed class GitHubPublisher
         {
             // Not a problem (push, schedule, manual runs): say so once and move on.
             Line($"{Tag}: no PR comment: {pullRequest.Reason}; {fallback}");
-            return result with { CommentSkipped = pullRequest.Reason };
+            _result = _result with { CommentSkipped = pullRequest.Reason };
+            return;
         }
 
         if (_environment.Token is not { } token)
         {
             const string why = "GITHUB_TOKEN is not set (pass `env: GITHUB_TOKEN: ${{ github.token }}`, or the action's github-token input)";
-            Warn(warnings, "ModelGate PR comment", $"no comment on pull request #{number}: {why}; {fallback}");
-            return result with { CommentSkipped = why };
+            Warn("ModelGate PR comment", $"no comment on pull request #{number}: {why}; {fallback}");
+            _result = _result with { CommentSkipped = why };
+            return;
         }
 
         var marker = new CommentMarker(_options.CommentLabel ?? CommentMarker.DefaultLabel(_environment.Job, _options.Adapters));
-        var (body, truncated) = CommentBody(publication, marker, result.SummaryWritten);
+        var (body, truncated) = CommentBody(publication, marker, _result.SummaryWritten);
         try
         {
             var client = _clientFactory(_environment.ApiUrl, token, _options.RequestTimeout);
@@ -140,7 +144,11 @@ public sealed class GitHubPublisher
                 _ => "left unchanged",
             };
             Line($"{Tag}: {verb} the report comment on pull request #{number}{(comment.Url is { } url ? $": {url}" : "")}");
-            return result with { Comment = comment, CommentTruncated = truncated };
+            _result = _result with { Comment = comment, CommentTruncated = truncated };
+            if (comment.Url is { } commentUrl)
+            {
+                await WriteOutputsAsync([new("comment-url", commentUrl)], cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (GitHubCallException e)
         {
@@ -153,8 +161,26 @@ public sealed class GitHubPublisher
                 GitHubFailureKind.NotFound => " Check GITHUB_REPOSITORY and GITHUB_API_URL, and that the token can see the repository.",
                 _ => "",
             };
-            Warn(warnings, "ModelGate PR comment", $"could not comment on pull request #{number}: {e.Message}.{hint} {Capitalized(fallback)}; the gate's verdict is unaffected.");
-            return result with { CommentSkipped = e.Message };
+            Warn("ModelGate PR comment", $"could not comment on pull request #{number}: {e.Message}.{hint} {Capitalized(fallback)}; the gate's verdict is unaffected.");
+            _result = _result with { CommentSkipped = e.Message };
+        }
+    }
+
+    private async Task WriteOutputsAsync(IReadOnlyList<KeyValuePair<string, string>> outputs, CancellationToken cancellationToken)
+    {
+        if (_environment.OutputPath is not { } outputPath)
+        {
+            return;
+        }
+
+        try
+        {
+            await ActionOutputs.AppendAsync(outputPath, outputs, cancellationToken).ConfigureAwait(false);
+            _result = _result with { OutputsWritten = true };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Warn("ModelGate outputs", $"could not write GITHUB_OUTPUT ({e.Message})");
         }
     }
 
@@ -186,10 +212,10 @@ public sealed class GitHubPublisher
 
     private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
-    private void Warn(List<string> warnings, string title, string message)
+    private void Warn(string title, string message)
     {
         var clean = _redactor.Redact(message);
-        warnings.Add(clean);
+        _warnings.Add(clean);
         Line(_environment.IsActions ? WorkflowCommand.Annotation(AnnotationLevel.Warning, title, clean) : $"warning: {clean}");
     }
 
