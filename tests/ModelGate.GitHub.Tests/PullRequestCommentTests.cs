@@ -241,6 +241,18 @@ public sealed class PullRequestCommentTests
     }
 
     [Fact]
+    public async Task Comment_ApiUrlNotAUrl_IsSkippedWithAWarningNamingTheVariable()
+    {
+        using var run = new ActionsRun("ftp:/nowhere");
+
+        var result = await run.PublishAsync(Publications.Failing());
+
+        Assert.Null(result.Comment);
+        Assert.Contains("GITHUB_API_URL must be an absolute http(s) URL, got 'ftp:/nowhere'", Assert.Single(result.Warnings));
+        Assert.Equal("fail", run.Outputs()["verdict"]);
+    }
+
+    [Fact]
     public async Task Comment_LongReport_IsCutAtASectionBoundaryUnder60000CharactersAndPointsToTheSummary()
     {
         using var api = GitHubStandIn.Start();

@@ -130,11 +130,23 @@ public sealed class GitHubPublisher
             return;
         }
 
+        Uri apiUrl;
+        try
+        {
+            apiUrl = _environment.ApiUrl;
+        }
+        catch (FormatException e)
+        {
+            Warn("ModelGate PR comment", $"no comment on pull request #{number}: {e.Message}; {fallback}");
+            _result = _result with { CommentSkipped = e.Message };
+            return;
+        }
+
         var marker = new CommentMarker(_options.CommentLabel ?? CommentMarker.DefaultLabel(_environment.Job, _options.Adapters));
         var (body, truncated) = CommentBody(publication, marker, _result.SummaryWritten);
         try
         {
-            var client = _clientFactory(_environment.ApiUrl, token, _options.RequestTimeout);
+            var client = _clientFactory(apiUrl, token, _options.RequestTimeout);
             var commenter = new PullRequestCommenter(client, new GitHubRetry(_options.Retry, _redactor));
             var comment = await commenter.UpsertAsync(owner, name, number, marker, body, cancellationToken).ConfigureAwait(false);
             var verb = comment.Action switch
