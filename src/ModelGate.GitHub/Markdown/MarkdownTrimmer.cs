@@ -24,17 +24,21 @@ public static class MarkdownTrimmer
             return new TrimmedMarkdown("", Truncated: true);
         }
 
+        // Sizes of every prefix ending at a line break, measured line by line (both measures add up over lines), so a
+        // megabyte report with thousands of sections is measured once, not once per candidate cut.
         var lines = SplitLines(markdown);
         var prefixLength = new int[lines.Count + 1];
+        var prefixSize = new long[lines.Count + 1];
         for (var i = 0; i < lines.Count; i++)
         {
             prefixLength[i + 1] = prefixLength[i] + lines[i].Text.Length;
+            prefixSize[i + 1] = prefixSize[i] + measure(lines[i].Text);
         }
 
         // Section starts: headings outside fences, after the first line. Keep the most sections that fit.
         for (var i = lines.Count - 1; i > 0; i--)
         {
-            if (lines[i].IsHeading && measure(markdown[..prefixLength[i]]) <= room)
+            if (lines[i].IsHeading && prefixSize[i] <= room)
             {
                 return new TrimmedMarkdown(markdown[..prefixLength[i]] + notice, Truncated: true);
             }
@@ -43,12 +47,17 @@ public static class MarkdownTrimmer
         // Not even the first section fits: the most whole lines that do, closing a fence left open.
         for (var i = lines.Count - 1; i > 0; i--)
         {
+            if (prefixSize[i] > room)
+            {
+                continue;
+            }
+
             var closer = lines[i].OpenFence is { } fence ? fence + "\n" : "";
             var kept = markdown[..prefixLength[i]];
-            var keptWithCloser = kept.EndsWith('\n') || kept.Length == 0 ? kept + closer : kept + "\n" + closer;
-            if (measure(keptWithCloser) <= room)
+            var tail = kept.EndsWith('\n') ? closer : "\n" + closer;
+            if (prefixSize[i] + measure(tail) <= room)
             {
-                return new TrimmedMarkdown(keptWithCloser + notice, Truncated: true);
+                return new TrimmedMarkdown(kept + tail + notice, Truncated: true);
             }
         }
 

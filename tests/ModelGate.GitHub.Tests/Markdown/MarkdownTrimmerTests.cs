@@ -57,4 +57,21 @@ public sealed class MarkdownTrimmerTests
     {
         Assert.Equal("", MarkdownTrimmer.Fit(new string('x', 100), 3, s => s.Length, Notice).Text);
     }
+
+    [Fact]
+    public void Fit_ReportOfThousandsOfSections_MeasuresEachLineOnce()
+    {
+        var text = new System.Text.StringBuilder("# Gate\n");
+        for (var i = 0; i < 5_000; i++)
+        {
+            text.Append("## Module ").Append(i).Append("\n\nrow\n");
+        }
+
+        var calls = 0;
+        var trimmed = MarkdownTrimmer.Fit(text.ToString(), 60_000, s => { calls++; return s.Length; }, Notice);
+
+        Assert.True(trimmed.Truncated);
+        Assert.InRange(trimmed.Text.Length, 59_000, 60_000);
+        Assert.InRange(calls, 1, (5_000 * 3) + 1 + 3);
+    }
 }
