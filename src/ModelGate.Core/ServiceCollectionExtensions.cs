@@ -14,6 +14,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ModelMerger>();
         services.AddSingleton<Repair.AdapterMitigator>();
         services.AddSingleton<LineageAnalyzer>();
+        services.AddSingleton<Forgetting.Models.LanguageModelLoader>();
         return services;
     }
 }
