@@ -52,7 +52,7 @@ public sealed class GitHubRetry(GitHubRetryPolicy policy, SecretRedactor redacto
             }
 
             var backoff = policy.FirstDelay * Math.Pow(2, attempt - 1);
-            var wait = failure.Wait is { } asked ? Max(asked, TimeSpan.Zero) : backoff;
+            var wait = failure.Wait is { } asked ? Max(asked, TimeSpan.Zero) : backoff > policy.MaxDelay ? policy.MaxDelay : backoff;
             if (wait > policy.MaxDelay || waited + wait > policy.TotalDelayBudget)
             {
                 var reason = failure.Wait is not null && wait > policy.MaxDelay
