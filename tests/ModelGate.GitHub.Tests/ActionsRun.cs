@@ -22,8 +22,8 @@ internal sealed class ActionsRun : IDisposable
         EventPath = _folder.File("event.json");
         SummaryPath = _folder.File("step_summary.md");
         OutputPath = _folder.File("output.txt");
-        File.WriteAllText(SummaryPath, "");
-        File.WriteAllText(OutputPath, "");
+        System.IO.File.WriteAllText(SummaryPath, "");
+        System.IO.File.WriteAllText(OutputPath, "");
         _variables = new Dictionary<string, string?>
         {
             ["GITHUB_ACTIONS"] = "true",
@@ -65,7 +65,7 @@ internal sealed class ActionsRun : IDisposable
         set => _variables[name] = value;
     }
 
-    public void WriteEvent(JsonObject payload) => File.WriteAllText(EventPath, payload.ToJsonString());
+    public void WriteEvent(JsonObject payload) => System.IO.File.WriteAllText(EventPath, payload.ToJsonString());
 
     public GitHubRetryPolicy Retry => new()
     {
@@ -92,9 +92,14 @@ internal sealed class ActionsRun : IDisposable
         return publisher.PublishAsync(publication, CancellationToken.None);
     }
 
-    public string Summary() => File.ReadAllText(SummaryPath);
+    /// <summary>The variables as the GitHub sinks read them (for a front end run in-process).</summary>
+    public ActionsEnvironment Environment => ActionsEnvironment.FromDictionary(_variables);
 
-    public IReadOnlyDictionary<string, string> Outputs() => OutputFile.Parse(File.ReadAllText(OutputPath));
+    public string File(string name) => _folder.File(name);
+
+    public string Summary() => System.IO.File.ReadAllText(SummaryPath);
+
+    public IReadOnlyDictionary<string, string> Outputs() => OutputFile.Parse(System.IO.File.ReadAllText(OutputPath));
 
     public void Dispose() => _folder.Dispose();
 

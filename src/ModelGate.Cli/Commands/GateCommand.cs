@@ -23,14 +23,15 @@ public static class GateCommand
     private static readonly Option<string?> Template = new("--template") { Description = "A Scriban template for the Markdown and HTML reports (start from templates/gate-report.md.scriban)." };
     private static readonly Option<string?> FailOnOption = new("--fail-on") { Description = "Which verdict exits 1: fail (default), warn, or never. Env MODELGATE_FAILON." };
     private static readonly Option<string?> Modules = new("--modules") { Description = "Only weights whose name matches this regular expression (policy analysis.modules)." };
-    private static readonly Option<bool> GitHubComment = new("--github-comment") { Description = "Post the report as a pull-request comment (needs the GitHub integration and GITHUB_TOKEN)." };
+    private static readonly Option<bool> GitHubComment = new("--github-comment") { Description = "Post the report as a pull-request comment, updated in place on later runs (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH). In GitHub Actions the job summary, annotations and step outputs are written without it." };
+    private static readonly Option<string?> GitHubCommentLabel = new("--github-comment-label") { Description = "Names this job's PR comment among others on the pull request (default: the job id and the adapter folder names). Env MODELGATE_GITHUBCOMMENTLABEL." };
 
     public static Command Create(CliContext context)
     {
         var command = new Command("gate", "Hold adapters to a policy on intruder dimensions (and forgetting); exit 0 allowed, 1 failed, 2 bad input, 3 error.")
         {
             Base, Adapters, Policy, Baseline, Json, Report, Html, Template, FailOnOption,
-            AnalyzeCommand.K, AnalyzeCommand.Epsilon, AnalyzeCommand.Method, Modules, AnalyzeCommand.Tolerance, GitHubComment,
+            AnalyzeCommand.K, AnalyzeCommand.Epsilon, AnalyzeCommand.Method, Modules, AnalyzeCommand.Tolerance, GitHubComment, GitHubCommentLabel,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, ct, host =>
         {
@@ -45,6 +46,7 @@ public static class GateCommand
                 Html = parse.GetValue(Html),
                 Template = parse.GetValue(Template),
                 GitHubComment = parse.GetValue(GitHubComment),
+                GitHubCommentLabel = CliHost.Setting<string?>(parse, host, GitHubCommentLabel, "GitHubCommentLabel", null),
             };
             var sinks = host.Services.GetServices<IReportSinkProvider>().SelectMany(p => p.Create(outputs)).ToArray();
 
