@@ -74,7 +74,7 @@ public sealed class ActionDefinitionTests
         Assert.DoesNotContain("--github-comment", calls[1]);
         Assert.DoesNotContain("--policy", calls[1]);
         Assert.DoesNotContain("--fail-on", calls[1]);
-        Assert.Contains("MODELGATE_CACHE=", calls[1]);
+        Assert.Contains($"MODELGATE_CACHE={Environment.GetEnvironmentVariable("MODELGATE_CACHE")}", calls[1]);
     }
 
     [Fact]
