@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using ModelGate.Cli.Hosting;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Torch;
+using ModelGate.GitHub.Actions;
 
 namespace ModelGate.Cli;
 
@@ -17,11 +18,14 @@ public sealed class CliContext(TextWriter output, TextWriter error, bool outIsTe
     public bool OutIsTerminal { get; } = outIsTerminal;
     public bool ErrorIsTerminal { get; } = errorIsTerminal;
 
+    /// <summary>The GitHub Actions variables the GitHub sinks read (this process's; tests hand in a simulated run).</summary>
+    public ActionsEnvironment GitHubEnvironment { get; init; } = ActionsEnvironment.FromProcess();
+
     public Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, Func<IHost, int> verb)
     {
         try
         {
-            using var host = CliHost.Build(parse);
+            using var host = CliHost.Build(parse, this);
             return Task.FromResult(verb(host));
         }
         catch (Exception e) when (Find<UserInputException>(e) is { } user)

@@ -26,14 +26,15 @@ public static class GateCommand
     private static readonly Option<string?> Modules = new("--modules") { Description = "Only weights whose name matches this regular expression (policy analysis.modules)." };
     private static readonly Option<string?> Corpus = new("--corpus") { Description = "Held-out text for the forgetting rules (policy forgetting.corpus): .txt, .jsonl or a folder." };
     private static readonly Option<string?> Tasks = new("--tasks") { Description = "Comma-separated multiple-choice JSONL files for the forgetting rules (policy forgetting.tasks)." };
-    private static readonly Option<bool> GitHubComment = new("--github-comment") { Description = "Post the report as a pull-request comment (needs the GitHub integration and GITHUB_TOKEN)." };
+    private static readonly Option<bool> GitHubComment = new("--github-comment") { Description = "Post the report as a pull-request comment, updated in place on later runs (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH). In GitHub Actions the job summary, annotations and step outputs are written without it." };
+    private static readonly Option<string?> GitHubCommentLabel = new("--github-comment-label") { Description = "Names this job's PR comment among others on the pull request (default: the job id and the adapter folder names). Env MODELGATE_GITHUBCOMMENTLABEL." };
 
     public static Command Create(CliContext context)
     {
         var command = new Command("gate", "Hold adapters to a policy on intruder dimensions (and forgetting); exit 0 allowed, 1 failed, 2 bad input, 3 error.")
         {
             Base, Adapters, Policy, Baseline, Json, Report, Html, Template, FailOnOption,
-            AnalyzeCommand.K, AnalyzeCommand.Epsilon, AnalyzeCommand.Method, Modules, AnalyzeCommand.Tolerance, GitHubComment, Corpus, Tasks,
+            AnalyzeCommand.K, AnalyzeCommand.Epsilon, AnalyzeCommand.Method, Modules, AnalyzeCommand.Tolerance, GitHubComment, GitHubCommentLabel, Corpus, Tasks,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, ct, host =>
         {
@@ -48,6 +49,7 @@ public static class GateCommand
                 Html = parse.GetValue(Html),
                 Template = parse.GetValue(Template),
                 GitHubComment = parse.GetValue(GitHubComment),
+                GitHubCommentLabel = CliHost.Setting<string?>(parse, host, GitHubCommentLabel, "GitHubCommentLabel", null),
             };
             var providers = host.Services.GetServices<IReportSinkProvider>().ToArray();
             if (outputs.GitHubComment && providers.All(p => p is FileReportSinkProvider))
