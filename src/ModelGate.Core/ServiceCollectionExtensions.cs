@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Core.Adapters;
 using ModelGate.Core.Lineage;
+using ModelGate.Core.Registries;
 using ModelGate.Core.Spectral;
 
 namespace ModelGate.Core;
@@ -14,6 +15,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ModelMerger>();
         services.AddSingleton<Repair.AdapterMitigator>();
         services.AddSingleton<LineageAnalyzer>();
+        services.AddRegistries();
         return services;
     }
 }
