@@ -52,6 +52,7 @@ public static class CliHost
         builder.Logging.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning);
 
         builder.Services.AddModelGateCore();
+        builder.Services.Configure<Core.Registries.RegistrySettings>(builder.Configuration.GetSection("Registries"));
         return builder.Build();
     }
 
