@@ -57,20 +57,22 @@ public sealed class RegistryResolver(RegistryCatalog catalog, IOptions<RegistryS
         var filesDone = 0;
         var blobs = new Dictionary<string, string>(StringComparer.Ordinal);
         using var gate = new SemaphoreSlim(Math.Max(1, settings.MaxConcurrentDownloads));
+        // The first file that fails stops the others: its error is the one reported, and nothing keeps downloading.
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
         void Report(string file) => progress?.Report(new RegistryProgress(
             version.Reference.Display, file, Interlocked.Read(ref bytesDone), totalBytes, Volatile.Read(ref filesDone), version.Files.Count));
 
         async Task FetchOne(RemoteFile file)
         {
-            await gate.WaitAsync(cancellationToken);
+            await gate.WaitAsync(failed.Token);
             try
             {
                 var sha = await downloader.FetchAsync(registry, version, file, statistics, n =>
                 {
                     Interlocked.Add(ref bytesDone, n);
                     Report(file.Path);
-                }, cancellationToken);
+                }, failed.Token);
                 lock (blobs)
                 {
                     blobs[file.Path] = sha;
@@ -79,6 +81,11 @@ public sealed class RegistryResolver(RegistryCatalog catalog, IOptions<RegistryS
                 Interlocked.Increment(ref filesDone);
                 Report(file.Path);
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await failed.CancelAsync();
+                throw;
+            }
             finally
             {
                 gate.Release();
@@ -86,7 +93,17 @@ public sealed class RegistryResolver(RegistryCatalog catalog, IOptions<RegistryS
         }
 
         Report("");
-        await Task.WhenAll(version.Files.Select(FetchOne));
+        var all = Task.WhenAll(version.Files.Select(FetchOne));
+        try
+        {
+            await all;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && all.Exception is { } errors)
+        {
+            // Surface the failure that stopped the others, not the cancellations it caused.
+            throw errors.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) ?? errors.InnerExceptions[0];
+        }
+
         return blobs;
     }
 }

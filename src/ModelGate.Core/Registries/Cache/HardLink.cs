@@ -8,14 +8,24 @@ namespace ModelGate.Core.Registries.Cache;
 /// </summary>
 internal static partial class HardLink
 {
+    /// <summary>Files below this size are copied: they are the ones users and tools edit (configs, tokenizers).</summary>
+    public const long MinimumSize = 1 << 20;
+
     public static void CreateOrCopy(string existing, string link)
     {
-        var linked = OperatingSystem.IsWindows()
+        var linked = new FileInfo(existing).Length >= MinimumSize && (OperatingSystem.IsWindows()
             ? CreateHardLinkW(link, existing, IntPtr.Zero)
-            : Link(existing, link) == 0;
-        if (!linked)
+            : Link(existing, link) == 0);
+        if (linked)
         {
-            File.Copy(existing, link, overwrite: false);
+            return;
+        }
+
+        File.Copy(existing, link, overwrite: false);
+        if (!OperatingSystem.IsWindows())
+        {
+            // The store's bytes are read-only; a copy is the user's.
+            File.SetUnixFileMode(link, File.GetUnixFileMode(link) | UnixFileMode.UserWrite);
         }
     }
 
