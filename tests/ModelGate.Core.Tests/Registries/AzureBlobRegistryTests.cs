@@ -6,11 +6,12 @@ using ModelGate.Core.Registries.Promotion;
 using ModelGate.Core.Synthetic;
 using ModelGate.Testing;
 using ModelGate.Testing.Registries;
+using Xunit.Abstractions;
 
 namespace ModelGate.Core.Tests.Registries;
 
 [Trait("Category", "Integration")]
-public sealed class AzureBlobRegistryTests(AzuriteFixture shared) : IAsyncLifetime, IClassFixture<AzuriteFixture>
+public sealed class AzureBlobRegistryTests(AzuriteFixture shared, ITestOutputHelper output) : IAsyncLifetime, IClassFixture<AzuriteFixture>
 {
     private readonly TempDirectory dir = new();
     private AzuriteServer azurite = null!;
@@ -48,8 +49,8 @@ public sealed class AzureBlobRegistryTests(AzuriteFixture shared) : IAsyncLifeti
         dir.Dispose();
     }
 
-    private RegistryTestHost Host(int maxRetries = 4) =>
-        new(new Dictionary<string, string> { ["AZURE_STORAGE_CONNECTION_STRING"] = azurite.ConnectionString }, maxRetries: maxRetries);
+    private RegistryTestHost Host(int maxRetries = 4, TimeSpan? maxRetryDelay = null) =>
+        new(new Dictionary<string, string> { ["AZURE_STORAGE_CONNECTION_STRING"] = azurite.ConnectionString }, maxRetries: maxRetries, maxRetryDelay: maxRetryDelay);
 
     private Task<ResolvedFolder> Resolve(RegistryTestHost host, string reference) =>
         host.Resolver.ResolveAsync(reference, dir.File("cache"), null, CancellationToken.None);
@@ -183,7 +184,8 @@ public sealed class AzureBlobRegistryTests(AzuriteFixture shared) : IAsyncLifeti
         await container.GetBlobClient("big/model.safetensors").UploadAsync(new BinaryData(big), overwrite: true);
         await azurite.WaitUntilPersistedAsync("big/model.safetensors", TimeSpan.FromSeconds(30));
         await azurite.WaitUntilPersistedAsync(containerName, TimeSpan.FromSeconds(30));
-        using var host = Host(maxRetries: 8);
+        // Backoff long enough to outlast a restart of Azurite on a busy machine (seconds), as it would a real outage.
+        using var host = Host(maxRetries: 10, maxRetryDelay: TimeSpan.FromSeconds(3));
         var killed = 0;
         Task? restart = null;
         var progress = new SynchronousProgress(p =>
@@ -198,6 +200,7 @@ public sealed class AzureBlobRegistryTests(AzuriteFixture shared) : IAsyncLifeti
         var folder = await host.Resolver.ResolveAsync($"az://{containerName}/big", dir.File("cache"), progress, CancellationToken.None);
 
         await restart!;
+        output.WriteLine($"after the kill: {folder.Statistics.Retries} retries, {folder.Statistics.FilesResumed} resumed, {folder.Statistics.BytesDownloaded} bytes downloaded for a {big.Length}-byte blob");
         Assert.Equal(1, killed);
         Assert.True(big.AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(folder.Path, "model.safetensors"))));
         Assert.True(folder.Statistics.Retries + folder.Statistics.FilesResumed >= 1, "the cut was not noticed");

@@ -28,11 +28,11 @@ public sealed class HubRegistryTests : IAsyncLifetime
         dir.Dispose();
     }
 
-    private RegistryTestHost Host(string? token = null, int maxRetries = 4) => new(new Dictionary<string, string>
+    private RegistryTestHost Host(string? token = null, int maxRetries = 4, TimeSpan? timeout = null) => new(new Dictionary<string, string>
     {
         ["HF_ENDPOINT"] = hub.Endpoint,
         ["HF_TOKEN"] = token ?? "",
-    }, maxRetries: maxRetries);
+    }, maxRetries: maxRetries, timeout: timeout);
 
     private Task<ResolvedFolder> Resolve(RegistryTestHost host, string reference) =>
         host.Resolver.ResolveAsync(reference, dir.File("cache"), null, CancellationToken.None);
@@ -146,6 +146,19 @@ public sealed class HubRegistryTests : IAsyncLifetime
         Assert.Contains(hub.Requests, r => r.Contains("/resolve/", StringComparison.Ordinal) && r.Contains(" range=", StringComparison.Ordinal));
         Assert.True(folder.Statistics.BytesDownloaded < size + new DirectoryInfo(baseFolder).GetFiles().Where(f => f.Name != name).Sum(f => f.Length) + size / 2 + 1,
             $"downloaded {folder.Statistics.BytesDownloaded} bytes: the cut file was started over instead of resumed");
+    }
+
+    [Fact]
+    public async Task Download_StalledMidBody_TimesOutAndResumes()
+    {
+        using var host = Host(timeout: TimeSpan.FromMilliseconds(500));
+        hub.StallNext(1);
+
+        var folder = await Resolve(host, "hf://org/tiny-base@main");
+
+        AssertSameFiles(baseFolder, folder.Path);
+        Assert.Equal(1, folder.Statistics.FilesResumed);
+        Assert.True(folder.Statistics.Retries >= 1);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ internal sealed class RegistryTestHost : IDisposable
 {
     private readonly ServiceProvider services;
 
-    public RegistryTestHost(IReadOnlyDictionary<string, string> environment, Action<IServiceCollection>? extra = null, int maxRetries = 4)
+    public RegistryTestHost(IReadOnlyDictionary<string, string> environment, Action<IServiceCollection>? extra = null, int maxRetries = 4, TimeSpan? timeout = null, TimeSpan? maxRetryDelay = null)
     {
         var collection = new ServiceCollection();
         collection.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
@@ -23,8 +23,8 @@ internal sealed class RegistryTestHost : IDisposable
         {
             s.MaxRetries = maxRetries;
             s.RetryDelay = TimeSpan.FromMilliseconds(20);
-            s.MaxRetryDelay = TimeSpan.FromMilliseconds(200);
-            s.Timeout = TimeSpan.FromSeconds(10);
+            s.MaxRetryDelay = maxRetryDelay ?? TimeSpan.FromMilliseconds(200);
+            s.Timeout = timeout ?? TimeSpan.FromSeconds(10);
         });
         extra?.Invoke(collection);
         services = collection.BuildServiceProvider();

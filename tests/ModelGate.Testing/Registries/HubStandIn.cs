@@ -22,6 +22,8 @@ public sealed class HubStandIn : IAsyncDisposable
     private int unavailable;
     private int cuts;
     private int corruptions;
+    private int stalls;
+    private readonly CancellationTokenSource stopping = new();
 
     private HubStandIn(int port)
     {
@@ -56,6 +58,9 @@ public sealed class HubStandIn : IAsyncDisposable
     /// <summary>The next <paramref name="count"/> file responses send half their bytes, then drop the connection.</summary>
     public void CutNext(int count) => Interlocked.Exchange(ref cuts, count);
 
+    /// <summary>The next <paramref name="count"/> file responses send half their bytes, then nothing (until the server stops).</summary>
+    public void StallNext(int count) => Interlocked.Exchange(ref stalls, count);
+
     /// <summary>The next <paramref name="count"/> file responses flip a byte in the middle.</summary>
     public void CorruptNext(int count) => Interlocked.Exchange(ref corruptions, count);
 
@@ -79,6 +84,7 @@ public sealed class HubStandIn : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await stopping.CancelAsync();
         listener.Stop();
         listener.Close();
         try
@@ -242,6 +248,22 @@ public sealed class HubStandIn : IAsyncDisposable
         {
             await response.OutputStream.WriteAsync(body[..(body.Length / 2)]);
             await response.OutputStream.FlushAsync();
+            response.Abort();
+            return;
+        }
+
+        if (Interlocked.Decrement(ref stalls) >= 0)
+        {
+            await response.OutputStream.WriteAsync(body[..(body.Length / 2)]);
+            await response.OutputStream.FlushAsync();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
             response.Abort();
             return;
         }
