@@ -172,6 +172,62 @@ public sealed class RegistryCommandTests : IAsyncLifetime
         Assert.Contains(commit, stdout);
     }
 
+    [Fact]
+    public async Task Gate_FromAzuriteWithPromote_PassWritesACompleteReleaseThatRegistryLsShows()
+    {
+        await using var azurite = await AzuriteServer.StartNewAsync();
+        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("models");
+        await container.CreateAsync();
+        var clean = new LoraAdapterBuilder().WithAlignedUpdate("model.layers.0.self_attn.q_proj").Build(baseFolder, dir.File("clean"));
+        await UploadAsync(container, baseFolder, "bases/tiny");
+        await UploadAsync(container, clean, "adapters/support-bot/v7");
+        Environment.SetEnvironmentVariable("AZURE_STORAGE_CONNECTION_STRING", azurite.ConnectionString);
+        var verdict = dir.File("verdict.json");
+
+        var (code, _, stderr) = await CliRunner.RunAsync("gate", "--base", "az://models/bases/tiny", "--adapter", "az://models/adapters/support-bot/v7",
+            "--promote", "az://models/released/support-bot", "--json", verdict, "--device", "cpu", "--cache", dir.File("cache-gate"));
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("released as az://models/released/support-bot/v7 (pass, 0 intruders)", stderr);
+        using var json = JsonDocument.Parse(File.ReadAllText(verdict));
+        Assert.Equal("az://models/bases/tiny", json.RootElement.GetProperty("run").GetProperty("base").GetString());
+        Assert.Equal("az://models/bases/tiny", json.RootElement.GetProperty("analysis").GetProperty("baseModel").GetString());
+        var names = new List<string>();
+        await foreach (var blob in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = "released/support-bot/v7/" }))
+        {
+            names.Add(blob.Name["released/support-bot/v7/".Length..]);
+        }
+
+        Assert.Equal([.. Directory.GetFiles(clean).Select(Path.GetFileName).Append("_RELEASED.json").Append("report.md").Append("verdict.json").Order(StringComparer.Ordinal)], names.Order(StringComparer.Ordinal));
+        var released = (await container.GetBlobClient("released/support-bot/v7/verdict.json").DownloadContentAsync()).Value.Content.ToString();
+        Assert.Equal("pass", JsonDocument.Parse(released).RootElement.GetProperty("verdict").GetString());
+        var (lsCode, ls, lsErr) = await CliRunner.RunAsync("registry", "ls", "az://models/released/support-bot");
+        Assert.True(lsCode == 0, lsErr);
+        Assert.Matches(@"v7\s*│\s*pass\s*│\s*0", ls);
+
+        var (again, _, againErr) = await CliRunner.RunAsync("gate", "--base", "az://models/bases/tiny", "--adapter", "az://models/adapters/support-bot/v7",
+            "--promote", "az://models/released/support-bot", "--device", "cpu", "--cache", dir.File("cache-gate"));
+        Assert.Equal(2, again);
+        Assert.Contains("already released", againErr);
+    }
+
+    [Fact]
+    public async Task Gate_FromTheHubFailing_PromotesNothing()
+    {
+        await using var hub = HubStandIn.Start();
+        hub.AddRepository("org/tiny-base", baseFolder);
+        hub.AddRepository("org/support-bot", adapterFolder, branch: "v7");
+        Environment.SetEnvironmentVariable("HF_ENDPOINT", hub.Endpoint);
+        var releases = dir.File("releases");
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("gate", "--base", "hf://org/tiny-base@main", "--adapter", "hf://org/support-bot@v7",
+            "--fail-on", "warn", "--promote", releases, "--device", "cpu", "--cache", dir.File("cache-gate-hf"));
+
+        Assert.True(code == 1, stdout + stderr);
+        Assert.Contains("not promoted", stderr);
+        Assert.False(Directory.Exists(Path.Combine(releases, "v7")));
+    }
+
     private static async Task UploadAsync(BlobContainerClient container, string folder, string prefix)
     {
         foreach (var file in Directory.GetFiles(folder))

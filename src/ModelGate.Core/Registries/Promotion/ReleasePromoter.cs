@@ -64,6 +64,21 @@ public sealed class ReleasePromoter(RegistryCatalog catalog, TimeProvider time, 
     }
 
     /// <summary>
+    /// Checks, before any work, that <paramref name="destination"/> is a writable registry and that
+    /// <paramref name="version"/> is not released there yet, so a long gate run does not end in a refused promotion.
+    /// </summary>
+    public async Task CheckAsync(string destination, string version, CancellationToken cancellationToken)
+    {
+        var reference = RegistryReference.Parse(destination);
+        var registry = catalog.For(reference);
+        var target = registry.Child(reference, RemoteFileNames.Check("--promote version", version));
+        if (ReleaseMarker.TryParse(await registry.ReadTextAsync(target, ReleaseMarker.FileName, cancellationToken)) is { } existing)
+        {
+            throw new UserInputException($"--promote {target.Display}: already released ({existing.Verdict}, {existing.ReleasedAt:u}); releases are immutable, choose another --release-version");
+        }
+    }
+
+    /// <summary>
     /// The version name a release gets when none is given: the adapter reference's last path segment
     /// (az://models/adapters/support-bot/v7 → v7), the revision of a Hub reference, or a local folder's name.
     /// </summary>
