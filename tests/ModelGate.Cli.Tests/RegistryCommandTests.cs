@@ -70,7 +70,7 @@ public sealed class RegistryCommandTests : IAsyncLifetime
     public async Task Analyze_FromTheHub_SecondRunMakesOneApiCallPerModelAndDownloadsNothing()
     {
         await using var hub = HubStandIn.Start();
-        hub.AddRepository("org/tiny-base", baseFolder);
+        var baseCommit = hub.AddRepository("org/tiny-base", baseFolder);
         hub.AddRepository("org/support-bot", adapterFolder, branch: "v7");
         Environment.SetEnvironmentVariable("HF_ENDPOINT", hub.Endpoint);
         var cache = dir.File("cache-hf");
@@ -91,6 +91,8 @@ public sealed class RegistryCommandTests : IAsyncLifetime
         Assert.Equal(2, first.RootElement.GetProperty("totalIntruders").GetInt32());
         Assert.Equal(2, second.RootElement.GetProperty("totalIntruders").GetInt32());
         Assert.Equal("hf://org/tiny-base@main", first.RootElement.GetProperty("baseModel").GetString());
+        Assert.Contains($"fetched hf://org/tiny-base@main → hf://org/tiny-base@{baseCommit}", stderr);
+        Assert.Contains($"resolved hf://org/tiny-base@main → hf://org/tiny-base@{baseCommit} (cached)", secondErr);
     }
 
     [Fact]

@@ -49,6 +49,11 @@ public static class DownloadProgress
         {
             error.WriteLine($"fetched {result.Display} → {result.Pinned}: {result.Statistics.FilesDownloaded} files, {Size(result.Statistics.BytesDownloaded)} downloaded, {result.Statistics.FilesReused} already cached");
         }
+        else if (result.Pinned != result.Display)
+        {
+            // A branch or a prefix is not reproducible by itself: say which version this run read.
+            error.WriteLine($"resolved {result.Display} → {result.Pinned} (cached)");
+        }
 
         return result;
     }
