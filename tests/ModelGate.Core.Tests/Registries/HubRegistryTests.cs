@@ -149,6 +149,24 @@ public sealed class HubRegistryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Download_PartialLeftByAKilledRun_IsResumedFromItsLength()
+    {
+        using var host = Host();
+        var big = Directory.GetFiles(baseFolder, "*.safetensors").Single();
+        var bytes = File.ReadAllBytes(big);
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        var store = new Core.Registries.Cache.ContentStore(dir.File("cache"));
+        File.WriteAllBytes(store.PartialPath("sha256:" + sha), bytes[..(bytes.Length / 3)]);
+
+        var folder = await Resolve(host, "hf://org/tiny-base@main");
+
+        AssertSameFiles(baseFolder, folder.Path);
+        Assert.Equal(1, folder.Statistics.FilesResumed);
+        Assert.Contains(hub.Requests, r => r.EndsWith($" range={bytes.Length / 3}-", StringComparison.Ordinal));
+        Assert.False(File.Exists(store.PartialPath("sha256:" + sha)));
+    }
+
+    [Fact]
     public async Task Download_StalledMidBody_TimesOutAndResumes()
     {
         using var host = Host(timeout: TimeSpan.FromMilliseconds(500));

@@ -1,5 +1,5 @@
 using System.Net;
-using Azure.Identity;
+using Azure.Core;
 using Azure.Storage.Blobs;
 using ModelGate.Core.Errors;
 
@@ -27,12 +27,12 @@ internal sealed record AzureBlobLocation(BlobContainerClient Container, string P
 
     public string BlobName(string relative) => ListPrefix + relative;
 
-    public static AzureBlobLocation Parse(RegistryReference reference, RegistryEnvironment environment, BlobClientOptions options)
+    public static AzureBlobLocation Parse(RegistryReference reference, RegistryEnvironment environment, BlobClientOptions options, Func<TokenCredential> credential)
     {
-        return reference.Scheme == "az" ? ParseShort(reference, environment, options) : ParseUrl(reference, options);
+        return reference.Scheme == "az" ? ParseShort(reference, environment, options, credential) : ParseUrl(reference, options, credential);
     }
 
-    private static AzureBlobLocation ParseShort(RegistryReference reference, RegistryEnvironment environment, BlobClientOptions options)
+    private static AzureBlobLocation ParseShort(RegistryReference reference, RegistryEnvironment environment, BlobClientOptions options, Func<TokenCredential> credential)
     {
         var rest = reference.Original["az://".Length..];
         var slash = rest.IndexOf('/', StringComparison.Ordinal);
@@ -54,7 +54,7 @@ internal sealed record AzureBlobLocation(BlobContainerClient Container, string P
         }
         else if (environment.Get(AccountVariable) is { } account)
         {
-            service = new BlobServiceClient(new Uri($"https://{account}.blob.core.windows.net"), new DefaultAzureCredential(), options);
+            service = new BlobServiceClient(new Uri($"https://{account}.blob.core.windows.net"), credential(), options);
         }
         else
         {
@@ -64,7 +64,7 @@ internal sealed record AzureBlobLocation(BlobContainerClient Container, string P
         return new AzureBlobLocation(service.GetBlobContainerClient(container), prefix, reference.Display);
     }
 
-    private static AzureBlobLocation ParseUrl(RegistryReference reference, BlobClientOptions options)
+    private static AzureBlobLocation ParseUrl(RegistryReference reference, BlobClientOptions options, Func<TokenCredential> credential)
     {
         var uri = reference.Uri!;
         var host = uri.Host;
@@ -82,7 +82,7 @@ internal sealed record AzureBlobLocation(BlobContainerClient Container, string P
         var hasSas = uri.Query.Contains("sig=", StringComparison.OrdinalIgnoreCase);
         var container = hasSas
             ? new BlobContainerClient(containerUri, options)
-            : new BlobContainerClient(containerUri, new DefaultAzureCredential(), options);
+            : new BlobContainerClient(containerUri, credential(), options);
         return new AzureBlobLocation(container, prefix, reference.Display);
     }
 

@@ -185,7 +185,13 @@ public sealed class AzureBlobRegistry(RegistryEnvironment environment, IOptions<
         return result;
     }
 
-    private AzureBlobLocation Locate(RegistryReference reference) => AzureBlobLocation.Parse(reference, environment, clientOptions);
+    // One credential for the process, made on first need: each DefaultAzureCredential asks the Azure CLI or the
+    // identity endpoint for its own token, which would cost a round trip per file; one client per location.
+    private readonly Lazy<TokenCredential> credential = new(() => new DefaultAzureCredential());
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, AzureBlobLocation> locations = new(StringComparer.Ordinal);
+
+    private AzureBlobLocation Locate(RegistryReference reference) =>
+        locations.GetOrAdd(reference.Original, _ => AzureBlobLocation.Parse(reference, environment, clientOptions, () => credential.Value));
 
     private static async Task<string?> ReadAsync(AzureBlobLocation azure, string blobName, CancellationToken cancellationToken)
     {
