@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Core.Adapters;
 using ModelGate.Core.Gating;
 using ModelGate.Core.Lineage;
+using ModelGate.Core.Registries;
 using ModelGate.Core.Spectral;
 
 namespace ModelGate.Core;
@@ -19,6 +20,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Forgetting.Metrics.ForgettingEvaluator>();
         services.AddSingleton<IForgettingProbe, Forgetting.ForgettingProbe>();
         services.AddGating();
+        services.AddRegistries();
         return services;
     }
 }
