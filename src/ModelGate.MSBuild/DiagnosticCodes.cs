@@ -15,7 +15,7 @@ internal static class DiagnosticCodes
     /// <summary>The tool exited 0 or 1 but left no readable verdict.</summary>
     public const string NoVerdict = "MG0902";
 
-    /// <summary>The packaged tool is for another platform.</summary>
+    /// <summary>The gate tool is missing or was built for another platform.</summary>
     public const string WrongPlatform = "MG0903";
 
     /// <summary>An IntruderGateAdapter item lacks what the gate needs (a base model).</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text.Json;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using ModelGate.MSBuild.Verdicts;
@@ -18,9 +19,6 @@ public sealed class RunIntruderGate : ToolTask
     /// <summary>The packaged (or installed) tool's dotnet-intruder-gate.dll.</summary>
     [Required]
     public string GateToolAssembly { get; set; } = "";
-
-    /// <summary>The RID the tool was published for; empty when unknown (a tool the user points at).</summary>
-    public string? GateToolRuntimeIdentifier { get; set; }
 
     /// <summary>The project's folder: relative paths in items and properties are relative to it, and the tool runs there.</summary>
     [Required]
@@ -82,11 +80,19 @@ public sealed class RunIntruderGate : ToolTask
             return false;
         }
 
-        if (!string.IsNullOrEmpty(GateToolRuntimeIdentifier) && !RunsOn(GateToolRuntimeIdentifier))
+        GateToolAssembly = Path.GetFullPath(GateToolAssembly, ProjectDirectory);
+        if (!File.Exists(GateToolAssembly))
         {
             Log.LogError(DiagnosticCodes.Subcategory, DiagnosticCodes.WrongPlatform, null, ProjectFileOrNull(), 0, 0, 0, 0,
-                "this ModelGate.MSBuild package carries the gate for {0}, and this machine is {1}: install ModelGate.Tool for this platform (dotnet tool install ModelGate.Tool) and set IntruderGateToolPath to its dotnet-intruder-gate.dll",
-                GateToolRuntimeIdentifier, RuntimeInformation.RuntimeIdentifier);
+                "the gate tool {0} does not exist: set IntruderGateToolPath to a dotnet-intruder-gate.dll", GateToolAssembly);
+            return false;
+        }
+
+        if (PublishedRuntimeIdentifier(GateToolAssembly) is { } rid && !RunsOn(rid))
+        {
+            Log.LogError(DiagnosticCodes.Subcategory, DiagnosticCodes.WrongPlatform, null, ProjectFileOrNull(), 0, 0, 0, 0,
+                "the gate tool {0} is built for {1}, and this machine is {2}: install ModelGate.Tool for this platform (dotnet tool install ModelGate.Tool) and set IntruderGateToolPath to its dotnet-intruder-gate.dll",
+                GateToolAssembly, rid, RuntimeInformation.RuntimeIdentifier);
             return false;
         }
 
@@ -230,6 +236,26 @@ public sealed class RunIntruderGate : ToolTask
         if (!string.IsNullOrWhiteSpace(value))
         {
             builder.AppendSwitchIfNotNull(option, value);
+        }
+    }
+
+    /// <summary>
+    /// The RID a tool was published for, from its deps.json (<c>"runtimeTarget": { "name": ".NETCoreApp,Version=v10.0/linux-x64" }</c>);
+    /// null for a portable build or when the file cannot tell.
+    /// </summary>
+    internal static string? PublishedRuntimeIdentifier(string toolAssembly)
+    {
+        var deps = Path.ChangeExtension(toolAssembly, ".deps.json");
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(deps));
+            var name = document.RootElement.GetProperty("runtimeTarget").GetProperty("name").GetString();
+            var slash = name?.IndexOf('/') ?? -1;
+            return slash > 0 ? name![(slash + 1)..] : null;
+        }
+        catch (Exception e) when (e is IOException or JsonException or KeyNotFoundException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 
