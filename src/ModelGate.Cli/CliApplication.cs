@@ -27,6 +27,7 @@ public static class CliApplication
         root.Subcommands.Add(MitigateCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
         root.Subcommands.Add(LineageCommand.Create(context));
+        root.Subcommands.Add(GateCommand.Create(context));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Core.Adapters;
+using ModelGate.Core.Gating;
 using ModelGate.Core.Lineage;
 using ModelGate.Core.Spectral;
 
@@ -14,6 +15,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ModelMerger>();
         services.AddSingleton<Repair.AdapterMitigator>();
         services.AddSingleton<LineageAnalyzer>();
+        services.AddSingleton<Forgetting.Models.LanguageModelLoader>();
+        services.AddGating();
         return services;
     }
 }

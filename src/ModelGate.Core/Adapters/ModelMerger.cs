@@ -70,13 +70,7 @@ public sealed class ModelMerger(ILogger<ModelMerger> logger)
                 if (updates.TryGetValue(spec.Name, out var update))
                 {
                     using var scope = NewDisposeScope();
-                    var merged = WeightMerger.Apply(TorchTensors.LoadFloat32(baseWeights, info, device), update, device);
-                    if (!isfinite(merged).all().item<bool>())
-                    {
-                        throw new UserInputException(
-                            $"merging into '{spec.Name}' gives NaN or infinite values: adapter {update.Edits[^1].Adapter.Folder} seems broken");
-                    }
-
+                    var merged = WeightMerger.ApplyChecked(TorchTensors.LoadFloat32(baseWeights, info, device), update, device);
                     writer.WriteTensorFloat32(spec.Name, TorchTensors.ToArray(merged));
                 }
                 else if (spec.DType == info.DType)

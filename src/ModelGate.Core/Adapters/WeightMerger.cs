@@ -33,6 +33,22 @@ public static class WeightMerger
         return current;
     }
 
+    /// <summary>
+    /// <see cref="Apply"/>, then a user error if the result holds NaN or infinities (a broken adapter), so that
+    /// neither a written merge nor a measured model silently carries them.
+    /// </summary>
+    public static Tensor ApplyChecked(Tensor weight, TensorUpdate update, Device device)
+    {
+        var merged = Apply(weight, update, device);
+        if (!isfinite(merged).all().item<bool>())
+        {
+            throw new Errors.UserInputException(
+                $"merging into '{update.TensorName}' gives NaN or infinite values: adapter {update.Edits[^1].Adapter.Folder} seems broken");
+        }
+
+        return merged;
+    }
+
     /// <summary>s·B·A in the layer's out × in orientation (for embeddings: dim × vocab, transposed by the caller).</summary>
     public static Tensor Delta(LoraAdapter adapter, LoraModule module, Device device)
     {

@@ -1,0 +1,38 @@
+using static TorchSharp.torch;
+
+namespace ModelGate.Core.Forgetting.Models;
+
+/// <summary>A loaded module behind <see cref="ILanguageModel"/>: no gradients, inputs moved to its device, float32 logits.</summary>
+internal sealed class LoadedLanguageModel : ILanguageModel
+{
+    private readonly LanguageModelModule _module;
+
+    public LoadedLanguageModel(LanguageModelModule module, Device device)
+    {
+        _module = module;
+        Device = device;
+        _module.eval();
+    }
+
+    public string ModelType => _module.Config.ModelType;
+
+    public LanguageModelKind Kind => _module.Kind;
+
+    public int VocabularySize => _module.VocabularySize;
+
+    public int MaxPositions => _module.MaxPositions;
+
+    public Device Device { get; }
+
+    public Tensor Forward(Tensor inputIds, Tensor? attentionMask)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var ids = inputIds.to(Device);
+        var mask = attentionMask?.to(ScalarType.Int64).to(Device);
+        return _module.forward(ids, mask).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
+    }
+
+    public void Dispose() => _module.Dispose();
+}

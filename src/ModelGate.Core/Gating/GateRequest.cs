@@ -1,0 +1,45 @@
+using ModelGate.Core.Spectral;
+
+namespace ModelGate.Core.Gating;
+
+/// <summary>
+/// One gate run, as every front end (CLI, MSBuild, Action) builds it: what to analyse, the resolved policy
+/// (file, then overrides), and where the results go. <see cref="GateRunner"/> does the rest.
+/// </summary>
+public sealed record GateRequest
+{
+    /// <summary>The base model folder the adapters were trained on.</summary>
+    public required string BaseModel { get; init; }
+
+    /// <summary>The PEFT adapter folders, merged in this order.</summary>
+    public required IReadOnlyList<string> Adapters { get; init; }
+
+    /// <summary>The policy with every override applied; <see cref="GatePolicy.Baseline"/> names the baseline, if any.</summary>
+    public GatePolicy Policy { get; init; } = GatePolicyLoader.Default;
+
+    /// <summary>auto, cpu, cuda or cuda:N.</summary>
+    public string Device { get; init; } = "auto";
+
+    /// <summary>Where base spectra are cached; null: MODELGATE_CACHE or the user's cache folder.</summary>
+    public string? CacheFolder { get; init; }
+
+    /// <summary>The iterative paths' residual tolerance (see <see cref="AnalysisSettings.Tolerance"/>).</summary>
+    public double Tolerance { get; init; } = 1e-6;
+
+    /// <summary>Whether to record SHA-256 hashes of the base's and adapters' weight files in the run metadata.</summary>
+    public bool HashWeights { get; init; } = true;
+
+    /// <summary>Where the result goes once decided (Markdown, HTML, JSON files; PR comment, step summary), in order.</summary>
+    public IReadOnlyList<IReportSink> Sinks { get; init; } = [];
+
+    /// <summary>The analysis settings this request implies.</summary>
+    public AnalysisSettings AnalysisSettings => new()
+    {
+        K = Policy.Analysis.K,
+        Epsilon = Policy.Analysis.Epsilon,
+        Method = Policy.Analysis.Method,
+        Modules = Policy.Analysis.Modules,
+        Tolerance = Tolerance,
+        CacheFolder = CacheFolder,
+    };
+}

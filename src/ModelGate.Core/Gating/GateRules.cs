@@ -1,0 +1,120 @@
+using System.Globalization;
+using ModelGate.Core.Spectral;
+
+namespace ModelGate.Core.Gating;
+
+/// <summary>
+/// Evaluates a policy's rules on an analysis (and a baseline, and forgetting observations). Per-module and per-layer
+/// rules give one result per target that warns or fails; when none does, one passing result for the worst target,
+/// so every configured rule shows in the verdict with the value it was held to.
+/// </summary>
+public static class GateRules
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static IReadOnlyList<RuleResult> Evaluate(GatePolicy policy, IntruderReport analysis, GateBaseline? baseline,
+        IReadOnlyList<ForgettingObservation> forgetting)
+    {
+        var rules = new List<RuleResult>();
+        var intruders = policy.Intruders;
+        if (intruders.Total is { } total)
+        {
+            var observed = analysis.TotalIntruders;
+            var status = total.Evaluate(observed);
+            rules.Add(new RuleResult(RuleIds.Total, status, observed, total.Warn, total.Fail, null,
+                $"{Count(observed)} in total, {total.Describe(status)}"));
+        }
+
+        foreach (var entry in intruders.PerModule)
+        {
+            var matched = analysis.Modules.Where(m => entry.Match.Matches(m.Name)).ToArray();
+            if (matched.Length == 0)
+            {
+                continue;
+            }
+
+            rules.AddRange(PerTarget(RuleIds.PerModule, entry.Threshold,
+                matched.Select(m => (m.Name, m.Intruders)).ToArray(),
+                (name, n, how) => $"{Count(n)} in {name}, {how}",
+                (name, n, how) => $"at most {Count(n)} in one of {matched.Length} modules matching '{entry.Match}' ({name}), {how}")
+                .Select(r => r with { Match = entry.Match.Text }));
+        }
+
+        if (intruders.PerLayer is { } perLayer)
+        {
+            var layers = analysis.Layers.Where(l => l.Layer is not null).Select(l => ($"layer {l.Layer!.Value.ToString(Inv)}", l.Intruders)).ToArray();
+            if (layers.Length > 0)
+            {
+                rules.AddRange(PerTarget(RuleIds.PerLayer, perLayer, layers,
+                    (name, n, how) => $"{Count(n)} in {name}, {how}",
+                    (name, n, how) => $"at most {Count(n)} in one of {layers.Length} layers ({name}), {how}"));
+            }
+        }
+
+        if (intruders.Growth is { } growth && baseline is not null)
+        {
+            var observed = analysis.TotalIntruders - baseline.TotalIntruders;
+            var status = growth.Evaluate(observed);
+            rules.Add(new RuleResult(RuleIds.Growth, status, observed, growth.Warn, growth.Fail, null,
+                $"{Signed(observed)} against the baseline's {baseline.TotalIntruders} ({analysis.TotalIntruders} now), {growth.Describe(status)}"));
+        }
+
+        foreach (var o in forgetting)
+        {
+            if (policy.Forgetting.ThresholdFor(o.Metric) is { } t)
+            {
+                rules.Add(Forgetting(o, t));
+            }
+        }
+
+        return rules;
+    }
+
+    /// <summary>
+    /// FAIL only when the whole interval is above the fail level (CiLow > fail); WARN when the point estimate is above
+    /// the warn level, or above the fail level without the interval clearing it; PASS otherwise.
+    /// </summary>
+    public static RuleResult Forgetting(ForgettingObservation o, Threshold t)
+    {
+        var status = t.Fail is { } f && o.CiLow > f ? RuleStatus.Fail
+            : (t.Warn is { } w && o.Delta > w) || (t.Fail is { } f2 && o.Delta > f2) ? RuleStatus.Warn
+            : RuleStatus.Pass;
+        var interval = $"[{o.CiLow.ToString("0.###", Inv)}, {o.CiHigh.ToString("0.###", Inv)}]";
+        var how = status switch
+        {
+            RuleStatus.Fail => $"its interval {interval} is above the fail level {t.Fail!.Value.ToString(Inv)}",
+            RuleStatus.Warn when t.Fail is { } f3 && o.Delta > f3 => $"above the fail level {f3.ToString(Inv)}, but its interval {interval} does not clear it",
+            RuleStatus.Warn => $"above the warn level {t.Warn!.Value.ToString(Inv)} (interval {interval})",
+            _ => $"{t.Describe(RuleStatus.Pass)} (interval {interval})",
+        };
+        return new RuleResult("forgetting." + o.Metric, status, o.Delta, t.Warn, t.Fail, $"{o.Metric} on {o.Dataset}",
+            $"{o.Metric} on {o.Dataset}: {Signed(o.Delta)} (base {o.Base.ToString("0.####", Inv)}, merged {o.Merged.ToString("0.####", Inv)}), {how}")
+        {
+            Interval = (o.CiLow, o.CiHigh),
+        };
+    }
+
+    private static IEnumerable<RuleResult> PerTarget(string id, Threshold threshold, IReadOnlyList<(string Name, int Count)> targets,
+        Func<string, int, string, string> message, Func<string, int, string, string> passMessage)
+    {
+        var flagged = targets.Select(t => (t.Name, t.Count, Status: threshold.Evaluate(t.Count)))
+            .Where(t => t.Status > RuleStatus.Pass)
+            .OrderByDescending(t => t.Status).ThenByDescending(t => t.Count).ThenBy(t => t.Name, StringComparer.Ordinal)
+            .ToArray();
+        if (flagged.Length > 0)
+        {
+            return flagged.Select(t => new RuleResult(id, t.Status, t.Count, threshold.Warn, threshold.Fail, t.Name,
+                message(t.Name, t.Count, threshold.Describe(t.Status))));
+        }
+
+        var worst = targets.OrderByDescending(t => t.Count).ThenBy(t => t.Name, StringComparer.Ordinal).First();
+        return [new RuleResult(id, RuleStatus.Pass, worst.Count, threshold.Warn, threshold.Fail, worst.Name,
+            passMessage(worst.Name, worst.Count, threshold.Describe(RuleStatus.Pass)))];
+    }
+
+    private static string Count(int n) => n == 1 ? "1 intruder dimension" : $"{n.ToString(Inv)} intruder dimensions";
+
+    private static string Count(double n) => Count((int)n);
+
+    private static string Signed(double v) => v > 0 ? "+" + v.ToString("0.####", Inv) : v.ToString("0.####", Inv);
+}

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using ModelGate.Core.Errors;
+using ModelGate.Core.Spectral;
+
+namespace ModelGate.Core.Gating;
+
+/// <summary>
+/// The one entry point of the gate (CLI, MSBuild task and Action all call it): analyse the adapters against the base,
+/// measure forgetting when the policy asks and a probe is registered, evaluate every rule, decide, then hand the
+/// result to each of the request's sinks. Bad input is found before the analysis starts.
+/// </summary>
+public sealed class GateRunner(IntruderAnalyzer analyzer, ILogger<GateRunner> logger, IForgettingProbe? forgettingProbe = null)
+{
+    public async Task<GateResult> RunAsync(GateRequest request, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var timings = new List<(string, TimeSpan)>();
+        var policy = request.Policy;
+        var settings = request.AnalysisSettings;
+        settings.Validate();
+        if (request.Adapters.Count == 0)
+        {
+            throw new UserInputException("gate: give at least one --adapter");
+        }
+
+        if (policy.Forgetting.IsEnabled && forgettingProbe is null)
+        {
+            throw new UserInputException($"{policy.Source}: 'forgetting' names a corpus or tasks, but this build of ModelGate has no forgetting probe; remove them or use a build with the forgetting metrics");
+        }
+
+        GateBaseline? baseline = null;
+        if (policy.Baseline is { } baselinePath)
+        {
+            var phase = Stopwatch.StartNew();
+            baseline = await GateBaselineLoader.LoadAsync(baselinePath, cancellationToken);
+            timings.Add(("baseline", phase.Elapsed));
+        }
+
+        // Hashing reads the weight files while the analysis computes; it only costs wall time on huge bases.
+        var hashing = request.HashWeights ? HashAsync(request, cancellationToken) : null;
+
+        var analysisClock = Stopwatch.StartNew();
+        var analysis = await Task.Run(() => analyzer.AnalyzeAdapters(request.BaseModel, request.Adapters, settings, request.Device, progress, cancellationToken), cancellationToken);
+        timings.Add(("analysis", analysisClock.Elapsed));
+
+        IReadOnlyList<ForgettingObservation> forgetting = [];
+        if (policy.Forgetting.IsEnabled)
+        {
+            var phase = Stopwatch.StartNew();
+            forgetting = await forgettingProbe!.MeasureAsync(request, policy.Forgetting, progress, cancellationToken);
+            timings.Add(("forgetting", phase.Elapsed));
+        }
+
+        (ModelFingerprint Base, IReadOnlyList<ModelFingerprint> Adapters, TimeSpan Elapsed)? hashes = hashing is null ? null : await hashing;
+        if (hashes is { } h)
+        {
+            timings.Add(("hashing", h.Elapsed));
+        }
+
+        var rules = GateRules.Evaluate(policy, analysis, baseline, forgetting);
+        var verdict = GateVerdict.From(rules, policy.FailOn, analysis.TotalIntruders);
+        var result = new GateResult
+        {
+            Verdict = verdict,
+            Analysis = analysis,
+            Policy = policy,
+            Baseline = baseline,
+            Forgetting = forgetting,
+            Warnings = Warnings(analysis, baseline),
+            Run = new GateRunInfo
+            {
+                Tool = $"ModelGate {ToolVersion.Current}",
+                BaseModel = request.BaseModel,
+                Adapters = request.Adapters,
+                Policy = policy.Source,
+                StartedAt = startedAt,
+                Elapsed = clock.Elapsed,
+                Timings = timings,
+                BaseFingerprint = hashes?.Base,
+                AdapterFingerprints = hashes?.Adapters ?? [],
+            },
+        };
+        logger.LogInformation("gate {Verdict}: {Total} intruders, {Failing} rules warn or fail", GateWords.Of(verdict.Status), analysis.TotalIntruders, rules.Count(r => r.Status > RuleStatus.Pass));
+
+        foreach (var sink in request.Sinks)
+        {
+            await sink.WriteAsync(result, cancellationToken);
+        }
+
+        return result;
+    }
+
+    private static async Task<(ModelFingerprint, IReadOnlyList<ModelFingerprint>, TimeSpan)> HashAsync(GateRequest request, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        var clock = Stopwatch.StartNew();
+        var baseFingerprint = await ModelFingerprint.ComputeAsync(request.BaseModel, cancellationToken);
+        var adapters = new List<ModelFingerprint>();
+        foreach (var a in request.Adapters)
+        {
+            adapters.Add(await ModelFingerprint.ComputeAsync(a, cancellationToken));
+        }
+
+        return (baseFingerprint, adapters, clock.Elapsed);
+    }
+
+    private static IReadOnlyList<string> Warnings(IntruderReport analysis, GateBaseline? baseline)
+    {
+        var warnings = new List<string>(analysis.Warnings);
+        if (baseline is not null && baseline.K != 0 && (baseline.K != analysis.K || Math.Abs(baseline.Epsilon - analysis.Epsilon) > 1e-12))
+        {
+            var inv = CultureInfo.InvariantCulture;
+            warnings.Add($"the baseline {baseline.Path} was counted with k = {baseline.K.ToString(inv)}, ε = {baseline.Epsilon.ToString(inv)}; " +
+                         $"this run uses k = {analysis.K.ToString(inv)}, ε = {analysis.Epsilon.ToString(inv)}, so growth compares different counts");
+        }
+
+        return warnings;
+    }
+}

@@ -1,0 +1,25 @@
+namespace ModelGate.Core.Gating;
+
+/// <summary>Rule ids (the policy key they read) and their stable codes, which MSBuild logs and CI greps.</summary>
+public static class RuleIds
+{
+    public const string Total = "intruders.total";
+    public const string PerModule = "intruders.perModule";
+    public const string PerLayer = "intruders.perLayer";
+    public const string Growth = "intruders.growth";
+    public const string PerplexityIncreasePct = "forgetting." + ForgettingMetric.PerplexityIncreasePct;
+    public const string PseudoLossIncrease = "forgetting." + ForgettingMetric.PseudoLossIncrease;
+    public const string AccuracyDropPts = "forgetting." + ForgettingMetric.AccuracyDropPts;
+
+    public static string CodeOf(string id) => id switch
+    {
+        Total => "MG0001",
+        PerModule => "MG0002",
+        PerLayer => "MG0003",
+        Growth => "MG0004",
+        PerplexityIncreasePct => "MG0101",
+        PseudoLossIncrease => "MG0102",
+        AccuracyDropPts => "MG0103",
+        _ => throw new ArgumentException($"no code for rule '{id}'", nameof(id)),
+    };
+}

@@ -1,0 +1,29 @@
+using ModelGate.Core.Gating;
+
+namespace ModelGate.Core.Reporting;
+
+/// <summary>The file sinks: verdict JSON, Markdown report, HTML report.</summary>
+public sealed class FileReportSinkProvider : IReportSinkProvider
+{
+    public IEnumerable<IReportSink> Create(GateOutputs outputs)
+    {
+        var sinks = new List<IReportSink>();
+        var template = outputs.Template is null ? null : GateReportTemplate.Load(outputs.Template);
+        if (outputs.Json is { } json)
+        {
+            sinks.Add(new JsonVerdictSink(json));
+        }
+
+        if (outputs.Markdown is { } markdown)
+        {
+            sinks.Add(new MarkdownReportSink(markdown, template ?? GateReportTemplate.Default));
+        }
+
+        if (outputs.Html is { } html)
+        {
+            sinks.Add(new HtmlReportSink(html, template ?? GateReportTemplate.Default));
+        }
+
+        return sinks;
+    }
+}
