@@ -9,9 +9,10 @@ namespace ModelGate.MSBuild.Tests;
 [Trait("Category", "Integration")]
 public sealed partial class MSBuildPackageTests(MSBuildPackageFixture fixture) : IClassFixture<MSBuildPackageFixture>
 {
+    // Over the built-in default: only the total decides (its per-module rule would also fail 3 intruders in a module).
     private const string Policy = """
         {
-          "intruders": { "total": { "warn": 0, "fail": 4 } }
+          "intruders": { "total": { "warn": 0, "fail": 4 }, "perModule": [] }
         }
         """;
 
@@ -57,7 +58,7 @@ public sealed partial class MSBuildPackageTests(MSBuildPackageFixture fixture) :
     public async Task Build_PolicyEditedAfterAPass_RunsTheGateAgain()
     {
         using var sample = WithPolicy(new SampleProject(fixture, """<IntruderGateAdapter Include="adapters/intruder" Base="models/base" Policy="policy.json" />"""));
-        File.WriteAllText(sample.File("policy.json"), """{ "intruders": { "total": { "warn": 0, "fail": 100 } } }""");
+        File.WriteAllText(sample.File("policy.json"), """{ "intruders": { "total": { "warn": 0, "fail": 100 }, "perModule": [] } }""");
         var lenient = await sample.BuildAsync();
 
         File.WriteAllText(sample.File("policy.json"), Policy);

@@ -7,15 +7,8 @@ namespace ModelGate.Templates.Tests;
 /// <summary>The policy's JSON schema (templates/intruder-gate-policy.schema.json) and how a JSONC policy is checked against it.</summary>
 internal static class PolicySchema
 {
-    /// <summary>The repository's schema; the draft in this project only while the gate's schema is not there yet.</summary>
-    public static string Path
-    {
-        get
-        {
-            var repository = System.IO.Path.Combine(RepositoryPaths.Root(), "templates", "intruder-gate-policy.schema.json");
-            return File.Exists(repository) ? repository : System.IO.Path.Combine(AppContext.BaseDirectory, "DraftSchema", "intruder-gate-policy.schema.json");
-        }
-    }
+    /// <summary>The repository's schema, the one the gate documents and the template ships.</summary>
+    public static string Path => System.IO.Path.Combine(RepositoryPaths.Root(), "templates", "intruder-gate-policy.schema.json");
 
     public static readonly JsonDocumentOptions Jsonc = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
