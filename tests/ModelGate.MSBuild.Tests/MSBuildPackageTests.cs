@@ -120,6 +120,6 @@ public sealed partial class MSBuildPackageTests(MSBuildPackageFixture fixture) :
         return sample;
     }
 
-    [GeneratedRegex(@"\S*adapter_config\.json : IntruderGate error MG0001: [^\r\n\[]*")]
+    [GeneratedRegex(@"[^\s>]*adapter_config\.json : IntruderGate error MG0001: [^\r\n\[]*")]
     private static partial Regex ErrorLine();
 }
