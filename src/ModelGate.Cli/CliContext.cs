@@ -4,6 +4,7 @@ using ModelGate.Cli.Hosting;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Registries;
 using ModelGate.Core.Torch;
+using ModelGate.GitHub.Actions;
 
 namespace ModelGate.Cli;
 
@@ -18,6 +19,9 @@ public sealed class CliContext(TextWriter output, TextWriter error, bool outIsTe
     public bool OutIsTerminal { get; } = outIsTerminal;
     public bool ErrorIsTerminal { get; } = errorIsTerminal;
 
+    /// <summary>The GitHub Actions variables the GitHub sinks read (this process's; tests hand in a simulated run).</summary>
+    public ActionsEnvironment GitHubEnvironment { get; init; } = ActionsEnvironment.FromProcess();
+
     public Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, Func<IHost, int> verb) =>
         RunAsync(parse, cancellationToken, host => Task.FromResult(verb(host)));
 
@@ -26,7 +30,7 @@ public sealed class CliContext(TextWriter output, TextWriter error, bool outIsTe
     {
         try
         {
-            using var host = CliHost.Build(parse);
+            using var host = CliHost.Build(parse, this);
             return await verb(host);
         }
         catch (Exception e) when (Find<UserInputException>(e) is { } user)

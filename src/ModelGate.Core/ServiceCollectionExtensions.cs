@@ -17,6 +17,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Repair.AdapterMitigator>();
         services.AddSingleton<LineageAnalyzer>();
         services.AddSingleton<Forgetting.Models.LanguageModelLoader>();
+        services.AddSingleton<Forgetting.Metrics.ForgettingEvaluator>();
+        services.AddSingleton<IForgettingProbe, Forgetting.ForgettingProbe>();
         services.AddGating();
         services.AddRegistries();
         return services;

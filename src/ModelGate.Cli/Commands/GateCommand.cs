@@ -26,16 +26,19 @@ public static class GateCommand
     private static readonly Option<string?> Template = new("--template") { Description = "A Scriban template for the Markdown and HTML reports (start from templates/gate-report.md.scriban)." };
     private static readonly Option<string?> FailOnOption = new("--fail-on") { Description = "Which verdict exits 1: fail (default), warn, or never. Env MODELGATE_FAILON." };
     private static readonly Option<string?> Modules = new("--modules") { Description = "Only weights whose name matches this regular expression (policy analysis.modules)." };
+    private static readonly Option<string?> Corpus = new("--corpus") { Description = "Held-out text for the forgetting rules (policy forgetting.corpus): .txt, .jsonl or a folder." };
+    private static readonly Option<string?> Tasks = new("--tasks") { Description = "Comma-separated multiple-choice JSONL files for the forgetting rules (policy forgetting.tasks)." };
+    private static readonly Option<bool> GitHubComment = new("--github-comment") { Description = "Post the report as a pull-request comment, updated in place on later runs (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH). In GitHub Actions the job summary, annotations and step outputs are written without it." };
+    private static readonly Option<string?> GitHubCommentLabel = new("--github-comment-label") { Description = "Names this job's PR comment among others on the pull request (default: the job id and the adapter folder names). Env MODELGATE_GITHUBCOMMENTLABEL." };
     private static readonly Option<string?> Promote = new("--promote") { Description = "When the gate allows the release, copy the (last) adapter to <uri>/<version> with verdict.json and report.md, then _RELEASED.json (az://, https://…blob…, a folder)." };
     private static readonly Option<string?> ReleaseVersion = new("--release-version") { Description = "The release's version under --promote (default: the adapter reference's last segment, e.g. v7)." };
-    private static readonly Option<bool> GitHubComment = new("--github-comment") { Description = "Post the report as a pull-request comment (needs the GitHub integration and GITHUB_TOKEN)." };
 
     public static Command Create(CliContext context)
     {
         var command = new Command("gate", "Hold adapters to a policy on intruder dimensions (and forgetting); exit 0 allowed, 1 failed, 2 bad input, 3 error.")
         {
             Base, Adapters, Policy, Baseline, Json, Report, Html, Template, FailOnOption,
-            AnalyzeCommand.K, AnalyzeCommand.Epsilon, AnalyzeCommand.Method, Modules, AnalyzeCommand.Tolerance, GitHubComment, Promote, ReleaseVersion,
+            AnalyzeCommand.K, AnalyzeCommand.Epsilon, AnalyzeCommand.Method, Modules, AnalyzeCommand.Tolerance, GitHubComment, GitHubCommentLabel, Corpus, Tasks, Promote, ReleaseVersion,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, ct, async host =>
         {
@@ -50,6 +53,7 @@ public static class GateCommand
                 Html = parse.GetValue(Html),
                 Template = parse.GetValue(Template),
                 GitHubComment = parse.GetValue(GitHubComment),
+                GitHubCommentLabel = CliHost.Setting<string?>(parse, host, GitHubCommentLabel, "GitHubCommentLabel", null),
             };
             var sinks = host.Services.GetServices<IReportSinkProvider>().SelectMany(p => p.Create(outputs)).ToList();
 
@@ -145,6 +149,11 @@ public static class GateCommand
             Analysis = analysis,
             FailOn = failOn is null ? policy.FailOn : GateWords.ParseFailOn(failOn, "--fail-on (MODELGATE_FAILON)"),
             Baseline = baseline,
+            Forgetting = policy.Forgetting with
+            {
+                Corpus = parse.GetValue(Corpus) ?? policy.Forgetting.Corpus,
+                Tasks = parse.GetValue(Tasks) is { } tasks ? ForgettingCommand.SplitList(tasks) : policy.Forgetting.Tasks,
+            },
         };
     }
 }
