@@ -30,6 +30,7 @@ public static class CliApplication
         root.Subcommands.Add(GateCommand.Create(context));
         root.Subcommands.Add(ForgettingCommand.Create(context));
         root.Subcommands.Add(ForgettingBenchCommand.Create(context));
+        root.Subcommands.Add(ForgettingDemoCommand.Create(context));
         root.Subcommands.Add(RegistryCommand.Create(context));
 
         var parse = root.Parse(args);

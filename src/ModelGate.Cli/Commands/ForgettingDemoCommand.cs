@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using ModelGate.Cli.Hosting;
+using ModelGate.Cli.Rendering;
+using ModelGate.Core.Forgetting.Metrics;
+using ModelGate.Core.Gating;
+using ModelGate.Core.Synthetic;
+
+namespace ModelGate.Cli.Commands;
+
+/// <summary>
+/// <c>forgetting-demo</c>: trains the demo (a tiny LLaMA pre-trained on prose, a LoRA adapter trained hard on code that
+/// forgets the prose, a mild one trained gently on more prose), measures both adapters' forgetting on held-out prose,
+/// then gates both with the default policy's forgetting limits: the first is blocked, the second allowed.
+/// </summary>
+public static class ForgettingDemoCommand
+{
+    private static readonly Option<string?> Folder = new("--folder") { Description = "Where the demo's models and corpora go (default: a new temp folder, kept); an existing demo there is reused." };
+
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("forgetting-demo", "Train a tiny base and two adapters (one forgets, one does not), measure forgetting and gate both.") { Folder };
+        command.SetAction((parse, ct) => context.RunAsync(parse, ct, host =>
+        {
+            var root = Path.GetFullPath(parse.GetValue(Folder) ?? Path.Combine(Path.GetTempPath(), $"modelgate-forgetting-demo-{Guid.NewGuid():N}"[..34]));
+            var (baseModel, forgets, mild, prose) = (Path.Combine(root, "base"), Path.Combine(root, "adapter-forgets"), Path.Combine(root, "adapter-mild"), Path.Combine(root, "corpus", "prose-heldout.txt"));
+            if (new[] { baseModel, forgets, mild }.All(Directory.Exists) && File.Exists(prose))
+            {
+                context.Error.WriteLine($"reusing the demo in {root}");
+            }
+            else
+            {
+                context.Error.WriteLine($"training the demo models into {root} (a minute or two on a small CPU)");
+                new ForgettingDemoBuilder().Build(root, replace: true, ct);
+            }
+
+            var device = CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto";
+            var evaluator = host.Services.GetRequiredService<ForgettingEvaluator>();
+            var runner = host.Services.GetRequiredService<GateRunner>();
+            var policy = GatePolicyLoader.Default with { Forgetting = GatePolicyLoader.Default.Forgetting with { Corpus = prose } };
+            foreach (var (title, adapter) in new[] { ("adapter trained hard on code", forgets), ("adapter trained gently on more prose", mild) })
+            {
+                context.Out.WriteLine();
+                context.Out.WriteLine($"== {title}: {adapter}");
+                var report = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "forgetting",
+                    p => evaluator.Evaluate(new ForgettingRequest { BaseModel = baseModel, Adapters = [adapter], Corpus = prose, Device = device }, p, ct));
+                ForgettingTable.Write(OutputConsole.Create(context.Out, context.OutIsTerminal), report);
+                var gate = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "gate",
+                    p => runner.RunAsync(new GateRequest { BaseModel = baseModel, Adapters = [adapter], Policy = policy, Device = device }, p, ct).GetAwaiter().GetResult());
+                GateTable.Write(OutputConsole.Create(context.Out, context.OutIsTerminal), gate);
+            }
+
+            context.Out.WriteLine();
+            context.Out.WriteLine($"try: dotnet intruder-gate forgetting --base {baseModel} --adapter {forgets} --corpus {prose} --format markdown");
+            context.Out.WriteLine($"     dotnet intruder-gate gate --base {baseModel} --adapter {mild} --corpus {prose}");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+}
