@@ -73,7 +73,9 @@ public static class DemoCommand
             if (format == ReportFormat.Table)
             {
                 context.Out.WriteLine();
-                context.Out.WriteLine($"try: dotnet intruder-gate analyze --base {baseFolder} --adapter {intruded} --format json");
+                context.Out.WriteLine($"try: dotnet intruder-gate gate --base {baseFolder} --adapter {clean} --json {Path.Combine(root, "clean.verdict.json")}   # exit 0");
+                context.Out.WriteLine($"     dotnet intruder-gate gate --base {baseFolder} --adapter {intruded} --baseline {Path.Combine(root, "clean.verdict.json")} --report {Path.Combine(root, "gate.md")} --html {Path.Combine(root, "gate.html")}   # exit 1");
+                context.Out.WriteLine($"     dotnet intruder-gate analyze --base {baseFolder} --adapter {intruded} --format json");
                 context.Out.WriteLine($"     dotnet intruder-gate merge --base {baseFolder} --adapter {intruded} --output {Path.Combine(root, "merged")}");
             }
 

@@ -62,7 +62,7 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var main = EntryPoint() ?? throw new InvalidOperationException("Azurite is not installed: run `npm ci --prefix tests/azurite` (CI's .ci/run does)");
+        var main = EntryPoint() ?? await InstallAsync();
         var start = new ProcessStartInfo("node")
         {
             RedirectStandardOutput = true,
@@ -92,6 +92,49 @@ public sealed class AzuriteServer : IAsyncDisposable
         if (running.HasExited)
         {
             throw new InvalidOperationException($"Azurite exited with {running.ExitCode}: {Log}");
+        }
+    }
+
+    /// <summary>
+    /// Installs the pinned Azurite with <c>npm ci</c> when it is missing, so <c>dotnet test ModelGate.sln</c> alone works on
+    /// a fresh machine. A lock file keeps two test assemblies running at once from installing over each other.
+    /// </summary>
+    private static async Task<string> InstallAsync()
+    {
+        var root = RepositoryPaths.TryFindRoot() ?? throw new InvalidOperationException("Azurite: the repository root was not found");
+        var folder = Path.Combine(root, "tests", "azurite");
+        var until = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        FileStream? gate = null;
+        while (gate is null)
+        {
+            try
+            {
+                gate = new FileStream(Path.Combine(Path.GetTempPath(), "modelgate-azurite-install.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < until)
+            {
+                await Task.Delay(500);
+            }
+        }
+
+        using (gate)
+        {
+            if (EntryPoint() is { } installed)
+            {
+                return installed;
+            }
+
+            var start = new ProcessStartInfo("npm") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in new[] { "ci", "--prefix", folder, "--no-audit", "--no-fund" })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            using var npm = Process.Start(start) ?? throw new InvalidOperationException("Azurite is not installed and npm did not start: run `npm ci --prefix tests/azurite`");
+            var output = npm.StandardOutput.ReadToEndAsync();
+            var error = npm.StandardError.ReadToEndAsync();
+            await npm.WaitForExitAsync();
+            return EntryPoint() ?? throw new InvalidOperationException($"Azurite is not installed and `npm ci --prefix tests/azurite` failed ({npm.ExitCode}): {await output}{await error}");
         }
     }
 
