@@ -57,6 +57,7 @@ public static class CliHost
         // Workflow commands and the comment's info lines go to stderr: the runner reads both streams for them, and
         // stdout carries the verdict table.
         builder.Services.AddGitHubReporting(new GitHubReporting { Environment = context.GitHubEnvironment, Log = context.Error });
+        builder.Services.Configure<Core.Registries.RegistrySettings>(builder.Configuration.GetSection("Registries"));
         return builder.Build();
     }
 

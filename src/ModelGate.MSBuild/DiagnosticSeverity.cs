@@ -1,0 +1,8 @@
+namespace ModelGate.MSBuild;
+
+internal enum DiagnosticSeverity
+{
+    Message,
+    Warning,
+    Error,
+}
