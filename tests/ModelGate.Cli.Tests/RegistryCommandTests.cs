@@ -13,7 +13,7 @@ namespace ModelGate.Cli.Tests;
 [Trait("Category", "Integration")]
 public sealed class RegistryCommandTests : IAsyncLifetime
 {
-    private static readonly string[] Variables = ["HF_ENDPOINT", "HF_TOKEN", "AZURE_STORAGE_CONNECTION_STRING"];
+    private static readonly string[] Variables = ["HF_ENDPOINT", "HF_TOKEN", "AZURE_STORAGE_CONNECTION_STRING", "MODELGATE_Registries__MaxRetries", "MODELGATE_Registries__RetryDelay"];
     private readonly TempDirectory dir = new();
     private readonly Dictionary<string, string?> saved = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
     private string baseFolder = null!;
@@ -110,6 +110,25 @@ public sealed class RegistryCommandTests : IAsyncLifetime
         Assert.Single(stderr.Trim().Split('\n'));
         Assert.Contains("hf://org/tiny-base@main: 401 Unauthorized", stderr);
         Assert.DoesNotContain("hf_secret_wrong_token", stderr);
+    }
+
+    [Fact]
+    public async Task Analyze_HubDownThroughEveryRetry_ExitsThreeWithOneLineAfterTheConfiguredRetries()
+    {
+        await using var hub = HubStandIn.Start();
+        hub.AddRepository("org/tiny-base", baseFolder);
+        hub.FailNext(1000);
+        Environment.SetEnvironmentVariable("HF_ENDPOINT", hub.Endpoint);
+        Environment.SetEnvironmentVariable("MODELGATE_Registries__MaxRetries", "2");
+        Environment.SetEnvironmentVariable("MODELGATE_Registries__RetryDelay", "00:00:00.010");
+
+        var (code, _, stderr) = await CliRunner.RunAsync("analyze", "--base", "hf://org/tiny-base@main", "--adapter", adapterFolder, "--cache", dir.File("cache-503"));
+
+        Assert.Equal(3, code);
+        Assert.Equal(3, hub.ApiRequests);
+        var error = Assert.Single(stderr.Trim().Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains("hf://org/tiny-base@main: failed after retries", error);
+        Assert.DoesNotContain("report it as a bug", stderr);
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public static class GateBaselineLoader
                     throw new UserInputException($"{path}: verdict has no 'analysis' object");
                 }
 
-                if (root.TryGetProperty("verdict", out var v) && GateWords.TryParseStatus(v.GetString(), out var status))
+                if (root.TryGetProperty("verdict", out var v) && v.ValueKind == JsonValueKind.String && GateWords.TryParseStatus(v.GetString(), out var status))
                 {
                     verdict = status;
                 }
@@ -59,7 +59,7 @@ public static class GateBaselineLoader
                 throw new UserInputException($"{path}: not a gate verdict (gate --json) or an analysis report (analyze --format json)");
         }
 
-        if (!analysis.TryGetProperty("schemaVersion", out var schema) || schema.ValueKind != JsonValueKind.Number || schema.GetInt32() != Reporting.IntruderReportJson.SchemaVersion)
+        if (!analysis.TryGetProperty("schemaVersion", out var schema) || schema.ValueKind != JsonValueKind.Number || !schema.TryGetInt32(out var version) || version != Reporting.IntruderReportJson.SchemaVersion)
         {
             throw new UserInputException($"{path}: analysis schemaVersion must be {Reporting.IntruderReportJson.SchemaVersion}");
         }
@@ -70,14 +70,14 @@ public static class GateBaselineLoader
             foreach (var m in list.EnumerateArray())
             {
                 if (m.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String &&
-                    m.TryGetProperty("intruders", out var count) && count.TryGetInt32(out var c))
+                    m.TryGetProperty("intruders", out var count) && count.ValueKind == JsonValueKind.Number && count.TryGetInt32(out var c))
                 {
                     modules[name.GetString()!] = c;
                 }
             }
         }
 
-        if (!analysis.TryGetProperty("totalIntruders", out var total) || !total.TryGetInt32(out var totalIntruders) || totalIntruders < 0)
+        if (!analysis.TryGetProperty("totalIntruders", out var total) || total.ValueKind != JsonValueKind.Number || !total.TryGetInt32(out var totalIntruders) || totalIntruders < 0)
         {
             throw new UserInputException($"{path}: 'totalIntruders' is missing or not a whole number ≥ 0");
         }
@@ -92,8 +92,8 @@ public static class GateBaselineLoader
             Adapters = analysis.TryGetProperty("tuned", out var tuned) && tuned.ValueKind == JsonValueKind.Array
                 ? tuned.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!).ToArray()
                 : [],
-            K = analysis.TryGetProperty("k", out var kk) && kk.TryGetInt32(out var kv) ? kv : 0,
-            Epsilon = analysis.TryGetProperty("epsilon", out var e) && e.TryGetDouble(out var ev) ? ev : 0,
+            K = analysis.TryGetProperty("k", out var kk) && kk.ValueKind == JsonValueKind.Number && kk.TryGetInt32(out var kv) ? kv : 0,
+            Epsilon = analysis.TryGetProperty("epsilon", out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out var ev) ? ev : 0,
         };
     }
 }

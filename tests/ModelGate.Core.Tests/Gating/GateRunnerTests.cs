@@ -185,6 +185,21 @@ public sealed class GateRunnerTests : IDisposable
         Assert.Equal($"{notAVerdict}: not a gate verdict (gate --json) or an analysis report (analyze --format json)", wrong.Message);
     }
 
+    [Theory]
+    [InlineData("""{ "kind": "modelgate.verdict", "schemaVersion": 1 }""", "verdict has no 'analysis' object")]
+    [InlineData("""{ "kind": "adapter", "schemaVersion": "one", "totalIntruders": 3 }""", "analysis schemaVersion must be 1")]
+    [InlineData("""{ "kind": "adapter", "schemaVersion": 1, "totalIntruders": "three" }""", "'totalIntruders' is missing or not a whole number ≥ 0")]
+    [InlineData("""{ "kind": "adapter", "schemaVersion": 1 """, "baseline is not valid JSON")]
+    public async Task Gate_MalformedBaseline_IsAOneLineUserError(string json, string expected)
+    {
+        var path = _dir.File("baseline.json");
+        File.WriteAllText(path, json);
+
+        var e = await Assert.ThrowsAsync<UserInputException>(() => Runner().RunAsync(Request(_dir.File("a")) with { Policy = GatePolicyLoader.Default with { Baseline = path } }, null, CancellationToken.None));
+
+        Assert.StartsWith($"{path}: {expected}", e.Message);
+    }
+
     [Fact]
     public async Task Gate_WritesEverySinkOfTheRequest_InOrder()
     {
