@@ -29,6 +29,25 @@ public sealed class AnnotationTests
     }
 
     [Fact]
+    public async Task Publish_MoreFailingRulesThanGitHubShows_TheTenthAnnotationCountsTheRest()
+    {
+        using var api = GitHubStandIn.Start();
+        using var run = new ActionsRun(api.ApiUrl);
+        var rules = Enumerable.Range(0, 14)
+            .Select(i => new RuleAnnotation(AnnotationLevel.Error, i < 12 ? "MG0002" : "MG0003", $"intruders.perModule m{i}", $"module {i} over the limit"))
+            .Append(new RuleAnnotation(AnnotationLevel.Warning, "MG0001", "intruders.total", "over the warn level"))
+            .ToList();
+
+        var result = await run.PublishAsync(new GitHubPublication("# Gate\n", "fail", 40, null, rules), comment: false);
+
+        var errors = run.Log.ToString().ReplaceLineEndings("\n").Split('\n').Where(l => l.StartsWith("::error", StringComparison.Ordinal)).ToList();
+        Assert.Equal(10, errors.Count);
+        Assert.Equal("::error title=MG0002 intruders.perModule m8::module 8 over the limit", errors[8]);
+        Assert.Equal("::error title=ModelGate%3A 5 more failing rules::5 more failing rules (MG0002 ×3, MG0003 ×2); the job summary and the report list them all", errors[9]);
+        Assert.Equal(11, result.AnnotationsWritten);
+    }
+
+    [Fact]
     public async Task Publish_OutsideActions_WritesNoWorkflowCommands()
     {
         using var api = GitHubStandIn.Start();

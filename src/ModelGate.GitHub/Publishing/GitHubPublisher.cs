@@ -17,6 +17,9 @@ namespace ModelGate.GitHub.Publishing;
 public sealed class GitHubPublisher
 {
     private const string Tag = "modelgate";
+
+    /// <summary>GitHub keeps 10 error and 10 warning annotations per step, 50 per job (actions/toolkit docs/problem-matchers.md, "Limitations").</summary>
+    private const int MaxAnnotationsPerLevel = 10;
     private readonly ActionsEnvironment _environment;
     private readonly GitHubPublishOptions _options;
     private readonly TextWriter _log;
@@ -82,10 +85,26 @@ public sealed class GitHubPublisher
         if (_environment.IsActions)
         {
             var written = 0;
-            foreach (var annotation in publication.Annotations.Where(a => a.Level is AnnotationLevel.Error or AnnotationLevel.Warning))
+            foreach (var level in (AnnotationLevel[])[AnnotationLevel.Error, AnnotationLevel.Warning])
             {
-                Line(WorkflowCommand.Annotation(annotation.Level, $"{annotation.Code} {annotation.Title}", annotation.Message));
-                written++;
+                // GitHub shows at most 10 error and 10 warning annotations per step and drops the rest unseen; past
+                // that, the last one says how many more there are and where they are listed.
+                var rules = publication.Annotations.Where(a => a.Level == level).ToList();
+                var shown = rules.Count > MaxAnnotationsPerLevel ? rules.Take(MaxAnnotationsPerLevel - 1).ToList() : rules;
+                foreach (var annotation in shown)
+                {
+                    Line(WorkflowCommand.Annotation(annotation.Level, $"{annotation.Code} {annotation.Title}", annotation.Message));
+                    written++;
+                }
+
+                if (shown.Count < rules.Count)
+                {
+                    var rest = rules.Skip(shown.Count).ToList();
+                    var codes = string.Join(", ", rest.GroupBy(a => a.Code).Select(g => $"{g.Key} ×{g.Count()}"));
+                    var what = level == AnnotationLevel.Error ? "failing" : "warning";
+                    Line(WorkflowCommand.Annotation(level, $"ModelGate: {rest.Count} more {what} rules", $"{rest.Count} more {what} rules ({codes}); the job summary and the report list them all"));
+                    written++;
+                }
             }
 
             _result = _result with { AnnotationsWritten = _result.AnnotationsWritten + written };

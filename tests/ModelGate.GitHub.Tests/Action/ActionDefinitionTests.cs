@@ -52,7 +52,7 @@ public sealed class ActionDefinitionTests
         var report = Path.Combine(steps.RunnerTemp, "modelgate", "report.md");
         var json = Path.Combine(steps.RunnerTemp, "modelgate", "verdict.json");
         Assert.Equal(
-            ["intruder-gate", "gate", "--base", "models/base model", "--report", report, "--json", json, "--adapter", "adapters/v1", "--adapter", "adapters/v2",
+            ["dotnet-intruder-gate", "gate", "--base", "models/base model", "--report", report, "--json", json, "--adapter", "adapters/v1", "--adapter", "adapters/v2",
              "--policy", "gate-policy.json", "--device", "cpu", "--fail-on", "warn", "--github-comment", "--github-comment-label", "nightly; rm -rf /",
              "MODELGATE_CACHE=/cache/modelgate", $"GITHUB_TOKEN={ActionsRun.Token}"],
             calls[1]);
@@ -91,24 +91,30 @@ public sealed class ActionDefinitionTests
         Assert.Contains("::error title=ModelGate::the comment input must be true or false, got 'yes please'", run.Step("gate").Out);
     }
 
-    /// <summary>A `dotnet` first on PATH that logs its arguments (unit-separated), what the tool would see of the
-    /// environment, and, for `tool install`, leaves the tool's shim where the gate step looks for it.</summary>
+    /// <summary>A `dotnet` first on PATH that logs its arguments (unit-separated) and, for `tool install`, leaves a
+    /// tool shim in the --tool-path that logs its own arguments and what the tool would see of the environment.</summary>
     private static string FakeDotnet(ActionSteps steps)
     {
         var bin = Directory.CreateDirectory(steps.File("fake-bin")).FullName;
         var log = steps.File("dotnet-calls.log");
-        var script = Path.Combine(bin, "dotnet");
-        File.WriteAllText(script, $$"""
+        var shim = Path.Combine(bin, "tool-shim");
+        File.WriteAllText(shim, $$"""
             #!/usr/bin/env bash
-            line=$(printf '%s\x1f' "$@")
-            if [ "$1" = "intruder-gate" ]; then
-              line="${line}MODELGATE_CACHE=${MODELGATE_CACHE:-}"$'\x1f'"GITHUB_TOKEN=${GITHUB_TOKEN:-}"$'\x1f'
+            line=$(printf '%s\x1f' dotnet-intruder-gate "$@")
+            printf '%s\n' "${line}MODELGATE_CACHE=${MODELGATE_CACHE:-}"$'\x1f'"GITHUB_TOKEN=${GITHUB_TOKEN:-}" >> '{{log}}'
+            """.ReplaceLineEndings("\n"));
+        var dotnet = Path.Combine(bin, "dotnet");
+        File.WriteAllText(dotnet, $$"""
+            #!/usr/bin/env bash
+            printf '%s\n' "$(printf '%s\x1f' "$@" | sed 's/\x1f$//')" >> '{{log}}'
+            if [ "$1 $2 $3" = "tool install --tool-path" ]; then
+              mkdir -p "$4" && cp '{{shim}}' "$4/dotnet-intruder-gate" && chmod +x "$4/dotnet-intruder-gate"
             fi
-            printf '%s\n' "${line%$'\x1f'}" >> '{{log}}'
             """.ReplaceLineEndings("\n"));
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.SetUnixFileMode(shim, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.SetUnixFileMode(dotnet, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
         steps.Environment["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH");

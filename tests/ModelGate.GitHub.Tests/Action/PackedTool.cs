@@ -1,14 +1,15 @@
-using System.Diagnostics;
 using ModelGate.Testing;
+using ModelGate.Testing.Packaging;
 
 namespace ModelGate.GitHub.Tests.Action;
 
 /// <summary>
-/// The tool as users get it: `dotnet pack src/ModelGate.Cli -c Release` into a temp feed, once per test class (it
-/// takes minutes on a busy machine). MODELGATE_TEST_TOOL_FEED names an already packed feed to reuse instead.
+/// The tool as users get it: ModelGate.Tool packed into a local feed once per test class, or the feed CI packed
+/// already (MODELGATE_PACKAGES, see <see cref="LocalFeed"/>).
 /// </summary>
 public sealed class PackedTool : IAsyncLifetime
 {
+    private const string PackageId = "ModelGate.Tool";
     private readonly TempDirectory _folder = new();
 
     public string Feed { get; private set; } = "";
@@ -17,36 +18,13 @@ public sealed class PackedTool : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Feed = Environment.GetEnvironmentVariable("MODELGATE_TEST_TOOL_FEED") is { Length: > 0 } given ? given : await PackAsync(_folder.File("feed"));
-        var package = Directory.GetFiles(Feed, "ModelGate.Tool.*.nupkg").OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
-            ?? throw new InvalidOperationException($"no ModelGate.Tool package in {Feed}");
-        Version = Path.GetFileNameWithoutExtension(package)["ModelGate.Tool.".Length..];
+        Feed = await LocalFeed.WithPackageAsync(PackageId, "src/ModelGate.Cli/ModelGate.Cli.csproj", _folder.Path);
+        Version = LocalFeed.VersionOf(Feed, PackageId);
     }
 
     public Task DisposeAsync()
     {
         _folder.Dispose();
         return Task.CompletedTask;
-    }
-
-    private static async Task<string> PackAsync(string feed)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])["pack", Path.Combine(RepositoryPaths.Root(), "src", "ModelGate.Cli"), "-c", "Release", "-o", feed, "-nologo"])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(20));
-        await process.WaitForExitAsync(cancel.Token);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet pack failed ({process.ExitCode}):\n{await output}\n{await error}");
-        }
-
-        return feed;
     }
 }
