@@ -28,6 +28,9 @@ public static class CliApplication
         root.Subcommands.Add(BenchCommand.Create(context));
         root.Subcommands.Add(LineageCommand.Create(context));
         root.Subcommands.Add(GateCommand.Create(context));
+        root.Subcommands.Add(ForgettingCommand.Create(context));
+        root.Subcommands.Add(ForgettingBenchCommand.Create(context));
+        root.Subcommands.Add(RegistryCommand.Create(context));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -2,7 +2,9 @@ using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using ModelGate.Cli.Hosting;
 using ModelGate.Core.Errors;
+using ModelGate.Core.Registries;
 using ModelGate.Core.Torch;
+using ModelGate.GitHub.Actions;
 
 namespace ModelGate.Cli;
 
@@ -17,34 +19,47 @@ public sealed class CliContext(TextWriter output, TextWriter error, bool outIsTe
     public bool OutIsTerminal { get; } = outIsTerminal;
     public bool ErrorIsTerminal { get; } = errorIsTerminal;
 
-    public Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, Func<IHost, int> verb)
+    /// <summary>The GitHub Actions variables the GitHub sinks read (this process's; tests hand in a simulated run).</summary>
+    public ActionsEnvironment GitHubEnvironment { get; init; } = ActionsEnvironment.FromProcess();
+
+    public Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, Func<IHost, int> verb) =>
+        RunAsync(parse, cancellationToken, host => Task.FromResult(verb(host)));
+
+    /// <summary>The same boundary for verbs that await (registry downloads, uploads).</summary>
+    public async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, Func<IHost, Task<int>> verb)
     {
         try
         {
-            using var host = CliHost.Build(parse);
-            return Task.FromResult(verb(host));
+            using var host = CliHost.Build(parse, this);
+            return await verb(host);
         }
         catch (Exception e) when (Find<UserInputException>(e) is { } user)
         {
             Error.WriteLine($"error: {OneLine(user.Message)}");
-            return Task.FromResult(user.ExitCode);
+            return user.ExitCode;
         }
         catch (Exception e) when (Find<NativeRuntimeException>(e) is { } native)
         {
             // The machine, not the input: say what to install, without a trace.
             Error.WriteLine($"error: {OneLine(native.Message)}");
-            return Task.FromResult(ExitCodes.Unexpected);
+            return ExitCodes.Unexpected;
+        }
+        catch (Exception e) when (Find<RegistryUnavailableException>(e) is { } registry)
+        {
+            // A registry that stayed down through every retry: not a bug, and the message names the URI (redacted).
+            Error.WriteLine($"error: {OneLine(registry.Message)}");
+            return ExitCodes.Unexpected;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             Error.WriteLine("cancelled; nothing was written");
-            return Task.FromResult(ExitCodes.Cancelled);
+            return ExitCodes.Cancelled;
         }
         catch (Exception e)
         {
-            Error.WriteLine($"unexpected error: {OneLine(e.GetBaseException().Message)}");
-            Error.WriteLine(parse.GetValue(CommonOptions.Verbose) ? e.ToString() : "rerun with --verbose for the stack trace, and report it as a bug");
-            return Task.FromResult(ExitCodes.Unexpected);
+            Error.WriteLine($"unexpected error: {OneLine(SecretRedaction.Redact(e.GetBaseException().Message))}");
+            Error.WriteLine(parse.GetValue(CommonOptions.Verbose) ? SecretRedaction.Redact(e.ToString()) : "rerun with --verbose for the stack trace, and report it as a bug");
+            return ExitCodes.Unexpected;
         }
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Core.Adapters;
 using ModelGate.Core.Gating;
 using ModelGate.Core.Lineage;
+using ModelGate.Core.Registries;
 using ModelGate.Core.Spectral;
 
 namespace ModelGate.Core;
@@ -16,7 +17,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Repair.AdapterMitigator>();
         services.AddSingleton<LineageAnalyzer>();
         services.AddSingleton<Forgetting.Models.LanguageModelLoader>();
+        services.AddSingleton<Forgetting.Metrics.ForgettingEvaluator>();
+        services.AddSingleton<IForgettingProbe, Forgetting.ForgettingProbe>();
         services.AddGating();
+        services.AddRegistries();
         return services;
     }
 }

@@ -143,6 +143,15 @@ public sealed class GateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Gate_GitHubCommentWithoutTheGitHubIntegration_ExitsTwo()
+    {
+        var (code, _, stderr) = await CliRunner.RunAsync(["gate", "--base", _base, "--adapter", _dir.File("unused"), "--github-comment"]);
+
+        Assert.Equal(2, code);
+        Assert.Equal("error: --github-comment: this build of ModelGate has no GitHub integration registered", stderr.Trim());
+    }
+
+    [Fact]
     public async Task Gate_NoAdapter_ExitsTwo()
     {
         var (code, _, stderr) = await CliRunner.RunAsync(["gate", "--base", _base]);

@@ -10,9 +10,9 @@ namespace ModelGate.Cli.Commands;
 /// <summary><c>analyze</c>: counts intruder dimensions of adapters (or a full fine-tune) against a base.</summary>
 public static class AnalyzeCommand
 {
-    private static readonly Option<string> Base = new("--base") { Description = "Base model folder (config.json + safetensors, sharded or not).", Required = true };
-    private static readonly Option<string[]> Adapters = new("--adapter") { Description = "PEFT adapter folder; repeat to merge several in order.", AllowMultipleArgumentsPerToken = false };
-    private static readonly Option<string?> Tuned = new("--tuned") { Description = "A fully fine-tuned model folder to compare instead of adapters." };
+    private static readonly Option<string> Base = new("--base") { Description = "Base model folder (config.json + safetensors, sharded or not), or a registry URI (az://, https://…blob…, hf://org/name@rev, file://).", Required = true };
+    private static readonly Option<string[]> Adapters = new("--adapter") { Description = "PEFT adapter folder or registry URI; repeat to merge several in order.", AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<string?> Tuned = new("--tuned") { Description = "A fully fine-tuned model folder (or registry URI) to compare instead of adapters." };
     internal static readonly Option<int> K = new("--k") { Description = "How many top tuned singular vectors to check (default 10). Env MODELGATE_K." };
     internal static readonly Option<double> Epsilon = new("--epsilon") { Description = "Intruder threshold on the max |cosine| (default 0.5). Env MODELGATE_EPSILON." };
     private static readonly Option<string?> Modules = new("--modules") { Description = "Only weights whose name matches this regular expression." };
@@ -27,7 +27,7 @@ public static class AnalyzeCommand
         {
             Base, Adapters, Tuned, K, Epsilon, Modules, Method, Tolerance, Format, Output,
         };
-        command.SetAction((parse, ct) => context.RunAsync(parse, ct, host =>
+        command.SetAction((parse, ct) => context.RunAsync(parse, ct, async host =>
         {
             var adapters = parse.GetValue(Adapters) ?? [];
             var tuned = parse.GetValue(Tuned);
@@ -47,9 +47,18 @@ public static class AnalyzeCommand
             };
             var device = CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto";
             var analyzer = host.Services.GetRequiredService<IntruderAnalyzer>();
-            var report = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "analyze", progress => tuned is null
-                ? analyzer.AnalyzeAdapters(parse.GetValue(Base)!, adapters, settings, device, progress, ct)
-                : analyzer.AnalyzeFineTune(parse.GetValue(Base)!, tuned, settings, device, progress, ct));
+            var baseFolder = await ModelLocations.ResolveAsync(context, parse, host, parse.GetValue(Base)!, ct);
+            var adapterFolders = await ModelLocations.ResolveAllAsync(context, parse, host, adapters, ct);
+            var tunedFolder = tuned is null ? null : await ModelLocations.ResolveAsync(context, parse, host, tuned, ct);
+            var report = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "analyze", progress => tunedFolder is null
+                ? analyzer.AnalyzeAdapters(baseFolder, adapterFolders, settings, device, progress, ct)
+                : analyzer.AnalyzeFineTune(baseFolder, tunedFolder, settings, device, progress, ct));
+            // Reports name what the user gave (a URI, secrets redacted), not the cache folder it was fetched to.
+            report = report with
+            {
+                BaseModel = ModelLocations.Display(parse.GetValue(Base)!),
+                Tuned = tuned is null ? [.. adapters.Select(ModelLocations.Display)] : [ModelLocations.Display(tuned)],
+            };
             ReportWriter.Write(report, parse.GetValue(Format), parse.GetValue(Output), context.Out, context.OutIsTerminal);
             return ExitCodes.Ok;
         }));

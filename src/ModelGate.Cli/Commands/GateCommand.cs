@@ -2,7 +2,10 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Cli.Hosting;
 using ModelGate.Cli.Rendering;
+using ModelGate.Core.Errors;
 using ModelGate.Core.Gating;
+using ModelGate.Core.Registries;
+using ModelGate.Core.Registries.Promotion;
 using ModelGate.Core.Reporting;
 
 namespace ModelGate.Cli.Commands;
@@ -13,8 +16,8 @@ namespace ModelGate.Cli.Commands;
 /// </summary>
 public static class GateCommand
 {
-    private static readonly Option<string> Base = new("--base") { Description = "Base model folder the adapters were trained on.", Required = true };
-    private static readonly Option<string[]> Adapters = new("--adapter") { Description = "PEFT adapter folder; repeat to merge several in order.", AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<string> Base = new("--base") { Description = "Base model folder (or registry URI: az://, https://…blob…, hf://org/name@rev, file://) the adapters were trained on.", Required = true };
+    private static readonly Option<string[]> Adapters = new("--adapter") { Description = "PEFT adapter folder or registry URI; repeat to merge several in order (the last is the release --promote publishes).", AllowMultipleArgumentsPerToken = false };
     private static readonly Option<string?> Policy = new("--policy") { Description = "Policy file (JSON, templates/intruder-gate-policy.schema.json); laid over the built-in default. Env MODELGATE_POLICY." };
     private static readonly Option<string?> Baseline = new("--baseline") { Description = "A previous release's verdict (gate --json) or analyze --format json report, for the growth rule. Env MODELGATE_BASELINE." };
     private static readonly Option<string?> Json = new("--json") { Description = "Write the verdict JSON here (the next release's --baseline)." };
@@ -23,16 +26,21 @@ public static class GateCommand
     private static readonly Option<string?> Template = new("--template") { Description = "A Scriban template for the Markdown and HTML reports (start from templates/gate-report.md.scriban)." };
     private static readonly Option<string?> FailOnOption = new("--fail-on") { Description = "Which verdict exits 1: fail (default), warn, or never. Env MODELGATE_FAILON." };
     private static readonly Option<string?> Modules = new("--modules") { Description = "Only weights whose name matches this regular expression (policy analysis.modules)." };
-    private static readonly Option<bool> GitHubComment = new("--github-comment") { Description = "Post the report as a pull-request comment (needs the GitHub integration and GITHUB_TOKEN)." };
+    private static readonly Option<string?> Corpus = new("--corpus") { Description = "Held-out text for the forgetting rules (policy forgetting.corpus): .txt, .jsonl or a folder." };
+    private static readonly Option<string?> Tasks = new("--tasks") { Description = "Comma-separated multiple-choice JSONL files for the forgetting rules (policy forgetting.tasks)." };
+    private static readonly Option<bool> GitHubComment = new("--github-comment") { Description = "Post the report as a pull-request comment, updated in place on later runs (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH). In GitHub Actions the job summary, annotations and step outputs are written without it." };
+    private static readonly Option<string?> GitHubCommentLabel = new("--github-comment-label") { Description = "Names this job's PR comment among others on the pull request (default: the job id and the adapter folder names). Env MODELGATE_GITHUBCOMMENTLABEL." };
+    private static readonly Option<string?> Promote = new("--promote") { Description = "When the gate allows the release, copy the (last) adapter to <uri>/<version> with verdict.json and report.md, then _RELEASED.json (az://, https://…blob…, a folder)." };
+    private static readonly Option<string?> ReleaseVersion = new("--release-version") { Description = "The release's version under --promote (default: the adapter reference's last segment, e.g. v7)." };
 
     public static Command Create(CliContext context)
     {
         var command = new Command("gate", "Hold adapters to a policy on intruder dimensions (and forgetting); exit 0 allowed, 1 failed, 2 bad input, 3 error.")
         {
             Base, Adapters, Policy, Baseline, Json, Report, Html, Template, FailOnOption,
-            AnalyzeCommand.K, AnalyzeCommand.Epsilon, AnalyzeCommand.Method, Modules, AnalyzeCommand.Tolerance, GitHubComment,
+            AnalyzeCommand.K, AnalyzeCommand.Epsilon, AnalyzeCommand.Method, Modules, AnalyzeCommand.Tolerance, GitHubComment, GitHubCommentLabel, Corpus, Tasks, Promote, ReleaseVersion,
         };
-        command.SetAction((parse, ct) => context.RunAsync(parse, ct, host =>
+        command.SetAction((parse, ct) => context.RunAsync(parse, ct, async host =>
         {
             var policyFile = CliHost.Setting<string?>(parse, host, Policy, "Policy", null);
             var policy = policyFile is null ? GatePolicyLoader.Default : GatePolicyLoader.LoadFile(policyFile);
@@ -45,13 +53,36 @@ public static class GateCommand
                 Html = parse.GetValue(Html),
                 Template = parse.GetValue(Template),
                 GitHubComment = parse.GetValue(GitHubComment),
+                GitHubCommentLabel = CliHost.Setting<string?>(parse, host, GitHubCommentLabel, "GitHubCommentLabel", null),
             };
-            var sinks = host.Services.GetServices<IReportSinkProvider>().SelectMany(p => p.Create(outputs)).ToArray();
+            var sinks = host.Services.GetServices<IReportSinkProvider>().SelectMany(p => p.Create(outputs)).ToList();
+
+            var baseSource = parse.GetValue(Base)!;
+            var adapterSources = parse.GetValue(Adapters) ?? [];
+            var promotion = await PromotionAsync(parse, host, adapterSources, ct);
+            var baseFolder = await ModelLocations.ResolveAsync(context, parse, host, baseSource, ct);
+            var adapters = new List<ResolvedFolder>();
+            foreach (var adapter in adapterSources)
+            {
+                adapters.Add(await ModelLocations.ResolveFolderAsync(context, parse, host, adapter, ct));
+            }
+
+            ReleasePromotionSink? promotionSink = null;
+            if (promotion is { } p)
+            {
+                // Last: the local reports are written even when the upload fails.
+                promotionSink = new ReleasePromotionSink(host.Services.GetRequiredService<ReleasePromoter>(), p.Destination, p.Version,
+                    adapters[^1].Path, adapters[^1].Display, adapters[^1].Pinned,
+                    outputs.Template is null ? GateReportTemplate.Default : GateReportTemplate.Load(outputs.Template));
+                sinks.Add(promotionSink);
+            }
 
             var request = new GateRequest
             {
-                BaseModel = parse.GetValue(Base)!,
-                Adapters = parse.GetValue(Adapters) ?? [],
+                BaseModel = baseFolder,
+                Adapters = [.. adapters.Select(a => a.Path)],
+                BaseSource = ModelLocations.Display(baseSource),
+                AdapterSources = [.. adapterSources.Select(ModelLocations.Display)],
                 Policy = policy,
                 Device = CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto",
                 CacheFolder = CliHost.Setting<string?>(parse, host, CommonOptions.Cache, "Cache", null),
@@ -63,14 +94,42 @@ public static class GateCommand
                 progress => runner.RunAsync(request, progress, ct).GetAwaiter().GetResult());
 
             GateTable.Write(OutputConsole.Create(context.Out, context.OutIsTerminal), result);
-            foreach (var sink in sinks)
+            foreach (var sink in sinks.Where(s => s != promotionSink))
             {
                 context.Error.WriteLine($"wrote {sink.Description}");
+            }
+
+            if (promotionSink?.Result is { } promoted)
+            {
+                context.Error.WriteLine(promoted.Message);
             }
 
             return result.Verdict.ExitCode;
         }));
         return command;
+    }
+
+    /// <summary>--promote and its version, checked before any download or analysis; null without --promote.</summary>
+    private static async Task<(string Destination, string Version)?> PromotionAsync(ParseResult parse, Microsoft.Extensions.Hosting.IHost host, string[] adapters, CancellationToken ct)
+    {
+        if (parse.GetValue(Promote) is not { } destination)
+        {
+            if (parse.GetValue(ReleaseVersion) is not null)
+            {
+                throw new UserInputException("--release-version needs --promote");
+            }
+
+            return null;
+        }
+
+        if (adapters.Length == 0)
+        {
+            throw new UserInputException("gate: give at least one --adapter");
+        }
+
+        var version = parse.GetValue(ReleaseVersion) ?? ReleasePromoter.DefaultVersion(adapters[^1]);
+        await host.Services.GetRequiredService<ReleasePromoter>().CheckAsync(destination, version, ct);
+        return (destination, version);
     }
 
     /// <summary>Command line, then MODELGATE_* environment and modelgate.json, over the policy file's values.</summary>
@@ -90,6 +149,11 @@ public static class GateCommand
             Analysis = analysis,
             FailOn = failOn is null ? policy.FailOn : GateWords.ParseFailOn(failOn, "--fail-on (MODELGATE_FAILON)"),
             Baseline = baseline,
+            Forgetting = policy.Forgetting with
+            {
+                Corpus = parse.GetValue(Corpus) ?? policy.Forgetting.Corpus,
+                Tasks = parse.GetValue(Tasks) is { } tasks ? ForgettingCommand.SplitList(tasks) : policy.Forgetting.Tasks,
+            },
         };
     }
 }

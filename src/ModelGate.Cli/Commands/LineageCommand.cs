@@ -13,8 +13,8 @@ namespace ModelGate.Cli.Commands;
 /// </summary>
 public static class LineageCommand
 {
-    private static readonly Option<string> Base = new("--base") { Description = "Base model folder the first release was trained on.", Required = true };
-    private static readonly Option<string[]> Adapters = new("--adapter") { Description = "PEFT adapter folder of one release; repeat in training order (each trained on the base with the ones before merged).", AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<string> Base = new("--base") { Description = "Base model folder (or registry URI) the first release was trained on.", Required = true };
+    private static readonly Option<string[]> Adapters = new("--adapter") { Description = "PEFT adapter folder or registry URI of one release; repeat in training order (each trained on the base with the ones before merged).", AllowMultipleArgumentsPerToken = false };
     private static readonly Option<string?> Modules = new("--modules") { Description = "Only weights whose name matches this regular expression." };
 
     public static Command Create(CliContext context)
@@ -23,7 +23,7 @@ public static class LineageCommand
         {
             Base, Adapters, AnalyzeCommand.K, AnalyzeCommand.Epsilon, Modules, AnalyzeCommand.Method, AnalyzeCommand.Tolerance, AnalyzeCommand.Format, AnalyzeCommand.Output,
         };
-        command.SetAction((parse, ct) => context.RunAsync(parse, ct, host =>
+        command.SetAction((parse, ct) => context.RunAsync(parse, ct, async host =>
         {
             var settings = new AnalysisSettings
             {
@@ -36,8 +36,17 @@ public static class LineageCommand
             };
             var device = CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto";
             var analyzer = host.Services.GetRequiredService<LineageAnalyzer>();
+            var baseFolder = await ModelLocations.ResolveAsync(context, parse, host, parse.GetValue(Base)!, ct);
+            var adapterFolders = await ModelLocations.ResolveAllAsync(context, parse, host, parse.GetValue(Adapters) ?? [], ct);
             var report = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "lineage",
-                progress => analyzer.Analyze(parse.GetValue(Base)!, parse.GetValue(Adapters) ?? [], settings, device, progress, ct));
+                progress => analyzer.Analyze(baseFolder, adapterFolders, settings, device, progress, ct));
+            var given = parse.GetValue(Adapters) ?? [];
+            report = report with
+            {
+                BaseModel = ModelLocations.Display(parse.GetValue(Base)!),
+                Adapters = [.. given.Select(ModelLocations.Display)],
+                Steps = [.. report.Steps.Select((s, i) => s with { Adapter = ModelLocations.Display(given[i]) })],
+            };
             ReportWriter.Write(report, parse.GetValue(AnalyzeCommand.Format), parse.GetValue(AnalyzeCommand.Output), context.Out, context.OutIsTerminal);
             return ExitCodes.Ok;
         }));

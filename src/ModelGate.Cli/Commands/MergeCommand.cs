@@ -9,8 +9,8 @@ namespace ModelGate.Cli.Commands;
 /// <summary><c>merge</c>: writes base + adapters as a complete model folder.</summary>
 public static class MergeCommand
 {
-    private static readonly Option<string> Base = new("--base") { Description = "Base model folder.", Required = true };
-    private static readonly Option<string[]> Adapters = new("--adapter") { Description = "PEFT adapter folder; repeat to merge several in order.", Required = true };
+    private static readonly Option<string> Base = new("--base") { Description = "Base model folder or registry URI (az://, https://…blob…, hf://org/name@rev, file://).", Required = true };
+    private static readonly Option<string[]> Adapters = new("--adapter") { Description = "PEFT adapter folder or registry URI; repeat to merge several in order.", Required = true };
     private static readonly Option<string> Output = new("--output", "-o") { Description = "Folder to write the merged model to.", Required = true };
     private static readonly Option<string?> DType = new("--dtype") { Description = "float32, float16 or bfloat16 for the written weights (default: the base's)." };
     private static readonly Option<bool> Force = new("--force") { Description = "Replace a non-empty --output folder once the merge has succeeded." };
@@ -21,7 +21,7 @@ public static class MergeCommand
         {
             Base, Adapters, Output, DType, Force,
         };
-        command.SetAction((parse, ct) => context.RunAsync(parse, ct, host =>
+        command.SetAction((parse, ct) => context.RunAsync(parse, ct, async host =>
         {
             var settings = new MergeSettings
             {
@@ -30,8 +30,10 @@ public static class MergeCommand
             };
             var device = CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto";
             var merger = host.Services.GetRequiredService<ModelMerger>();
+            var baseFolder = await ModelLocations.ResolveAsync(context, parse, host, parse.GetValue(Base)!, ct);
+            var adapterFolders = await ModelLocations.ResolveAllAsync(context, parse, host, parse.GetValue(Adapters)!, ct);
             var result = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "merge", progress =>
-                merger.Merge(parse.GetValue(Base)!, parse.GetValue(Adapters)!, parse.GetValue(Output)!, settings, device, progress, ct));
+                merger.Merge(baseFolder, adapterFolders, parse.GetValue(Output)!, settings, device, progress, ct));
             context.Out.WriteLine($"merged {result.ChangedTensors} of {result.Tensors} tensors into {result.OutputFolder} ({result.Shards} shard{(result.Shards == 1 ? "" : "s")})");
             return ExitCodes.Ok;
         }));

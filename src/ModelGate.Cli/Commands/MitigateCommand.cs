@@ -12,8 +12,8 @@ namespace ModelGate.Cli.Commands;
 /// <summary><c>mitigate</c>: writes a repaired adapter whose intruder dimensions are scaled by λ, exactly.</summary>
 public static class MitigateCommand
 {
-    private static readonly Option<string> Base = new("--base") { Description = "Base model folder.", Required = true };
-    private static readonly Option<string> Adapter = new("--adapter") { Description = "The PEFT LoRA adapter to repair.", Required = true };
+    private static readonly Option<string> Base = new("--base") { Description = "Base model folder or registry URI (az://, https://…blob…, hf://org/name@rev, file://).", Required = true };
+    private static readonly Option<string> Adapter = new("--adapter") { Description = "The PEFT LoRA adapter to repair (folder or registry URI).", Required = true };
     private static readonly Option<string?> Output = new("--output", "-o") { Description = "Folder for the repaired adapter (required unless --dry-run)." };
     private static readonly Option<double> Lambda = new("--lambda") { Description = "Scale for each intruder's singular value: 0 removes it, 1 keeps it.", DefaultValueFactory = _ => 0.5 };
     private static readonly Option<string[]> ModuleLambda = new("--module-lambda") { Description = "REGEX=λ for matching modules (repeatable; first match wins)." };
@@ -28,7 +28,7 @@ public static class MitigateCommand
         {
             Base, Adapter, Output, Lambda, ModuleLambda, MinIntruders, DryRun, Force, AnalyzeCommand.K, AnalyzeCommand.Epsilon, Modules,
         };
-        command.SetAction((parse, ct) => context.RunAsync(parse, ct, host =>
+        command.SetAction((parse, ct) => context.RunAsync(parse, ct, async host =>
         {
             var settings = new MitigationSettings
             {
@@ -47,8 +47,10 @@ public static class MitigateCommand
             };
             var device = CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto";
             var mitigator = host.Services.GetRequiredService<AdapterMitigator>();
+            var baseFolder = await ModelLocations.ResolveAsync(context, parse, host, parse.GetValue(Base)!, ct);
+            var adapterFolder = await ModelLocations.ResolveAsync(context, parse, host, parse.GetValue(Adapter)!, ct);
             var result = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "mitigate", progress =>
-                mitigator.Mitigate(parse.GetValue(Base)!, parse.GetValue(Adapter)!, parse.GetValue(Output), settings, device, progress, ct));
+                mitigator.Mitigate(baseFolder, adapterFolder, parse.GetValue(Output), settings, device, progress, ct));
             Write(context, result);
             return ExitCodes.Ok;
         }));

@@ -10,7 +10,7 @@ namespace ModelGate.Cli.Commands;
 /// <summary><c>precompute</c>: fills the spectrum cache with a base model's SVDs, so later analyses skip them.</summary>
 public static class PrecomputeCommand
 {
-    private static readonly Option<string> Base = new("--base") { Description = "Base model folder (config.json + safetensors, sharded or not).", Required = true };
+    private static readonly Option<string> Base = new("--base") { Description = "Base model folder (config.json + safetensors, sharded or not), or a registry URI (az://, https://…blob…, hf://org/name@rev, file://).", Required = true };
     private static readonly Option<string?> Modules = new("--modules") { Description = "Only weights whose name matches this regular expression." };
 
     private static readonly Option<SpectrumPrecision> Precision = new("--precision")
@@ -26,12 +26,13 @@ public static class PrecomputeCommand
         {
             Base, Modules, Precision,
         };
-        command.SetAction((parse, ct) => context.RunAsync(parse, ct, host =>
+        command.SetAction((parse, ct) => context.RunAsync(parse, ct, async host =>
         {
             var cache = CacheCommand.Open(parse, host, parse.GetValue(Precision));
             var device = TorchDeviceSelector.Select(CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto"));
+            var baseFolder = await ModelLocations.ResolveAsync(context, parse, host, parse.GetValue(Base)!, ct);
             var result = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "precompute", progress =>
-                SpectrumPrecompute.Run(cache, parse.GetValue(Base)!, parse.GetValue(Modules), device, progress, ct));
+                SpectrumPrecompute.Run(cache, baseFolder, parse.GetValue(Modules), device, progress, ct));
             context.Out.WriteLine($"{result.Computed} computed, {result.AlreadyCached} already cached ({result.Total} linear weights); cache: {cache.Root}");
             return ExitCodes.Ok;
         }));

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ModelGate.Core;
 using ModelGate.Core.Errors;
+using ModelGate.GitHub.Sinks;
 
 namespace ModelGate.Cli.Hosting;
 
@@ -14,7 +15,7 @@ namespace ModelGate.Cli.Hosting;
 /// </summary>
 public static class CliHost
 {
-    public static IHost Build(ParseResult parse)
+    public static IHost Build(ParseResult parse, CliContext context)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -52,6 +53,11 @@ public static class CliHost
         builder.Logging.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning);
 
         builder.Services.AddModelGateCore();
+
+        // Workflow commands and the comment's info lines go to stderr: the runner reads both streams for them, and
+        // stdout carries the verdict table.
+        builder.Services.AddGitHubReporting(new GitHubReporting { Environment = context.GitHubEnvironment, Log = context.Error });
+        builder.Services.Configure<Core.Registries.RegistrySettings>(builder.Configuration.GetSection("Registries"));
         return builder.Build();
     }
 

@@ -14,6 +14,15 @@ public sealed record GateRequest
     /// <summary>The PEFT adapter folders, merged in this order.</summary>
     public required IReadOnlyList<string> Adapters { get; init; }
 
+    /// <summary>
+    /// The base as the user gave it (a registry URI, secrets redacted) when <see cref="BaseModel"/> is the local folder
+    /// it was fetched to; reports and the verdict name this. Null: the folder is what the user gave.
+    /// </summary>
+    public string? BaseSource { get; init; }
+
+    /// <summary>The adapters as the user gave them, like <see cref="BaseSource"/>; null: the folders.</summary>
+    public IReadOnlyList<string>? AdapterSources { get; init; }
+
     /// <summary>The policy with every override applied; <see cref="GatePolicy.Baseline"/> names the baseline, if any.</summary>
     public GatePolicy Policy { get; init; } = GatePolicyLoader.Default;
 

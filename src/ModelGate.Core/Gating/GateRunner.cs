@@ -45,6 +45,8 @@ public sealed class GateRunner(IntruderAnalyzer analyzer, ILogger<GateRunner> lo
         var analysisClock = Stopwatch.StartNew();
         var analysis = await Task.Run(() => analyzer.AnalyzeAdapters(request.BaseModel, request.Adapters, settings, request.Device, progress, cancellationToken), cancellationToken);
         timings.Add(("analysis", analysisClock.Elapsed));
+        // Reports name what the user gave (a registry URI), not the cache folder it was fetched to.
+        analysis = analysis with { BaseModel = request.BaseSource ?? analysis.BaseModel, Tuned = request.AdapterSources ?? analysis.Tuned };
 
         IReadOnlyList<ForgettingObservation> forgetting = [];
         if (policy.Forgetting.IsEnabled)
@@ -73,8 +75,8 @@ public sealed class GateRunner(IntruderAnalyzer analyzer, ILogger<GateRunner> lo
             Run = new GateRunInfo
             {
                 Tool = $"ModelGate {ToolVersion.Current}",
-                BaseModel = request.BaseModel,
-                Adapters = request.Adapters,
+                BaseModel = request.BaseSource ?? request.BaseModel,
+                Adapters = request.AdapterSources ?? request.Adapters,
                 Policy = policy.Source,
                 StartedAt = startedAt,
                 Elapsed = clock.Elapsed,

@@ -17,4 +17,7 @@ public sealed record GateOutputs
 
     /// <summary>Post the report as a pull-request comment (the GitHub integration's sinks act on it).</summary>
     public bool GitHubComment { get; init; }
+
+    /// <summary>Names the PR comment among others on the pull request; null: the job id and the adapters' folder names.</summary>
+    public string? GitHubCommentLabel { get; init; }
 }

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text;
-using System.Text.RegularExpressions;
 using Markdig;
+using Markdig.Helpers;
+using Markdig.Renderers;
+using Markdig.Syntax;
 using ModelGate.Core.Gating;
 
 namespace ModelGate.Core.Reporting;
@@ -11,21 +13,29 @@ namespace ModelGate.Core.Reporting;
 /// <c>xychart-beta</c> block drawn as an inline SVG chart (no JavaScript, so Mermaid itself cannot run), and the
 /// status icons drawn with CSS rather than emoji fonts. One file, nothing fetched from outside.
 /// </summary>
-public static partial class GateReportHtml
+public static class GateReportHtml
 {
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
 
     public static string Render(GateResult result, string markdown)
     {
-        var body = Markdown.ToHtml(markdown, Pipeline);
-        body = MermaidBlock().Replace(body, m =>
+        var document = Markdown.Parse(markdown, Pipeline);
+        foreach (var code in document.Descendants<FencedCodeBlock>().Where(b => b.Info == "mermaid").ToArray())
         {
-            var source = WebUtility.HtmlDecode(m.Groups[1].Value);
-            return XyChart.TryParse(source) is { } chart
-                ? $"<figure class=\"chart\">{SvgChart.Render(chart)}</figure>"
-                : m.Value; // Another kind of diagram: its source stays readable as a code block.
-        });
-        body = Icons(body);
+            // Another kind of diagram than an xychart stays a readable code block.
+            if (XyChart.TryParse(code.Lines.ToString()) is { } chart && code.Parent is { } parent)
+            {
+                var figure = new HtmlBlock(null) { Type = HtmlBlockType.NonInterruptingBlock, Lines = new StringLineGroup(1) };
+                figure.Lines.Add(new StringSlice($"<figure class=\"chart\">{SvgChart.Render(chart)}</figure>"));
+                parent[parent.IndexOf(code)] = figure;
+            }
+        }
+
+        var writer = new StringWriter();
+        var renderer = new HtmlRenderer(writer);
+        Pipeline.Setup(renderer);
+        renderer.Render(document);
+        var body = Icons(writer.ToString());
 
         var verdict = result.Verdict;
         var status = GateWords.Of(verdict.Status);
@@ -52,9 +62,6 @@ public static partial class GateReportHtml
         .Replace("🟨", "<span class=\"heat h1\"></span>", StringComparison.Ordinal)
         .Replace("🟧", "<span class=\"heat h2\"></span>", StringComparison.Ordinal)
         .Replace("🟥", "<span class=\"heat h3\"></span>", StringComparison.Ordinal);
-
-    [GeneratedRegex("<pre><code class=\"language-mermaid\">(.*?)</code></pre>", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
-    private static partial Regex MermaidBlock();
 
     private const string Css = """
         :root { color-scheme: light; --fg: #1f2328; --muted: #59636e; --border: #d1d9e0; --pass: #1a7f37; --warn: #9a6700; --fail: #cf222e; --bar: #0969da; }

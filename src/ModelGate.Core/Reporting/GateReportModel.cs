@@ -108,7 +108,7 @@ public static class GateReportModel
         var histogramLines = BarLines(histogram.Select(h => h.Label).ToArray(), histogram.Select(h => h.Count).ToArray(), histogramUnit);
         model["cosine_histogram"] = histogram.Select((h, i) => new StrictScriptObject
         {
-            ["line"] = histogramLines[i] + (h.High <= analysis.Epsilon + 1e-9 ? "  intruders" : ""),
+            ["line"] = histogramLines[i] + (h.High <= analysis.Epsilon + 1e-9 ? "  below ε" : ""),
             ["range"] = h.Label,
             ["count"] = h.Count,
             ["bar"] = UnicodeBar.Of(h.Count, histogramUnit),

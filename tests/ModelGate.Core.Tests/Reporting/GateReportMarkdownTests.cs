@@ -167,6 +167,26 @@ public sealed class GateReportMarkdownTests
         Assert.DoesNotContain('\n', e.Message);
     }
 
+    /// <summary>
+    /// The whole report against a checked-in snapshot, so any change to the template or the model shows as a readable
+    /// diff. On a mismatch the new output is written beside it as <c>.received.md</c>; copy it over when intended.
+    /// </summary>
+    [Fact]
+    public void Report_DefaultTemplate_MatchesTheVerifiedSnapshot()
+    {
+        var verified = Path.Combine(RepositoryPaths.Root(), "tests", "ModelGate.Core.Tests", "Reporting", "Snapshots", "gate-report.verified.md");
+        var received = Path.ChangeExtension(verified, null).Replace(".verified", ".received", StringComparison.Ordinal) + ".md";
+        var markdown = GateReportTemplate.Default.Render(Failing());
+
+        if (!File.Exists(verified) || File.ReadAllText(verified) != markdown)
+        {
+            File.WriteAllText(received, markdown);
+            Assert.Fail($"the report differs from {verified}; see {received} (copy it over the verified file if the change is intended)");
+        }
+
+        File.Delete(received);
+    }
+
     [Fact]
     public void Template_InTheRepository_IsTheEmbeddedDefault()
     {

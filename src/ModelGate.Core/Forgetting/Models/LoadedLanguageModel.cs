@@ -29,7 +29,8 @@ internal sealed class LoadedLanguageModel : ILanguageModel
         ArgumentNullException.ThrowIfNull(inputIds);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var ids = inputIds.to(Device);
+        // int32 ids (what many tokenizers hand out) are accepted too; embeddings index with int64.
+        var ids = inputIds.to(ScalarType.Int64).to(Device);
         var mask = attentionMask?.to(ScalarType.Int64).to(Device);
         return _module.forward(ids, mask).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }

@@ -123,6 +123,21 @@ public sealed class LanguageModelBehaviourTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void Forward_Int32IdsAndBoolMask_GiveTheInt64Logits()
+    {
+        using var model = Loader.Load(PeerVectors.ModelFolder("gpt2"), Cpu);
+        var ids = PeerVectors.InputIds();
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var int64 = TorchSharp.torch.tensor(ids.SelectMany(r => r).ToArray(), [2, ids[0].Length]);
+        var mask = TorchSharp.torch.ones([2, ids[0].Length], TorchSharp.torch.ScalarType.Bool);
+
+        var expected = model.Forward(int64, null);
+        var actual = model.Forward(int64.to(TorchSharp.torch.ScalarType.Int32), mask);
+
+        Assert.Equal(0f, (actual - expected).abs().max().item<float>());
+    }
+
     private static int ArgMax(float[] values, int row, int width)
     {
         var best = row * width;

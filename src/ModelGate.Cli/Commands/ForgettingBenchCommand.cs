@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using ModelGate.Cli.Hosting;
+using ModelGate.Core.Errors;
+using ModelGate.Core.Forgetting.Metrics;
+using ModelGate.Core.Forgetting.Models;
+using ModelGate.Core.Forgetting.Tokenizers;
+
+namespace ModelGate.Cli.Commands;
+
+/// <summary>
+/// <c>forgetting-bench</c>: tokens/s of the forgetting scorer's batched, length-bucketed forward passes against a
+/// plain loop (one sequence per pass) on the same model and sequences, side by side in one run, with the ratio and
+/// the largest difference between their log-probabilities.
+/// </summary>
+public static class ForgettingBenchCommand
+{
+    private static readonly Option<string> Base = new("--base") { Description = "Model folder to run (config.json, safetensors, tokenizer files).", Required = true };
+    private static readonly Option<int> Documents = new("--documents") { Description = "Random-token documents when no --corpus is given (default 24).", DefaultValueFactory = _ => 24 };
+
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("forgetting-bench", "Time batched forgetting scoring against a one-sequence-at-a-time loop on one model.")
+        {
+            Base, ForgettingCommand.Corpus, Documents, ForgettingCommand.MaxLength, ForgettingCommand.Stride, ForgettingCommand.BatchSize, ForgettingCommand.DType,
+        };
+        command.SetAction((parse, ct) => context.RunAsync(parse, ct, host =>
+        {
+            var folder = parse.GetValue(Base)!;
+            var settings = ForgettingCommand.Settings(parse, host);
+            var dtype = parse.GetValue(ForgettingCommand.DType)!;
+            var corpus = parse.GetValue(ForgettingCommand.Corpus) is { } c ? TextCorpus.Read(c) : null;
+            var tokenizer = TokenizerLoader.Load(folder);
+            var options = new LanguageModelOptions { Device = CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto", DType = dtype };
+            using var model = host.Services.GetRequiredService<LanguageModelLoader>().Load(folder, options);
+            var maxLength = settings.MaxLength ?? Math.Min(model.MaxPositions, model.Kind == LanguageModelKind.Masked ? 128 : 512);
+            if (maxLength > model.MaxPositions)
+            {
+                throw new UserInputException($"--max-length {maxLength}: the model takes at most {model.MaxPositions} positions");
+            }
+
+            var stride = settings.Stride ?? Math.Max(1, maxLength / 2);
+            var documents = corpus is null
+                ? ForgettingBenchmark.RandomDocuments(parse.GetValue(Documents), maxLength, model.VocabularySize, seed: 1)
+                : corpus.Documents.Select(d => tokenizer.Encode(d, addSpecialTokens: false).ToArray()).Where(d => d.Length > 1).ToArray();
+            var result = ForgettingBenchmark.Run(model, documents, maxLength, stride, settings.BatchSize, dtype, tokenizer.Special.Mask,
+                new Rendering.SynchronousProgress<string>(line => context.Error.WriteLine(line)), ct);
+            Write(context, result, corpus?.Name ?? $"{documents.Count} random-token documents", maxLength, stride);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static void Write(CliContext context, ForgettingBenchmarkResult r, string data, int maxLength, int stride)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        context.Out.WriteLine("| model | device | dtype | sequences | tokens | batched (bucketed, padded) | one by one | speed-up | max |Δ log p| |");
+        context.Out.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|");
+        context.Out.WriteLine(string.Create(inv,
+            $"| {r.ModelType} | {r.Device} | {r.DType} | {r.Sequences} | {r.Batched.Tokens:N0} | {r.Batched.TokensPerSecond:N0} tok/s (batch {r.BatchSize}) | {r.Reference.TokensPerSecond:N0} tok/s | {r.Speedup:0.0}× | {r.MaxAbsLogProbDifference:0.0E+0} |"));
+        context.Out.WriteLine();
+        context.Out.WriteLine(string.Create(inv, $"{data}, window {maxLength}, stride {stride}; {Environment.ProcessorCount} cores, {ModelGate.Core.ToolVersion.Current}"));
+    }
+}

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using ModelGate.Cli.Rendering;
+using ModelGate.Core.Registries;
+
+namespace ModelGate.Cli.Hosting;
+
+/// <summary>
+/// The one place verbs turn --base, --adapter and --tuned into local folders: a folder stays as it is; a registry
+/// URI (az://, https://…blob…, hf://, file://) is resolved and fetched into the cache, with a progress bar on a
+/// terminal. Every verb calls this, so every verb takes URIs the same way.
+/// </summary>
+public static class ModelLocations
+{
+    public static async Task<string> ResolveAsync(CliContext context, ParseResult parse, IHost host, string reference, CancellationToken cancellationToken) =>
+        (await ResolveFolderAsync(context, parse, host, reference, cancellationToken)).Path;
+
+    public static async Task<string[]> ResolveAllAsync(CliContext context, ParseResult parse, IHost host, IEnumerable<string> references, CancellationToken cancellationToken)
+    {
+        var folders = new List<string>();
+        foreach (var reference in references)
+        {
+            folders.Add(await ResolveAsync(context, parse, host, reference, cancellationToken));
+        }
+
+        return [.. folders];
+    }
+
+    /// <summary>How a reference appears in reports: as given, with SAS signatures and tokens redacted.</summary>
+    public static string Display(string reference) => RegistryReference.Parse(reference).Display;
+
+    /// <summary>The folder with what it resolved to (for reports that record the pinned version).</summary>
+    public static async Task<ResolvedFolder> ResolveFolderAsync(CliContext context, ParseResult parse, IHost host, string reference, CancellationToken cancellationToken)
+    {
+        var parsed = RegistryReference.Parse(reference);
+        if (parsed.Uri is null)
+        {
+            return new ResolvedFolder(reference, reference, reference, new DownloadStatistics());
+        }
+
+        var resolver = host.Services.GetRequiredService<RegistryResolver>();
+        var cache = CliHost.Setting<string?>(parse, host, CommonOptions.Cache, "Cache", null);
+        return await DownloadProgress.RunAsync(context.Error, context.ErrorIsTerminal, parsed.Display,
+            progress => resolver.ResolveAsync(reference, cache, progress, cancellationToken));
+    }
+}

@@ -1,0 +1,39 @@
+using System.Text.Json;
+using ModelGate.Core.Errors;
+
+namespace ModelGate.Core.Forgetting.Metrics;
+
+/// <summary>Non-blank lines of a JSONL file as JSON objects with their 1-based line numbers; a bad line names file and line.</summary>
+internal static class JsonLines
+{
+    public static IEnumerable<(JsonElement Value, int Line)> Read(string path)
+    {
+        var number = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            JsonElement value;
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                value = doc.RootElement.Clone();
+            }
+            catch (JsonException e)
+            {
+                throw new UserInputException($"{path}:{number}: not valid JSON ({e.Message})", e);
+            }
+
+            if (value.ValueKind != JsonValueKind.Object)
+            {
+                throw new UserInputException($"{path}:{number}: expected a JSON object");
+            }
+
+            yield return (value, number);
+        }
+    }
+}

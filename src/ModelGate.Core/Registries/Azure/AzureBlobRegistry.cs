@@ -1,0 +1,230 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Core;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ModelGate.Core.Errors;
+using ModelGate.Core.Registries.Promotion;
+
+namespace ModelGate.Core.Registries.Azure;
+
+/// <summary>
+/// Azure Blob Storage: a version is a prefix (…/v7/), each blob in it pinned by its version id when the account
+/// keeps versions, else by its ETag (sent back as If-Match, so a blob replaced mid-download is noticed). Content-MD5
+/// is checked when the blob has one. Retries are the SDK's own (exponential, bounded by <see cref="RegistrySettings"/>)
+/// plus ModelGate's resume of a download cut after the SDK gave up.
+/// </summary>
+public sealed class AzureBlobRegistry(RegistryEnvironment environment, IOptions<RegistrySettings> options, ILogger<AzureBlobRegistry> logger) : IRegistry
+{
+    private readonly BlobClientOptions clientOptions = ClientOptions(options.Value);
+
+    public async Task<IReadOnlyList<RegistryVersion>> ListVersionsAsync(RegistryReference location, CancellationToken cancellationToken)
+    {
+        var azure = Locate(location);
+        var versions = new List<RegistryVersion>();
+        await Call(azure, async () =>
+        {
+            await foreach (var item in azure.Container.GetBlobsByHierarchyAsync(new GetBlobsByHierarchyOptions { Prefix = azure.ListPrefix, Delimiter = "/" }, cancellationToken))
+            {
+                if (!item.IsPrefix)
+                {
+                    continue;
+                }
+
+                var name = item.Prefix[azure.ListPrefix.Length..].TrimEnd('/');
+                var version = location.Append(name);
+                var marker = ReleaseMarker.TryParse(await ReadAsync(azure, azure.BlobName(name + "/" + ReleaseMarker.FileName), cancellationToken));
+                versions.Add(new RegistryVersion(name, version.Display, null, marker));
+            }
+        });
+        return versions;
+    }
+
+    public async Task<ResolvedVersion> ResolveAsync(RegistryReference reference, CancellationToken cancellationToken)
+    {
+        var azure = Locate(reference);
+        var files = new List<RemoteFile>();
+        await Call(azure, async () =>
+        {
+            await foreach (var blob in azure.Container.GetBlobsAsync(new GetBlobsOptions { Prefix = azure.ListPrefix }, cancellationToken))
+            {
+                if (blob.Name.EndsWith('/') || blob.Deleted)
+                {
+                    continue; // folder placeholders some tools write
+                }
+
+                var name = RemoteFileNames.Check(reference.Display, blob.Name[azure.ListPrefix.Length..]);
+                var etag = blob.Properties.ETag?.ToString();
+                var md5 = blob.Properties.ContentHash is { Length: 16 } hash ? Convert.ToBase64String(hash) : null;
+                var pin = blob.VersionId ?? etag ?? throw new UserInputException($"{reference.Display}: blob {name} has neither a version id nor an ETag");
+                files.Add(new RemoteFile(name, blob.Properties.ContentLength ?? -1, null, md5, null, etag,
+                    $"az:{azure.ContainerAddress}/{blob.Name}#{pin}", blob.VersionId));
+            }
+        });
+
+        if (files.Count == 0)
+        {
+            throw new UserInputException($"{reference.Display}: no blobs under this prefix (404)");
+        }
+
+        files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        var cacheKey = $"az:{azure.ContainerAddress}/{azure.Prefix}|" + string.Join('|', files.Select(f => $"{f.Path}#{f.VersionId ?? f.ETag}"));
+        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(cacheKey)))[..12];
+        return new ResolvedVersion(reference, $"{reference.Display}#{fingerprint}", cacheKey, files);
+    }
+
+    public string? ImmutableCacheKey(RegistryReference reference) => null;
+
+    public async Task<RemoteRead> OpenReadAsync(ResolvedVersion version, RemoteFile file, long offset, CancellationToken cancellationToken)
+    {
+        var azure = Locate(version.Reference);
+        var blob = azure.Container.GetBlobClient(azure.BlobName(file.Path));
+        if (file.VersionId is { } pinned)
+        {
+            blob = blob.WithVersion(pinned);
+        }
+
+        var download = new BlobDownloadOptions
+        {
+            Range = new HttpRange(offset),
+            Conditions = file.VersionId is null && file.ETag is { } etag ? new BlobRequestConditions { IfMatch = new ETag(etag) } : null,
+        };
+        try
+        {
+            var result = await blob.DownloadStreamingAsync(download, cancellationToken);
+            return new RemoteRead(result.Value.Content, offset);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            throw new UserInputException($"{version.Reference.Display}: {file.Path} changed while it was being downloaded; run again to take the new version");
+        }
+        catch (RequestFailedException e) when (e.Status is 401 or 403 or 404)
+        {
+            HttpStatusMessages.ThrowUnlessSuccess((System.Net.HttpStatusCode)e.Status, $"{version.Reference.Display}: {file.Path}", AuthHint);
+            throw;
+        }
+    }
+
+    public RegistryReference Child(RegistryReference folder, string name) => folder.Append(RemoteFileNames.Check(folder.Display, name));
+
+    public async Task WriteFolderAsync(RegistryReference destination, string localFolder, CancellationToken cancellationToken)
+    {
+        var azure = Locate(destination);
+        foreach (var path in Directory.EnumerateFiles(localFolder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var relative = RemoteFileNames.Check(destination.Display, Path.GetRelativePath(localFolder, path).Replace(Path.DirectorySeparatorChar, '/'));
+            byte[] md5;
+            await using (var stream = File.OpenRead(path))
+            {
+                md5 = await MD5.HashDataAsync(stream, cancellationToken);
+            }
+
+            await Call(azure, async () =>
+                await azure.Container.GetBlobClient(azure.BlobName(relative)).UploadAsync(path, new BlobUploadOptions
+                {
+                    // Stored as Content-MD5 even for block uploads, so every later download can be checked.
+                    HttpHeaders = new BlobHttpHeaders { ContentHash = md5 },
+                }, cancellationToken));
+        }
+    }
+
+    public async Task<string?> ReadTextAsync(RegistryReference folder, string name, CancellationToken cancellationToken)
+    {
+        var azure = Locate(folder);
+        string? text = null;
+        await Call(azure, async () => text = await ReadAsync(azure, azure.BlobName(RemoteFileNames.Check(folder.Display, name)), cancellationToken));
+        return text;
+    }
+
+    public async Task WriteTextAsync(RegistryReference folder, string name, string text, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken)
+    {
+        var azure = Locate(folder);
+        var blob = azure.Container.GetBlobClient(azure.BlobName(RemoteFileNames.Check(folder.Display, name)));
+        var bytes = new UTF8Encoding(false).GetBytes(text);
+        await Call(azure, async () => await blob.UploadAsync(new BinaryData(bytes), new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders
+            {
+                ContentType = name.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "text/markdown; charset=utf-8",
+                ContentHash = MD5.HashData(bytes),
+            },
+            // Metadata names must be C# identifiers: intruder-gate is stored as intruder_gate.
+            Metadata = labels.ToDictionary(l => l.Key.Replace('-', '_'), l => l.Value),
+        }, cancellationToken));
+
+        if (labels.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            // Index tags make releases findable by query (e.g. "intruder-gate" = 'pass'); they need the 't' permission.
+            await blob.SetTagsAsync(labels.ToDictionary(), cancellationToken: cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 400 or 403 or 404 or 409 or 501)
+        {
+            logger.LogWarning("{Blob}: blob index tags not set (HTTP {Status}); the labels are in its metadata", $"{folder.Display}/{name}", e.Status);
+        }
+    }
+
+    private const string AuthHint = "check AZURE_STORAGE_CONNECTION_STRING, the SAS (permissions r,l to read; w,c,t to promote; expiry) or the signed-in identity's role, e.g. Storage Blob Data Reader";
+
+    private static BlobClientOptions ClientOptions(RegistrySettings settings)
+    {
+        var result = new BlobClientOptions();
+        result.Retry.Mode = RetryMode.Exponential;
+        result.Retry.MaxRetries = settings.MaxRetries;
+        result.Retry.Delay = settings.RetryDelay;
+        result.Retry.MaxDelay = settings.MaxRetryDelay;
+        result.Retry.NetworkTimeout = settings.Timeout;
+        return result;
+    }
+
+    // One credential for the process, made on first need: each DefaultAzureCredential asks the Azure CLI or the
+    // identity endpoint for its own token, which would cost a round trip per file; one client per location.
+    private readonly Lazy<TokenCredential> credential = new(() => new DefaultAzureCredential());
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, AzureBlobLocation> locations = new(StringComparer.Ordinal);
+
+    private AzureBlobLocation Locate(RegistryReference reference) =>
+        locations.GetOrAdd(reference.Original, _ => AzureBlobLocation.Parse(reference, environment, clientOptions, () => credential.Value));
+
+    private static async Task<string?> ReadAsync(AzureBlobLocation azure, string blobName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await azure.Container.GetBlobClient(blobName).DownloadContentAsync(cancellationToken);
+            return content.Value.Content.ToString();
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Runs an SDK call, turning what the user can fix into one-line messages and what the SDK's retries could not fix into <see cref="RegistryUnavailableException"/>.</summary>
+    private static async Task Call(AzureBlobLocation azure, Func<Task> call)
+    {
+        try
+        {
+            await call();
+        }
+        catch (RequestFailedException e) when (e.Status is 401 or 403 or 404)
+        {
+            HttpStatusMessages.ThrowUnlessSuccess((System.Net.HttpStatusCode)e.Status, azure.Display, AuthHint);
+        }
+        catch (AuthenticationFailedException e)
+        {
+            throw new UserInputException($"{azure.Display}: no Azure credentials ({e.GetType().Name}): set {AzureBlobLocation.ConnectionStringVariable}, use a SAS URL, or sign in (az login, managed identity) for DefaultAzureCredential", e);
+        }
+        catch (Exception e) when (RegistryRetry.IsTransient(e))
+        {
+            var reason = e is RequestFailedException r ? $"HTTP {r.Status} {r.ErrorCode}" : e.GetBaseException().Message.ReplaceLineEndings(" ");
+            throw new RegistryUnavailableException($"{azure.Display}: failed after retries ({SecretRedaction.Redact(reason)})", e);
+        }
+    }
+}

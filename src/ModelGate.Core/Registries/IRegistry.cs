@@ -1,0 +1,39 @@
+namespace ModelGate.Core.Registries;
+
+/// <summary>
+/// A place models and adapters are kept, addressed by URI. One implementation per scheme, registered with
+/// <see cref="RegistryServiceCollectionExtensions.AddRegistry{TRegistry}"/>; the resolver and the promoter work on
+/// any of them.
+/// </summary>
+public interface IRegistry
+{
+    /// <summary>Versions directly under <paramref name="location"/> (sub-folders, prefixes, branches and tags).</summary>
+    Task<IReadOnlyList<RegistryVersion>> ListVersionsAsync(RegistryReference location, CancellationToken cancellationToken);
+
+    /// <summary>Pins <paramref name="reference"/> to an immutable version and lists its files.</summary>
+    Task<ResolvedVersion> ResolveAsync(RegistryReference reference, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The cache key of <paramref name="reference"/> when it already names immutable content (a Hub commit hash), so
+    /// a cached manifest can be used without asking the registry; null when it must be resolved first.
+    /// </summary>
+    string? ImmutableCacheKey(RegistryReference reference);
+
+    /// <summary>Opens <paramref name="file"/> of <paramref name="version"/> from byte <paramref name="offset"/>.</summary>
+    Task<RemoteRead> OpenReadAsync(ResolvedVersion version, RemoteFile file, long offset, CancellationToken cancellationToken);
+
+    /// <summary>The location <paramref name="name"/> ('/'-separated, checked) under <paramref name="folder"/>.</summary>
+    RegistryReference Child(RegistryReference folder, string name);
+
+    /// <summary>Uploads every file of <paramref name="localFolder"/> under <paramref name="destination"/>.</summary>
+    Task WriteFolderAsync(RegistryReference destination, string localFolder, CancellationToken cancellationToken);
+
+    /// <summary>A small text file under <paramref name="folder"/>; null when it does not exist.</summary>
+    Task<string?> ReadTextAsync(RegistryReference folder, string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes a small text file under <paramref name="folder"/>, with <paramref name="labels"/> as the registry's own
+    /// metadata where it has any (Azure blob metadata and index tags).
+    /// </summary>
+    Task WriteTextAsync(RegistryReference folder, string name, string text, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken);
+}

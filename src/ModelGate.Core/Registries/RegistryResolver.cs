@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ModelGate.Core.IO;
+using ModelGate.Core.Registries.Cache;
+
+namespace ModelGate.Core.Registries;
+
+/// <summary>
+/// Turns what the user gave for --base, --adapter or --tuned into a local folder: a plain path as it is; a registry
+/// URI resolved to an immutable version, its files brought into the content store (at most
+/// <see cref="RegistrySettings.MaxConcurrentDownloads"/> at once) and laid out as a folder of hard links, so the
+/// rest of ModelGate reads it unchanged. A version fetched before costs nothing but the resolution (one listing
+/// or API call), and nothing at all when the reference is already immutable (a Hub commit hash).
+/// </summary>
+public sealed class RegistryResolver(RegistryCatalog catalog, IOptions<RegistrySettings> options, TimeProvider time, ILogger<RegistryResolver> logger)
+{
+    public async Task<ResolvedFolder> ResolveAsync(string reference, string? cacheFolder, IProgress<RegistryProgress>? progress, CancellationToken cancellationToken)
+    {
+        var parsed = RegistryReference.Parse(reference);
+        var registry = catalog.For(parsed);
+        var statistics = new DownloadStatistics();
+        var store = new ContentStore(CacheRoot.Resolve(cacheFolder));
+
+        if (registry.ImmutableCacheKey(parsed) is { } immutable && store.FindFolder(immutable) is { } cachedFolder)
+        {
+            logger.LogDebug("{Reference}: immutable version already cached at {Folder}", parsed.Display, cachedFolder);
+            return new ResolvedFolder(cachedFolder, parsed.Display, parsed.Display, statistics);
+        }
+
+        var version = await registry.ResolveAsync(parsed, cancellationToken);
+        if (version.LocalFolder is { } local)
+        {
+            return new ResolvedFolder(local, parsed.Display, local, statistics);
+        }
+
+        if (store.FindFolder(version.CacheKey) is { } folder)
+        {
+            logger.LogDebug("{Reference}: {Version} already cached at {Folder}", parsed.Display, version.VersionId, folder);
+            return new ResolvedFolder(folder, parsed.Display, version.VersionId, statistics);
+        }
+
+        var blobs = await DownloadAsync(registry, version, store, statistics, progress, cancellationToken);
+        folder = store.Materialise(version.CacheKey, blobs);
+        logger.LogInformation("{Reference}: {Version}, {Files} files ({Downloaded} downloaded, {Bytes} bytes) at {Folder}",
+            parsed.Display, version.VersionId, version.Files.Count, statistics.FilesDownloaded, statistics.BytesDownloaded, folder);
+        return new ResolvedFolder(folder, parsed.Display, version.VersionId, statistics);
+    }
+
+    private async Task<IReadOnlyDictionary<string, string>> DownloadAsync(
+        IRegistry registry, ResolvedVersion version, ContentStore store, DownloadStatistics statistics,
+        IProgress<RegistryProgress>? progress, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var downloader = new FileDownloader(store, settings, time, logger);
+        var totalBytes = version.Files.Sum(f => Math.Max(f.Size, 0));
+        long bytesDone = 0;
+        var filesDone = 0;
+        var blobs = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var gate = new SemaphoreSlim(Math.Max(1, settings.MaxConcurrentDownloads));
+        // The first file that fails stops the others: its error is the one reported, and nothing keeps downloading.
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        void Report(string file) => progress?.Report(new RegistryProgress(
+            version.Reference.Display, file, Interlocked.Read(ref bytesDone), totalBytes, Volatile.Read(ref filesDone), version.Files.Count));
+
+        async Task FetchOne(RemoteFile file)
+        {
+            await gate.WaitAsync(failed.Token);
+            try
+            {
+                var sha = await downloader.FetchAsync(registry, version, file, statistics, n =>
+                {
+                    Interlocked.Add(ref bytesDone, n);
+                    Report(file.Path);
+                }, failed.Token);
+                lock (blobs)
+                {
+                    blobs[file.Path] = sha;
+                }
+
+                Interlocked.Increment(ref filesDone);
+                Report(file.Path);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await failed.CancelAsync();
+                throw;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+
+        Report("");
+        var all = Task.WhenAll(version.Files.Select(FetchOne));
+        try
+        {
+            await all;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && all.Exception is { } errors)
+        {
+            // Surface the failure that stopped the others, not the cancellations it caused.
+            throw errors.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) ?? errors.InnerExceptions[0];
+        }
+
+        return blobs;
+    }
+}

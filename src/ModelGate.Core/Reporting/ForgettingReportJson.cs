@@ -1,0 +1,83 @@
+using System.Text.Json;
+using ModelGate.Core.Forgetting.Metrics;
+
+namespace ModelGate.Core.Reporting;
+
+/// <summary>
+/// The <c>forgetting --format json</c> contract (schemaVersion 1): settings, datasets, every metric for base and
+/// merged with the delta (positive = worse) and its interval, and the throughput of each model's pass.
+/// </summary>
+public static class ForgettingReportJson
+{
+    public static string Serialize(ForgettingReport report) => JsonWriting.Indented(w =>
+    {
+        w.WriteStartObject();
+        w.WriteNumber("schemaVersion", 1);
+        w.WriteString("kind", "modelgate.forgetting");
+        w.WriteString("modelType", report.ModelType);
+        w.WriteString("modelKind", report.Kind.ToString().ToLowerInvariant());
+        w.WriteString("tokenizer", report.Tokenizer);
+        w.WriteNumber("maxLength", report.MaxLength);
+        w.WriteNumber("stride", report.Stride);
+        w.WriteNumber("batchSize", report.Settings.BatchSize);
+        w.WriteBoolean("prependBos", report.Settings.PrependBos);
+        w.WriteNumber("bootstrap", report.Settings.BootstrapSamples);
+        w.WriteNumber("seed", report.Settings.Seed);
+        w.WriteNumber("confidence", report.Settings.Confidence);
+        w.WriteStartArray("datasets");
+        foreach (var d in report.Datasets)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", d.Name);
+            w.WriteString("kind", d.Kind);
+            w.WriteNumber(d.Kind == "task" ? "items" : "documents", d.Units);
+            w.WriteNumber("tokens", d.Tokens);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("metrics");
+        foreach (var m in report.Metrics)
+        {
+            w.WriteStartObject();
+            w.WriteString("dataset", m.Dataset);
+            w.WriteString("metric", m.Metric);
+            w.WriteBoolean("gated", m.IsGated);
+            Number(w, "base", m.Base);
+            Number(w, "merged", m.Merged);
+            Number(w, "delta", m.Delta);
+            Number(w, "ciLow", m.CiLow);
+            Number(w, "ciHigh", m.CiHigh);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartObject("throughput");
+        Throughput(w, "base", report.BaseThroughput);
+        Throughput(w, "merged", report.MergedThroughput);
+        w.WriteEndObject();
+        w.WriteNumber("seconds", Math.Round(report.Elapsed.TotalSeconds, 3));
+        w.WriteEndObject();
+    });
+
+    private static void Number(Utf8JsonWriter w, string name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            w.WriteNumber(name, value);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+
+    private static void Throughput(Utf8JsonWriter w, string name, ScoringThroughput t)
+    {
+        w.WriteStartObject(name);
+        w.WriteNumber("tokens", t.Tokens);
+        w.WriteNumber("seconds", Math.Round(t.Elapsed.TotalSeconds, 3));
+        w.WriteNumber("tokensPerSecond", Math.Round(t.TokensPerSecond, 1));
+        w.WriteEndObject();
+    }
+}

@@ -1,0 +1,30 @@
+using System.Globalization;
+using System.Text;
+using ModelGate.Core.Forgetting.Metrics;
+
+namespace ModelGate.Core.Reporting;
+
+/// <summary>The <c>forgetting --format markdown</c> report: one table of base vs merged per dataset and metric.</summary>
+public static class ForgettingReportMarkdown
+{
+    public static string Render(ForgettingReport report)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var confidence = (report.Settings.Confidence * 100).ToString("0", inv);
+        var md = new StringBuilder();
+        md.AppendLine("## Forgetting: base vs merged").AppendLine();
+        md.AppendLine(string.Create(inv, $"{report.ModelType} ({report.Kind.ToString().ToLowerInvariant()} LM), window {report.MaxLength} tokens, stride {report.Stride}; Δ is positive when the merged model is worse; {confidence} % paired-bootstrap interval over documents/items ({report.Settings.BootstrapSamples} resamples, seed {report.Settings.Seed})."));
+        md.AppendLine();
+        md.AppendLine($"| dataset | metric | base | merged | Δ | {confidence} % interval |");
+        md.AppendLine("|---|---|---:|---:|---:|---|");
+        foreach (var m in report.Metrics)
+        {
+            var label = ForgettingMetricText.Label(m.Metric);
+            md.AppendLine($"| {m.Dataset} | {(m.IsGated ? $"**{label}**" : label)} | {ForgettingMetricText.Value(m.Base)} | {ForgettingMetricText.Value(m.Merged)} | {ForgettingMetricText.Delta(m.Metric, m.Delta)} | {ForgettingMetricText.Interval(m.Metric, m)} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine(string.Create(inv, $"Throughput: base {report.BaseThroughput.TokensPerSecond:N0} tokens/s, merged {report.MergedThroughput.TokensPerSecond:N0} tokens/s; {report.Elapsed.TotalSeconds:0.0} s in all."));
+        return md.ToString();
+    }
+}

@@ -1,0 +1,3 @@
+namespace ModelGate.GitHub.Tests.Action;
+
+internal sealed record ActionInput(bool Required, string? Default, string Description);
