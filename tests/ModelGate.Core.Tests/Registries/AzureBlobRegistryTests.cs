@@ -187,11 +187,13 @@ public sealed class AzureBlobRegistryTests(AzuriteFixture shared, ITestOutputHel
         // Backoff long enough to outlast a restart of Azurite on a busy machine (seconds), as it would a real outage.
         using var host = Host(maxRetries: 10, maxRetryDelay: TimeSpan.FromSeconds(3));
         var killed = 0;
+        long doneAtKill = 0;
         Task? restart = null;
         var progress = new SynchronousProgress(p =>
         {
             if (p.BytesDone > 2 << 20 && Interlocked.Exchange(ref killed, 1) == 0)
             {
+                doneAtKill = p.BytesDone;
                 azurite.Kill();
                 restart = azurite.StartAsync();
             }
@@ -200,10 +202,15 @@ public sealed class AzureBlobRegistryTests(AzuriteFixture shared, ITestOutputHel
         var folder = await host.Resolver.ResolveAsync($"az://{containerName}/big", dir.File("cache"), progress, CancellationToken.None);
 
         await restart!;
-        output.WriteLine($"after the kill: {folder.Statistics.Retries} retries, {folder.Statistics.FilesResumed} resumed, {folder.Statistics.BytesDownloaded} bytes downloaded for a {big.Length}-byte blob");
+        output.WriteLine($"killed at {doneAtKill} bytes; after the kill: {folder.Statistics.Retries} retries, {folder.Statistics.FilesResumed} resumed, {folder.Statistics.BytesDownloaded} bytes downloaded for a {big.Length}-byte blob");
         Assert.Equal(1, killed);
+        Assert.InRange(doneAtKill, 1, big.Length - 1);
         Assert.True(big.AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(folder.Path, "model.safetensors"))));
-        Assert.True(folder.Statistics.Retries + folder.Statistics.FilesResumed >= 1, "the cut was not noticed");
+        // Who noticed the cut depends on how long the restart takes: the SDK's retriable download stream re-requests
+        // the rest of the range itself when Azurite is back within its retries; when it is not, our resume does (and
+        // counts, resuming from the partial file or redoing it). Either way the file is whole and verified, and nothing
+        // half-written is left behind.
+        Assert.InRange(folder.Statistics.BytesDownloaded, big.Length, 2L * big.Length);
         Assert.Empty(Directory.GetFiles(Path.Combine(dir.File("cache"), "registry", "v1", "partial"), "*.partial"));
     }
 
