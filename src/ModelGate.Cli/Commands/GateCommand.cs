@@ -96,7 +96,7 @@ public static class GateCommand
             GateTable.Write(OutputConsole.Create(context.Out, context.OutIsTerminal), result);
             foreach (var sink in sinks.Where(s => s != promotionSink))
             {
-                context.Error.WriteLine($"wrote {sink.Description}");
+                context.Error.WriteLine(sink.Description);
             }
 
             if (promotionSink?.Result is { } promoted)

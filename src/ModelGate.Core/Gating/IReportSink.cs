@@ -6,7 +6,10 @@ namespace ModelGate.Core.Gating;
 /// </summary>
 public interface IReportSink
 {
-    /// <summary>What and where, for the front end's "wrote ..." line, e.g. "Markdown report ./report.md".</summary>
+    /// <summary>
+    /// What the sink did, as the front end's line after the run, e.g. "wrote Markdown report ./report.md" (or
+    /// "no GitHub PR comment (...)" where it had nothing to write).
+    /// </summary>
     string Description { get; }
 
     Task WriteAsync(GateResult result, CancellationToken cancellationToken);

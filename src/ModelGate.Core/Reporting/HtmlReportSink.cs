@@ -8,7 +8,7 @@ public sealed class HtmlReportSink(string path, GateReportTemplate template) : I
 {
     private readonly string _path = ReportFiles.Checked(path, "--html");
 
-    public string Description => $"HTML report {_path}";
+    public string Description => $"wrote HTML report {_path}";
 
     public Task WriteAsync(GateResult result, CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ public sealed class JsonVerdictSink(string path) : IReportSink
 {
     private readonly string _path = ReportFiles.Checked(path, "--json");
 
-    public string Description => $"verdict {_path}";
+    public string Description => $"wrote verdict {_path}";
 
     public Task WriteAsync(GateResult result, CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ public sealed class MarkdownReportSink(string path, GateReportTemplate template)
 {
     private readonly string _path = ReportFiles.Checked(path, "--report");
 
-    public string Description => $"Markdown report {_path}";
+    public string Description => $"wrote Markdown report {_path}";
 
     public Task WriteAsync(GateResult result, CancellationToken cancellationToken)
     {
