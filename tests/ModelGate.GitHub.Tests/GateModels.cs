@@ -10,34 +10,18 @@ namespace ModelGate.GitHub.Tests;
 public sealed class GateModels : IDisposable
 {
     private readonly TempDirectory _folder = new();
+    private readonly IntruderDemo _demo;
 
     public GateModels()
     {
-        var model = new TinyModelBuilder().Build(BaseModel);
-        var clean = new LoraAdapterBuilder();
-        var intruders = new LoraAdapterBuilder();
-        foreach (var module in model.LinearModules.Where(m => m.EndsWith("q_proj", StringComparison.Ordinal) || m.EndsWith("v_proj", StringComparison.Ordinal) || m.EndsWith("down_proj", StringComparison.Ordinal)))
-        {
-            clean.WithAlignedUpdate(module);
-            if (module.StartsWith("model.layers.0.", StringComparison.Ordinal) && !module.EndsWith("v_proj", StringComparison.Ordinal))
-            {
-                intruders.WithIntruders(module, 3);
-            }
-            else
-            {
-                intruders.WithAlignedUpdate(module);
-            }
-        }
-
-        clean.Build(BaseModel, CleanAdapter);
-        intruders.Build(BaseModel, IntruderAdapter);
+        _demo = IntruderDemoBuilder.Build(_folder.Path);
     }
 
-    public string BaseModel => _folder.File("tiny-llama");
+    public string BaseModel => _demo.BaseModel;
 
-    public string CleanAdapter => _folder.File("adapter-clean");
+    public string CleanAdapter => _demo.CleanAdapter;
 
-    public string IntruderAdapter => _folder.File("adapter-intruders");
+    public string IntruderAdapter => _demo.IntruderAdapter;
 
     public void Dispose() => _folder.Dispose();
 }

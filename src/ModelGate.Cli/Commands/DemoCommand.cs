@@ -25,28 +25,8 @@ public static class DemoCommand
         command.SetAction((parse, ct) => context.RunAsync(parse, ct, host =>
         {
             var root = parse.GetValue(Folder) ?? Path.Combine(Path.GetTempPath(), $"modelgate-demo-{Guid.NewGuid():N}"[..22]);
-            var baseFolder = Path.Combine(root, "tiny-llama");
-            var clean = Path.Combine(root, "adapter-clean");
-            var intruded = Path.Combine(root, "adapter-intruders");
-
-            var model = new TinyModelBuilder().Build(baseFolder);
-            var cleanBuilder = new LoraAdapterBuilder();
-            var intruderBuilder = new LoraAdapterBuilder();
-            foreach (var module in model.LinearModules.Where(m => m.EndsWith("q_proj", StringComparison.Ordinal) || m.EndsWith("v_proj", StringComparison.Ordinal) || m.EndsWith("down_proj", StringComparison.Ordinal)))
-            {
-                cleanBuilder.WithAlignedUpdate(module);
-                if (module.StartsWith("model.layers.0.", StringComparison.Ordinal) && !module.EndsWith("v_proj", StringComparison.Ordinal))
-                {
-                    intruderBuilder.WithIntruders(module, 3);
-                }
-                else
-                {
-                    intruderBuilder.WithAlignedUpdate(module);
-                }
-            }
-
-            cleanBuilder.Build(baseFolder, clean);
-            intruderBuilder.Build(baseFolder, intruded);
+            var demo = IntruderDemoBuilder.Build(root);
+            var (baseFolder, clean, intruded) = (demo.BaseModel, demo.CleanAdapter, demo.IntruderAdapter);
             context.Error.WriteLine($"generated {baseFolder} and adapters {clean}, {intruded}");
 
             var settings = new AnalysisSettings
