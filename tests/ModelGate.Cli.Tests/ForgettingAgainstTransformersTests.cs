@@ -13,10 +13,10 @@ public sealed class ForgettingAgainstTransformersTests
 {
     private static readonly string Vectors = Path.Combine(RepositoryPaths.Root(), "tests", "ModelGate.Core.Tests", "Vectors", "transformers", "metrics");
 
-    [PeerVectorsFact]
+    [Fact]
     public Task Forgetting_Llama2WithDora_MatchesTransformersAndLmEval() => Check("llama2", "llama2_dora");
 
-    [PeerVectorsFact]
+    [Fact]
     public Task Forgetting_Gpt2WithFanInFanOut_MatchesTransformersAndLmEval() => Check("gpt2", "gpt2_fan_in_fan_out");
 
     private static async Task Check(string arch, string adapter)

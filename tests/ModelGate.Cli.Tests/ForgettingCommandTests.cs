@@ -14,7 +14,7 @@ public sealed class ForgettingCommandTests
         """{"context": "Get useful information from live", "choices": ["Python objects.", "cheese."], "label": 0}""",
     ]);
 
-    [PeerVectorsFact]
+    [Fact]
     public async Task Forgetting_CausalAdapter_TableOfBaseAndMergedWithDeltasAndIntervals()
     {
         using var dir = new TempDirectory();
@@ -32,7 +32,7 @@ public sealed class ForgettingCommandTests
         Assert.Contains("tok/s", stderr); // the progress lines carry the throughput
     }
 
-    [PeerVectorsFact]
+    [Fact]
     public async Task Forgetting_JsonToFile_TheContractWithGatedMetrics()
     {
         using var dir = new TempDirectory();
@@ -89,7 +89,7 @@ public sealed class ForgettingCommandTests
         Assert.Single(stderr.Trim().Split('\n'));
     }
 
-    [PeerVectorsFact]
+    [Fact]
     public async Task ForgettingBench_BatchedAgainstOneByOne_SideBySideWithTheRatio()
     {
         var (code, stdout, stderr) = await CliRunner.RunAsync("forgetting-bench", "--base", Peer("models", "qwen2"), "--documents", "6", "--max-length", "32", "--device", "cpu");

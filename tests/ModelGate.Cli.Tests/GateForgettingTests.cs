@@ -16,7 +16,7 @@ public sealed class GateForgettingTests
         return dir.File("policy.json");
     }
 
-    [PeerVectorsFact]
+    [Fact]
     public async Task Gate_ForgettingAboveTheLevelButWithinNoise_WarnsNotFails_AndTheVerdictCarriesTheObservation()
     {
         using var dir = new TempDirectory();
@@ -38,7 +38,7 @@ public sealed class GateForgettingTests
         Assert.Equal("warn", rule.GetProperty("status").GetString());
     }
 
-    [PeerVectorsFact]
+    [Fact]
     public async Task Gate_CorpusOption_OverridesThePolicy_MissingFileIsBadInput()
     {
         using var dir = new TempDirectory();

@@ -3,7 +3,7 @@ using ModelGate.Testing;
 
 namespace ModelGate.Core.Tests;
 
-/// <summary>Real outputs of transformers 5.17 and PEFT 0.21 (../shared/peer-vectors), the truth from outside.</summary>
+/// <summary>Real outputs of transformers 5.17 and PEFT 0.21 (tests/vectors/peer-vectors), the truth from outside.</summary>
 internal static class PeerVectors
 {
     private static readonly Lazy<JsonDocument> Expected = new(() =>

@@ -20,9 +20,9 @@ public static class RepositoryPaths
         return null;
     }
 
-    /// <summary>The shared peer-vectors folder (models and reference outputs from the Python side): ../shared/peer-vectors.</summary>
-    public static string PeerVectors() => Path.GetFullPath(Path.Combine(Root(), "..", "shared", "peer-vectors"));
-
-    /// <summary>Like <see cref="PeerVectors"/>, but null outside a checkout, so tests can skip instead of failing discovery.</summary>
-    public static string? TryPeerVectors() => TryFindRoot() is { } root ? Path.GetFullPath(Path.Combine(root, "..", "shared", "peer-vectors")) : null;
+    /// <summary>
+    /// Real models, adapters and reference outputs of transformers and PEFT (tests/vectors/peer-vectors; its README
+    /// says how and with which versions they were made).
+    /// </summary>
+    public static string PeerVectors() => Path.Combine(Root(), "tests", "vectors", "peer-vectors");
 }

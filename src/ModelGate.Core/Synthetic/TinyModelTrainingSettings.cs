@@ -1,7 +1,7 @@
 namespace ModelGate.Core.Synthetic;
 
 /// <summary>
-/// Shape and schedule of the demo's pre-training. The defaults are field-facts.md's toy recipe shrunk to seconds on
+/// Shape and schedule of the demo's pre-training. The defaults are docs/field-facts.md's toy recipe shrunk to seconds on
 /// two CPU cores: hidden 64 (was 128), intermediate 128 (256), 2 layers, 4 heads with 2 key/value heads, vocabulary
 /// 512 (1000), 200 steps (500) of 16 × 64 tokens (64 × 128), AdamW at 3e-3 with warm-up then cosine.
 /// </summary>

@@ -4,7 +4,7 @@ using ModelGate.Testing;
 
 namespace ModelGate.Core.Tests.Forgetting;
 
-/// <summary>The metrics part of ../shared/peer-vectors/expected.json: what transformers computed on eval.txt.</summary>
+/// <summary>The metrics part of tests/vectors/peer-vectors/expected.json: what transformers computed on eval.txt.</summary>
 internal static class ForgettingPeerVectors
 {
     private static readonly Lazy<JsonDocument> Expected = new(() =>
@@ -12,7 +12,7 @@ internal static class ForgettingPeerVectors
 
     public static string EvalText => File.ReadAllText(Path.Combine(RepositoryPaths.PeerVectors(), "eval.txt"));
 
-    public static string ModelFolder(string arch) => Path.Combine(PeerModels.Folder!, arch);
+    public static string ModelFolder(string arch) => Path.Combine(PeerModels.Folder, arch);
 
     public static JsonElement BaseMetrics(string arch) =>
         Expected.Value.RootElement.GetProperty("base_models").GetProperty(arch).GetProperty("metrics");

@@ -21,7 +21,7 @@ public sealed class MetricsAgainstTransformersTests(ITestOutputHelper output)
 
     public static TheoryData<string> Adapters() => new(PeerVectors.AdapterNames().Select(a => (string)a[0]));
 
-    [PeerVectorsTheory]
+    [Theory]
     [MemberData(nameof(Models))]
     public void BaseModel_Metrics_MatchTransformers(string arch)
     {
@@ -29,7 +29,7 @@ public sealed class MetricsAgainstTransformersTests(ITestOutputHelper output)
         Check(arch, model, ForgettingPeerVectors.BaseMetrics(arch));
     }
 
-    [PeerVectorsTheory]
+    [Theory]
     [MemberData(nameof(Adapters))]
     public void MergedModel_Metrics_MatchPeftMergeAndUnload(string adapter)
     {

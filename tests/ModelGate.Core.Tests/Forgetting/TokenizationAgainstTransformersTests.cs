@@ -21,7 +21,7 @@ public sealed class TokenizationAgainstTransformersTests
 
     public static TheoryData<string> Models() => new(((IEnumerable<object[]>)PeerModels.Names()).Select(row => (string)row[0]).Where(arch => arch != "qwen2").ToArray());
 
-    [PeerVectorsTheory]
+    [Theory]
     [MemberData(nameof(Models))]
     public void Encode_EveryEvalParagraph_MatchesHuggingFaceTokenizers(string arch)
     {
@@ -35,7 +35,7 @@ public sealed class TokenizationAgainstTransformersTests
         }
     }
 
-    [PeerVectorsTheory]
+    [Theory]
     [MemberData(nameof(Models))]
     public void EncodePair_EveryChoice_SplitsAsLmEvaluationHarness(string arch)
     {

@@ -89,7 +89,7 @@ public sealed class TokenizerFormsTests
         { "bert", ["vocab.txt", "tokenizer_config.json"] },
     };
 
-    [PeerVectorsTheory]
+    [Theory]
     [MemberData(nameof(SeparateFileForms))]
     public void SeparateVocabularyFiles_WithoutTokenizerJson_GiveTheSameIds(string arch, string[] files)
     {

@@ -7,7 +7,7 @@ public sealed class TokenizerLoaderTests
 {
     public static TheoryData<string> Models() => PeerModels.Names();
 
-    [PeerVectorsTheory]
+    [Theory]
     [MemberData(nameof(Models))]
     public void Encode_EvalText_MatchesHuggingFaceTokenizersIds(string arch)
     {

@@ -4,7 +4,7 @@ using ModelGate.Core.Spectral;
 
 namespace ModelGate.Core.Tests.Gating;
 
-/// <summary>The default policy on adapters PEFT 0.21 saved itself (../shared/peer-vectors): the thresholds meet real files.</summary>
+/// <summary>The default policy on adapters PEFT 0.21 saved itself (tests/vectors/peer-vectors): the thresholds meet real files.</summary>
 public sealed class GateOnPeftAdaptersTests
 {
     public static IEnumerable<object[]> Names() => PeerVectors.AdapterNames();

@@ -5,7 +5,7 @@ namespace ModelGate.Core.Tests.Spectral;
 
 /// <summary>
 /// Counts against the paper's definition as computed with PyTorch on the adapters PEFT saved
-/// (../shared/peer-vectors/expected.json: float32 full SVD, left vectors, k = 10, ε = 0.5, Conv1D as out × in).
+/// (tests/vectors/peer-vectors/expected.json: float32 full SVD, left vectors, k = 10, ε = 0.5, Conv1D as out × in).
 /// </summary>
 public sealed class CountsAgainstPaperCodeTests
 {

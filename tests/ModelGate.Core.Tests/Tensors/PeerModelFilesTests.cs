@@ -12,11 +12,11 @@ public sealed class PeerModelFilesTests : IDisposable
 
     public static TheoryData<string> Models() => PeerModels.Names();
 
-    [PeerVectorsTheory]
+    [Theory]
     [MemberData(nameof(Models))]
     public void Every_tensor_of_a_reference_model_loads_with_finite_values(string model)
     {
-        using var weights = ModelWeights.Open(Path.Combine(PeerModels.Folder!, model));
+        using var weights = ModelWeights.Open(Path.Combine(PeerModels.Folder, model));
 
         Assert.NotEmpty(weights.Tensors);
         foreach (var tensor in weights.Tensors)
@@ -30,11 +30,11 @@ public sealed class PeerModelFilesTests : IDisposable
         }
     }
 
-    [PeerVectorsTheory]
+    [Theory]
     [MemberData(nameof(Models))]
     public void A_reference_model_copied_through_the_sharded_writer_keeps_every_byte(string model)
     {
-        using var source = ModelWeights.Open(Path.Combine(PeerModels.Folder!, model));
+        using var source = ModelWeights.Open(Path.Combine(PeerModels.Folder, model));
         var tensors = source.Tensors;
         var half = tensors.Count / 2;
         var layout = new (string, IReadOnlyList<TensorSpec>)[]
@@ -62,11 +62,11 @@ public sealed class PeerModelFilesTests : IDisposable
         }
     }
 
-    [PeerVectorsTheory]
+    [Theory]
     [InlineData("llama2")]
     public void Llama2_float32_weights_are_finite_and_not_all_zero(string model)
     {
-        var path = Path.Combine(PeerModels.Folder!, model, "model.safetensors");
+        var path = Path.Combine(PeerModels.Folder, model, "model.safetensors");
         using var file = SafetensorsFile.Open(path);
 
         Assert.Contains(file.Tensors, t => t.Name.EndsWith("embed_tokens.weight", StringComparison.Ordinal));
@@ -78,11 +78,11 @@ public sealed class PeerModelFilesTests : IDisposable
         }
     }
 
-    [PeerVectorsTheory]
+    [Theory]
     [InlineData("llama2.logits.safetensors")]
     public void Reference_logits_files_open(string fileName)
     {
-        using var file = SafetensorsFile.Open(Path.Combine(PeerModels.Folder!, fileName));
+        using var file = SafetensorsFile.Open(Path.Combine(PeerModels.Folder, fileName));
 
         Assert.NotEmpty(file.Tensors);
         Assert.All(file.Tensors, t => Assert.Equal(t.ByteLength, file.GetBytes(t).Length));

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace ModelGate.Core.Tests.Forgetting.Models;
 
 /// <summary>
-/// Our forward passes against transformers 5.17 and PEFT 0.21 (../shared/peer-vectors): logits of the seven tiny
+/// Our forward passes against transformers 5.17 and PEFT 0.21 (tests/vectors/peer-vectors): logits of the seven tiny
 /// models, of the models with each PEFT-saved adapter merged in memory, and per-token log-probabilities over a
 /// 120-token text (positions past Llama 3's original context, so its rope scaling matters).
 /// </summary>

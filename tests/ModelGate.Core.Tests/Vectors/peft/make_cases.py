@@ -1,4 +1,4 @@
-"""Test vectors from PEFT itself for merge cases ../shared/peer-vectors does not cover.
+"""Test vectors from PEFT itself for merge cases tests/vectors/peer-vectors does not cover.
 
 Run where torch, transformers and peft are installed (the project's GPU machine has them):
     python make_cases.py <peer-vectors folder> <output folder>

@@ -1,4 +1,4 @@
-"""Extra reference logits from transformers for what ../../../../../shared/peer-vectors lacks: sliding-window attention
+"""Extra reference logits from transformers for what tests/vectors/peer-vectors lacks: sliding-window attention
 (Mistral on every layer, Qwen2 on the layers layer_types marks) and right-padded batches with an attention mask.
 Reads the peer models from .devcarry/models (copied there, gitignored), writes OUT/windows_and_padding.safetensors
 and OUT/windows_and_padding.json. usage: python3 make_vectors.py MODELS_DIR OUT; float32 on the CPU."""

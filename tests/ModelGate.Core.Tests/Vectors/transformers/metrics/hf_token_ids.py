@@ -2,7 +2,7 @@
 # seven peer models: ModelGate's tokenizers must give the same ids (the perplexity and the lm-eval pairs depend on it).
 import json, os, re
 from transformers import AutoTokenizer
-here = os.path.dirname(os.path.abspath(__file__)); P = os.environ.get('PEER_VECTORS', os.path.join(here, 'pv'))  # a copy of ../shared/peer-vectors
+here = os.path.dirname(os.path.abspath(__file__)); P = os.environ.get('PEER_VECTORS', os.path.join(here, 'pv'))  # tests/vectors/peer-vectors
 text = open(f'{P}/eval.txt').read().replace('\r\n', '\n')
 docs = [p.strip('\n') for p in re.split(r'\n[ \t]*\n+', text) if p.strip()]
 items = [json.loads(l) for l in open(f'{here}/mc.jsonl')]

@@ -5,7 +5,7 @@ import json, math, os, re, sys, torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 from peft import PeftModel
 here = os.path.dirname(os.path.abspath(__file__))
-P = os.environ.get('PEER_VECTORS', os.path.join(here, 'pv'))  # a copy of ../shared/peer-vectors
+P = os.environ.get('PEER_VECTORS', os.path.join(here, 'pv'))  # tests/vectors/peer-vectors
 ML, ST = 24, 8
 text = open(f'{P}/eval.txt').read().replace('\r\n', '\n')
 docs = [p.strip('\n') for p in re.split(r'\n[ \t]*\n+', text) if p.strip()]
