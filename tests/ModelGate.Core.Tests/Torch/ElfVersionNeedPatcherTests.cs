@@ -8,14 +8,9 @@ public sealed partial class ElfVersionNeedPatcherTests
 {
     private const string LibStdCxx = "libstdc++.so.6";
 
-    [Fact]
+    [LinuxFact]
     public void Real_library_needs_GLIBCXX_3_4_32_for_ios_base_library_init_only()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         var bytes = File.ReadAllBytes(NativeTestFiles.LibTorchSharp());
         var needs = ElfVersionNeedPatcher.ReadVersionNeeds(bytes);
 
@@ -28,14 +23,9 @@ public sealed partial class ElfVersionNeedPatcherTests
         Assert.Equal(0, result.RelocationsOnClearedSymbols);
     }
 
-    [Fact]
+    [LinuxFact]
     public void Patched_library_no_longer_needs_the_wanted_version()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         var bytes = File.ReadAllBytes(NativeTestFiles.LibTorchSharp());
         var before = ElfVersionNeedPatcher.ReadVersionNeeds(bytes);
         var wanted = before.Single(n => n.Version == "GLIBCXX_3.4.32");
@@ -56,14 +46,9 @@ public sealed partial class ElfVersionNeedPatcherTests
         Assert.Throws<ArgumentException>(() => ElfVersionNeedPatcher.Patch(result.Image, LibStdCxx, "GLIBCXX_3.4.32", "GLIBCXX_3.4.30"));
     }
 
-    [Fact]
+    [LinuxFact(RequiresTool = "readelf")]
     public void Readelf_agrees_with_the_managed_reader_before_and_after_the_patch()
     {
-        if (!OperatingSystem.IsLinux() || !OnPath("readelf"))
-        {
-            return;
-        }
-
         var original = NativeTestFiles.LibTorchSharp();
         var bytes = File.ReadAllBytes(original);
         var patchedPath = Path.Combine(Path.GetTempPath(), $"modelgate-test-{Guid.NewGuid():N}.so");
@@ -88,14 +73,9 @@ public sealed partial class ElfVersionNeedPatcherTests
         }
     }
 
-    [Fact]
+    [LinuxFact]
     public void Patching_leaves_the_input_and_the_original_file_untouched()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         var path = NativeTestFiles.LibTorchSharp();
         var hashBefore = NativeTestFiles.Sha256(path);
         var bytes = File.ReadAllBytes(path);
@@ -108,14 +88,9 @@ public sealed partial class ElfVersionNeedPatcherTests
         Assert.Equal(hashBefore, NativeTestFiles.Sha256(path));
     }
 
-    [Fact]
+    [LinuxFact]
     public void Reads_the_versions_libstdcxx_defines()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         var path = LibStdCxxLocator.Find();
         Assert.NotNull(path);
         var defined = ElfVersionNeedPatcher.ReadVersionDefinitions(File.ReadAllBytes(path));
@@ -130,7 +105,7 @@ public sealed partial class ElfVersionNeedPatcherTests
         }
     }
 
-    [Theory]
+    [LinuxTheory]
     [InlineData(0)]
     [InlineData(3)]
     [InlineData(63)]
@@ -139,11 +114,6 @@ public sealed partial class ElfVersionNeedPatcherTests
     [InlineData(1 << 20)]
     public void Truncated_library_is_rejected_with_a_clear_message(int length)
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         var bytes = File.ReadAllBytes(NativeTestFiles.LibTorchSharp())[..length];
 
         var error = Assert.Throws<InvalidDataException>(() => ElfVersionNeedPatcher.Patch(bytes, LibStdCxx, "GLIBCXX_3.4.32", "GLIBCXX_3.4.30"));
@@ -176,14 +146,9 @@ public sealed partial class ElfVersionNeedPatcherTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [LinuxFact]
     public void Corrupt_offsets_never_escape_the_buffer()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         var original = File.ReadAllBytes(NativeTestFiles.LibTorchSharp());
         var random = new Random(11);
 

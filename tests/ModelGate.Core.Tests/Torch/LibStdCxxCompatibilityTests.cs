@@ -7,14 +7,9 @@ public sealed class LibStdCxxCompatibilityTests
     private static readonly string[] Gcc12Versions =
         [.. Enumerable.Range(0, 31).Select(i => i == 0 ? "GLIBCXX_3.4" : $"GLIBCXX_3.4.{i}"), .. Enumerable.Range(0, 14).Select(i => i == 0 ? "CXXABI_1.3" : $"CXXABI_1.3.{i}")];
 
-    [Fact]
+    [LinuxFact]
     public void Against_gcc12_versions_the_GLIBCXX_3_4_32_need_becomes_3_4_30()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         var bytes = File.ReadAllBytes(NativeTestFiles.LibTorchSharp());
 
         var patched = LibStdCxxCompatibility.Relax(bytes, "lib", "error", "libstdc++", Gcc12Versions.ToHashSet());
@@ -24,14 +19,9 @@ public sealed class LibStdCxxCompatibilityTests
         Assert.Equal(2, needs.Count(n => n.Version == "GLIBCXX_3.4.30"));
     }
 
-    [Fact]
+    [LinuxFact]
     public void A_missing_version_whose_symbols_are_really_called_is_refused()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         var bytes = File.ReadAllBytes(NativeTestFiles.LibTorchSharp());
         var gcc11 = Gcc12Versions.Where(v => v != "GLIBCXX_3.4.30").ToHashSet();
 
@@ -42,14 +32,9 @@ public sealed class LibStdCxxCompatibilityTests
         Assert.Contains("GCC 13", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [LinuxFact]
     public void Nothing_missing_from_libstdcxx_means_the_error_is_passed_on_not_patched()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         var bytes = File.ReadAllBytes(NativeTestFiles.LibTorchSharp());
         var everything = ElfVersionNeedPatcher.ReadVersionNeeds(bytes).Select(n => n.Version).ToHashSet();
 
@@ -57,14 +42,9 @@ public sealed class LibStdCxxCompatibilityTests
         Assert.Contains("GLIBC_2.99", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [LinuxFact]
     public void A_missing_version_with_no_older_stand_in_asks_for_a_newer_libstdcxx()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         var bytes = File.ReadAllBytes(NativeTestFiles.LibTorchSharp());
         var noCxxAbi = Gcc12Versions.Where(v => !v.StartsWith("CXXABI", StringComparison.Ordinal)).ToHashSet();
 

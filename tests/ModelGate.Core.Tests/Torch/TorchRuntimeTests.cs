@@ -33,14 +33,10 @@ public sealed class TorchRuntimeTests
         Assert.Equal(DeviceType.CPU, torch.ones(2).device_type);
     }
 
-    [Fact]
+    [LinuxFact]
     public void TorchSharps_own_by_name_load_finds_the_library_that_was_loaded()
     {
         TorchRuntime.EnsureLoaded();
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
 
         // This is the call TorchSharp's LoadNativeBackend makes; it does not consult DllImport resolvers.
         Assert.True(NativeLibrary.TryLoad("LibTorchSharp", typeof(torch).Assembly, null, out var handle));
@@ -54,14 +50,9 @@ public sealed class TorchRuntimeTests
         }
     }
 
-    [Fact]
+    [LinuxFact]
     public void EnsureLoaded_leaves_the_original_library_untouched()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         var original = NativeTestFiles.LibTorchSharp();
         var before = NativeTestFiles.Sha256(original);
 
@@ -71,14 +62,9 @@ public sealed class TorchRuntimeTests
         Assert.NotEqual(Path.GetDirectoryName(original), Path.GetDirectoryName(TorchRuntime.PatchedLibraryPath));
     }
 
-    [Fact]
+    [LinuxFact]
     public void On_a_libstdcxx_older_than_gcc13_the_patched_copy_is_used()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         var system = LibStdCxxLocator.Find();
         Assert.NotNull(system);
         var hasGcc13 = ElfVersionNeedPatcher.ReadVersionDefinitions(File.ReadAllBytes(system)).Contains("GLIBCXX_3.4.32");
