@@ -15,7 +15,7 @@ public sealed class DTypeConversionTests
     [InlineData(0f, (ushort)0x0000)]
     [InlineData(-0f, (ushort)0x8000)]
     [InlineData(float.PositiveInfinity, (ushort)0x7C00)]
-    public void Float16_encodes_like_ieee_half(float value, ushort expectedBits)
+    public void FromFloat32_Float16_EncodesLikeIeeeHalf(float value, ushort expectedBits)
     {
         var bytes = new byte[2];
         DTypeConversion.FromFloat32([value], TensorDType.F16, bytes);
@@ -36,7 +36,7 @@ public sealed class DTypeConversionTests
     [InlineData(9.18355e-41f, (ushort)0x0001)] // smallest BF16 subnormal (2^-133) survives
     [InlineData(float.NegativeInfinity, (ushort)0xFF80)]
     [InlineData(-0f, (ushort)0x8000)]
-    public void BFloat16_rounds_to_nearest_even_like_torch(float value, ushort expectedBits)
+    public void FromFloat32_BFloat16_RoundsToNearestEvenLikeTorch(float value, ushort expectedBits)
     {
         var bytes = new byte[2];
         DTypeConversion.FromFloat32([value], TensorDType.BF16, bytes);
@@ -51,7 +51,7 @@ public sealed class DTypeConversionTests
     [InlineData(0x7FC00000u)]
     [InlineData(0xFFC00000u)]
     [InlineData(0x7F800001u)] // NaN whose payload sits only in the bits truncation drops: must not become inf
-    public void BFloat16_keeps_NaN_as_torch_canonical_NaN(uint nanBits)
+    public void FromFloat32_BFloat16_KeepsNaNAsTorchCanonicalNaN(uint nanBits)
     {
         var bytes = new byte[2];
         DTypeConversion.FromFloat32([BitConverter.UInt32BitsToSingle(nanBits)], TensorDType.BF16, bytes);
@@ -63,7 +63,7 @@ public sealed class DTypeConversionTests
     }
 
     [Fact]
-    public void Float16_keeps_NaN()
+    public void FromFloat32_Float16_KeepsNaN()
     {
         var bytes = new byte[2];
         DTypeConversion.FromFloat32([float.NaN], TensorDType.F16, bytes);
@@ -75,7 +75,7 @@ public sealed class DTypeConversionTests
     [Theory]
     [InlineData(TensorDType.F32)]
     [InlineData(TensorDType.F64)]
-    public void Wide_float_types_round_trip_every_float_exactly(TensorDType dtype)
+    public void FromFloat32_WideFloatTypes_RoundTripEveryFloatExactly(TensorDType dtype)
     {
         float[] values = [1f, -2.5f, 65504f, 1e-45f, float.MaxValue, float.NegativeInfinity, 0.1f, float.NaN];
         var bytes = new byte[values.Length * TensorDTypes.SizeOf(dtype)];
@@ -86,7 +86,7 @@ public sealed class DTypeConversionTests
     }
 
     [Fact]
-    public void Conversion_accepts_unaligned_source_bytes()
+    public void ToFloat32_UnalignedSourceBytes_AreAccepted()
     {
         var buffer = new byte[1 + 12];
         DTypeConversion.FromFloat32([1f, 2f, 3f], TensorDType.F32, buffer.AsSpan(1));
@@ -96,7 +96,7 @@ public sealed class DTypeConversionTests
     }
 
     [Fact]
-    public void Integer_and_bool_types_convert_to_their_values()
+    public void ToFloat32_IntegerAndBoolTypes_ConvertToTheirValues()
     {
         Assert.Equal([-128f, 127f], Decode(TensorDType.I8, [0x80, 0x7F]));
         Assert.Equal([255f, 0f], Decode(TensorDType.U8, [0xFF, 0x00]));
@@ -110,7 +110,7 @@ public sealed class DTypeConversionTests
     }
 
     [Fact]
-    public void Float8_types_decode_like_torch()
+    public void ToFloat32_Float8Types_DecodeLikeTorch()
     {
         // e4m3fn: 0x38 = 1.0, 0x7E = 448 (largest finite), 0x7F = NaN (no infinities), 0x01 = 2^-9, 0xC0 = -2.
         var e4m3 = Decode(TensorDType.F8_E4M3, [0x38, 0x7E, 0x01, 0xC0, 0x7F]);
@@ -122,7 +122,7 @@ public sealed class DTypeConversionTests
     }
 
     [Fact]
-    public void Mismatched_lengths_are_rejected()
+    public void ToAndFromFloat32_MismatchedLengths_AreRejected()
     {
         Assert.Throws<ArgumentException>(() => DTypeConversion.ToFloat32(new byte[6], TensorDType.F32, new float[2]));
         Assert.Throws<ArgumentException>(() => DTypeConversion.ToFloat32(new byte[8], TensorDType.F32, new float[3]));
@@ -130,7 +130,7 @@ public sealed class DTypeConversionTests
     }
 
     [Fact]
-    public void Encoding_floats_as_integers_is_not_supported()
+    public void FromFloat32_ToIntegerDType_IsNotSupported()
     {
         var e = Assert.Throws<NotSupportedException>(() => DTypeConversion.FromFloat32(new float[1], TensorDType.I32, new byte[4]));
         Assert.Contains("I32", e.Message);

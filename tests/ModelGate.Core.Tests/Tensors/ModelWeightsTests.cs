@@ -16,7 +16,7 @@ public sealed class ModelWeightsTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     [Fact]
-    public void Single_model_safetensors_is_read()
+    public void Open_SingleModelSafetensors_IsRead()
     {
         new SafetensorsBytesBuilder().AddFloat32("b", [1], 2f).AddFloat32("a", [1], 1f).WriteTo(temp.File("model.safetensors"));
         new SafetensorsBytesBuilder().AddFloat32("other", [1], 9f).WriteTo(temp.File("adapter.safetensors"));
@@ -32,7 +32,7 @@ public sealed class ModelWeightsTests : IDisposable
     }
 
     [Fact]
-    public void A_trailing_slash_on_the_folder_changes_nothing()
+    public void Open_TrailingSlashOnTheFolder_ChangesNothing()
     {
         new SafetensorsBytesBuilder().AddFloat32("w", [1], 4f).WriteTo(temp.File("model.safetensors"));
 
@@ -44,7 +44,7 @@ public sealed class ModelWeightsTests : IDisposable
     }
 
     [Fact]
-    public void A_single_differently_named_safetensors_file_is_read()
+    public void Open_SingleDifferentlyNamedSafetensorsFile_IsRead()
     {
         new SafetensorsBytesBuilder().AddFloat32("w", [1], 3f).WriteTo(temp.File("weights.safetensors"));
 
@@ -55,7 +55,7 @@ public sealed class ModelWeightsTests : IDisposable
     }
 
     [Fact]
-    public void Several_safetensors_files_without_an_index_are_ambiguous()
+    public void Open_SeveralSafetensorsFilesWithoutAnIndex_AreAmbiguous()
     {
         new SafetensorsBytesBuilder().WriteTo(temp.File("a.safetensors"));
         new SafetensorsBytesBuilder().WriteTo(temp.File("b.safetensors"));
@@ -65,7 +65,7 @@ public sealed class ModelWeightsTests : IDisposable
     }
 
     [Fact]
-    public void Pickle_checkpoints_are_refused_with_a_conversion_command()
+    public void Open_PickleCheckpoints_AreRefusedWithAConversionCommand()
     {
         File.WriteAllBytes(temp.File("pytorch_model.bin"), [0x80, 0x02]);
 
@@ -77,14 +77,14 @@ public sealed class ModelWeightsTests : IDisposable
     }
 
     [Fact]
-    public void Empty_or_missing_folders_are_user_errors()
+    public void Open_EmptyOrMissingFolders_AreUserErrors()
     {
         Assert.Contains("no model weights found", Assert.Throws<UserInputException>(() => ModelWeights.Open(temp.Path)).Message);
         Assert.Contains("model folder not found", Assert.Throws<UserInputException>(() => ModelWeights.Open(temp.File("nope"))).Message);
     }
 
     [Fact]
-    public void Sharded_model_is_read_through_the_index()
+    public void Open_ShardedModel_IsReadThroughTheIndex()
     {
         WriteShards();
         WriteIndex(("b.weight", Shard1), ("a.weight", Shard1), ("c.bias", Shard2));
@@ -107,7 +107,7 @@ public sealed class ModelWeightsTests : IDisposable
     }
 
     [Fact]
-    public void A_shard_missing_from_the_folder_is_reported_with_the_tensor_that_needs_it()
+    public void Open_ShardMissingFromTheFolder_IsReportedWithTheTensorThatNeedsIt()
     {
         WriteShards();
         WriteIndex(("a.weight", Shard1), ("b.weight", Shard1), ("c.bias", Shard2), ("d", "model-00003-of-00003.safetensors"));
@@ -119,7 +119,7 @@ public sealed class ModelWeightsTests : IDisposable
     }
 
     [Fact]
-    public void A_tensor_missing_from_its_shard_is_reported_naming_both()
+    public void Open_TensorMissingFromItsShard_IsReportedNamingBoth()
     {
         WriteShards();
         WriteIndex(("a.weight", Shard1), ("b.weight", Shard1), ("c.bias", Shard2), ("c.weight", Shard2));
@@ -131,7 +131,7 @@ public sealed class ModelWeightsTests : IDisposable
     }
 
     [Fact]
-    public void A_shard_tensor_missing_from_the_index_is_reported_naming_both()
+    public void Open_ShardTensorMissingFromTheIndex_IsReportedNamingBoth()
     {
         WriteShards();
         WriteIndex(("a.weight", Shard1), ("c.bias", Shard2));
@@ -142,7 +142,7 @@ public sealed class ModelWeightsTests : IDisposable
     }
 
     [Fact]
-    public void A_tensor_mapped_to_the_wrong_shard_is_reported()
+    public void Open_TensorMappedToTheWrongShard_IsReported()
     {
         WriteShards();
         new SafetensorsBytesBuilder().AddFloat32("a.weight", [1], 1f).WriteTo(temp.File("extra.safetensors"));
@@ -158,7 +158,7 @@ public sealed class ModelWeightsTests : IDisposable
     [InlineData("/etc/passwd")]
     [InlineData("..")]
     [InlineData("")]
-    public void Shard_names_that_leave_the_folder_are_rejected(string shardName)
+    public void Open_ShardNamesThatLeaveTheFolder_AreRejected(string shardName)
     {
         WriteShards();
         WriteIndex(("a.weight", shardName), ("b.weight", Shard1), ("c.bias", Shard2));
@@ -175,7 +175,7 @@ public sealed class ModelWeightsTests : IDisposable
     [InlineData("{\"weight_map\":{\"a\":1}}", "\"a\" maps to Number")]
     [InlineData("{\"weight_map\":{\"a\":\"x\",\"a\":\"y\"}}", "lists tensor \"a\" twice")]
     [InlineData("{\"weight_map\":{}}", "lists no tensors")]
-    public void Malformed_index_files_are_rejected(string json, string expected)
+    public void Open_MalformedIndexFiles_AreRejected(string json, string expected)
     {
         File.WriteAllText(temp.File(Index), json);
 
@@ -185,7 +185,7 @@ public sealed class ModelWeightsTests : IDisposable
     }
 
     [Fact]
-    public void A_broken_shard_fails_at_open_naming_the_shard()
+    public void Open_BrokenShard_FailsNamingTheShard()
     {
         WriteShards();
         File.WriteAllBytes(temp.File(Shard2), [1, 2, 3]);

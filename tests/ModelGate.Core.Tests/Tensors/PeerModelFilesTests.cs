@@ -14,7 +14,7 @@ public sealed class PeerModelFilesTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void Every_tensor_of_a_reference_model_loads_with_finite_values(string model)
+    public void ReadFloat32_EveryTensorOfAReferenceModel_LoadsWithFiniteValues(string model)
     {
         using var weights = ModelWeights.Open(Path.Combine(PeerModels.Folder, model));
 
@@ -32,7 +32,7 @@ public sealed class PeerModelFilesTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void A_reference_model_copied_through_the_sharded_writer_keeps_every_byte(string model)
+    public void ShardedModelWriter_CopyOfAReferenceModel_KeepsEveryByte(string model)
     {
         using var source = ModelWeights.Open(Path.Combine(PeerModels.Folder, model));
         var tensors = source.Tensors;
@@ -64,7 +64,7 @@ public sealed class PeerModelFilesTests : IDisposable
 
     [Theory]
     [InlineData("llama2")]
-    public void Llama2_float32_weights_are_finite_and_not_all_zero(string model)
+    public void ReadFloat32_Llama2Float32Weights_AreFiniteAndNotAllZero(string model)
     {
         var path = Path.Combine(PeerModels.Folder, model, "model.safetensors");
         using var file = SafetensorsFile.Open(path);
@@ -80,7 +80,7 @@ public sealed class PeerModelFilesTests : IDisposable
 
     [Theory]
     [InlineData("llama2.logits.safetensors")]
-    public void Reference_logits_files_open(string fileName)
+    public void Open_ReferenceLogitsFiles_Succeeds(string fileName)
     {
         using var file = SafetensorsFile.Open(Path.Combine(PeerModels.Folder, fileName));
 

@@ -12,7 +12,7 @@ public sealed class SafetensorsFileTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     [Fact]
-    public void Reads_tensors_in_header_order_with_shapes_offsets_and_values()
+    public void Open_ReadsTensorsInHeaderOrderWithShapesOffsetsAndValues()
     {
         var path = new SafetensorsBytesBuilder()
             .AddFloat32("z.weight", [2, 2], 1f, 2f, 3f, 4f)
@@ -37,7 +37,7 @@ public sealed class SafetensorsFileTests : IDisposable
     }
 
     [Fact]
-    public void Reads_metadata()
+    public void Open_ReadsMetadata()
     {
         var path = new SafetensorsBytesBuilder()
             .WithMetadata(new Dictionary<string, string> { ["format"] = "pt", ["note"] = "é ✓" })
@@ -51,7 +51,7 @@ public sealed class SafetensorsFileTests : IDisposable
     }
 
     [Fact]
-    public void Accepts_scalars_empty_tensors_an_empty_header_and_unpadded_headers()
+    public void Open_ScalarsEmptyTensorsAnEmptyHeaderAndUnpaddedHeaders_AreAccepted()
     {
         var path = new SafetensorsBytesBuilder()
             .AddTensor("empty", "F32", [0, 3], [])
@@ -72,7 +72,7 @@ public sealed class SafetensorsFileTests : IDisposable
     }
 
     [Fact]
-    public void Get_of_a_missing_tensor_names_file_and_tensor()
+    public void Get_MissingTensor_NamesFileAndTensor()
     {
         var path = new SafetensorsBytesBuilder().AddFloat32("w", [1], 1f).WriteTo(temp.File("m.safetensors"));
         using var file = SafetensorsFile.Open(path);
@@ -84,7 +84,7 @@ public sealed class SafetensorsFileTests : IDisposable
     }
 
     [Fact]
-    public void CopyBytes_reads_any_slice_and_refuses_slices_outside_the_tensor()
+    public void CopyBytes_ReadsAnySliceAndRefusesSlicesOutsideTheTensor()
     {
         var path = new SafetensorsBytesBuilder()
             .AddFloat32("a", [1], 9f)
@@ -102,7 +102,7 @@ public sealed class SafetensorsFileTests : IDisposable
     }
 
     [Fact]
-    public void Bool_tensors_read_as_zero_and_one()
+    public void ReadFloat32_BoolTensors_ReadAsZeroAndOne()
     {
         var path = new SafetensorsBytesBuilder().AddTensor("mask", "BOOL", [3], [0, 1, 1]).WriteTo(temp.File("m.safetensors"));
         using var file = SafetensorsFile.Open(path);
@@ -111,7 +111,7 @@ public sealed class SafetensorsFileTests : IDisposable
     }
 
     [Fact]
-    public void Infos_from_another_file_or_forged_offsets_never_read_outside_the_mapping()
+    public void GetBytes_InfosFromAnotherFileOrForgedOffsets_NeverReadOutsideTheMapping()
     {
         var path = new SafetensorsBytesBuilder().AddFloat32("w", [2], 1f, 2f).WriteTo(temp.File("m.safetensors"));
         var otherPath = new SafetensorsBytesBuilder().AddFloat32("w", [2], 3f, 4f).WriteTo(temp.File("o.safetensors"));
@@ -127,7 +127,7 @@ public sealed class SafetensorsFileTests : IDisposable
     }
 
     [Fact]
-    public void Reading_after_dispose_throws_instead_of_touching_unmapped_memory()
+    public void GetBytes_AfterDispose_ThrowsInsteadOfTouchingUnmappedMemory()
     {
         var path = new SafetensorsBytesBuilder().AddFloat32("w", [1], 1f).WriteTo(temp.File("m.safetensors"));
         var file = SafetensorsFile.Open(path);
@@ -139,7 +139,7 @@ public sealed class SafetensorsFileTests : IDisposable
     }
 
     [Fact]
-    public void A_missing_file_is_a_user_error_naming_it()
+    public void Open_MissingFile_IsAUserErrorNamingIt()
     {
         var path = temp.File("absent.safetensors");
         var e = Assert.Throws<UserInputException>(() => SafetensorsFile.Open(path));

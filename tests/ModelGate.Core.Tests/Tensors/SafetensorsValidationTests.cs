@@ -14,7 +14,7 @@ public sealed class SafetensorsValidationTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     [Fact]
-    public void File_shorter_than_the_length_prefix_is_rejected()
+    public void Open_FileShorterThanTheLengthPrefix_IsRejected()
     {
         var path = temp.File("short.safetensors");
         File.WriteAllBytes(path, [1, 2, 3, 4, 5]);
@@ -23,7 +23,7 @@ public sealed class SafetensorsValidationTests : IDisposable
     }
 
     [Fact]
-    public void Header_length_of_2_pow_63_is_rejected_without_allocating()
+    public void Open_HeaderLengthOf2Pow63_IsRejectedWithoutAllocating()
     {
         var path = temp.File("huge.safetensors");
         File.WriteAllBytes(path, new SafetensorsBytesBuilder().WithHeaderLength(1UL << 63).Build());
@@ -34,7 +34,7 @@ public sealed class SafetensorsValidationTests : IDisposable
     }
 
     [Fact]
-    public void Header_length_beyond_the_end_of_the_file_is_rejected()
+    public void Open_HeaderLengthBeyondTheEndOfTheFile_IsRejected()
     {
         var path = temp.File("truncated.safetensors");
         File.WriteAllBytes(path, new SafetensorsBytesBuilder().AddFloat32("w", [1], 1f).WithHeaderLength(5000).Build());
@@ -43,7 +43,7 @@ public sealed class SafetensorsValidationTests : IDisposable
     }
 
     [Fact]
-    public void Header_that_is_not_utf8_is_rejected()
+    public void Open_HeaderThatIsNotUtf8_IsRejected()
     {
         var path = temp.File("latin1.safetensors");
         File.WriteAllBytes(path, new SafetensorsBytesBuilder().Build([(byte)'{', (byte)'"', 0xFF, (byte)'"', (byte)':', (byte)'1', (byte)'}']));
@@ -59,7 +59,7 @@ public sealed class SafetensorsValidationTests : IDisposable
     [InlineData("", "not valid JSON")]
     [InlineData("[1, 2]", "not a JSON object")]
     [InlineData("\"text\"", "not a JSON object")]
-    public void Header_that_is_not_a_json_object_is_rejected(string header, string expected)
+    public void Open_HeaderThatIsNotAJsonObject_IsRejected(string header, string expected)
     {
         var path = Write(new SafetensorsBytesBuilder().WithRawHeader(header));
 
@@ -67,7 +67,7 @@ public sealed class SafetensorsValidationTests : IDisposable
     }
 
     [Fact]
-    public void Duplicate_tensor_keys_are_rejected()
+    public void Open_DuplicateTensorKeys_AreRejected()
     {
         var path = Write(new SafetensorsBytesBuilder()
             .AddEntry("w", "F32", [1], 0, 4)
@@ -78,7 +78,7 @@ public sealed class SafetensorsValidationTests : IDisposable
     }
 
     [Fact]
-    public void Duplicate_metadata_keys_are_rejected()
+    public void Open_DuplicateMetadataKeys_AreRejected()
     {
         var path = Write(new SafetensorsBytesBuilder().WithRawMetadata("{\"a\":\"1\",\"a\":\"2\"}"));
 
@@ -105,7 +105,7 @@ public sealed class SafetensorsValidationTests : IDisposable
     [InlineData("{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,0]}", "data_offsets [4, 0] begin after they end")]
     [InlineData("{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,4]}", "span 4 bytes but shape [2] of F32 needs 8")]
     [InlineData("{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}", "lie outside the 4-byte data section")]
-    public void Malformed_tensor_entries_are_rejected_naming_the_tensor(string entry, string expected)
+    public void Open_MalformedTensorEntries_AreRejectedNamingTheTensor(string entry, string expected)
     {
         var path = Write(new SafetensorsBytesBuilder().AddRawEntry("layer.0.w", entry).AddData(new byte[4]));
 
@@ -113,7 +113,7 @@ public sealed class SafetensorsValidationTests : IDisposable
     }
 
     [Fact]
-    public void Shape_of_2_pow_40_by_2_pow_40_overflows_without_allocating()
+    public void Open_ShapeOf2Pow40By2Pow40_OverflowsWithoutAllocating()
     {
         var path = Write(new SafetensorsBytesBuilder().AddEntry("big", "F32", [1L << 40, 1L << 40], 0, 4).AddData(new byte[4]));
 
@@ -123,7 +123,7 @@ public sealed class SafetensorsValidationTests : IDisposable
     }
 
     [Fact]
-    public void Tensor_claiming_more_bytes_than_the_file_holds_is_rejected_without_allocating()
+    public void Open_TensorClaimingMoreBytesThanTheFileHolds_IsRejectedWithoutAllocating()
     {
         var path = Write(new SafetensorsBytesBuilder().AddEntry("big", "F32", [1L << 40], 0, 4L << 40).AddData(new byte[16]));
 
@@ -133,7 +133,7 @@ public sealed class SafetensorsValidationTests : IDisposable
     }
 
     [Fact]
-    public void Overlapping_tensors_are_rejected()
+    public void Open_OverlappingTensors_AreRejected()
     {
         var path = Write(new SafetensorsBytesBuilder()
             .AddEntry("a", "F32", [2], 0, 8)
@@ -144,7 +144,7 @@ public sealed class SafetensorsValidationTests : IDisposable
     }
 
     [Fact]
-    public void Hole_between_tensors_is_rejected()
+    public void Open_HoleBetweenTensors_IsRejected()
     {
         var path = Write(new SafetensorsBytesBuilder()
             .AddEntry("a", "F32", [1], 0, 4)
@@ -155,7 +155,7 @@ public sealed class SafetensorsValidationTests : IDisposable
     }
 
     [Fact]
-    public void First_tensor_not_starting_at_zero_is_rejected()
+    public void Open_FirstTensorNotStartingAtZero_IsRejected()
     {
         var path = Write(new SafetensorsBytesBuilder().AddEntry("a", "F32", [1], 4, 8).AddData(new byte[8]));
 
@@ -163,7 +163,7 @@ public sealed class SafetensorsValidationTests : IDisposable
     }
 
     [Fact]
-    public void Data_after_the_last_tensor_is_rejected()
+    public void Open_DataAfterTheLastTensor_IsRejected()
     {
         var path = Write(new SafetensorsBytesBuilder().AddFloat32("a", [1], 1f).AddData(new byte[3]));
 
@@ -171,7 +171,7 @@ public sealed class SafetensorsValidationTests : IDisposable
     }
 
     [Fact]
-    public void Tensors_listed_out_of_offset_order_are_accepted()
+    public void Open_TensorsListedOutOfOffsetOrder_AreAccepted()
     {
         var path = Write(new SafetensorsBytesBuilder()
             .AddEntry("second", "F32", [1], 4, 8)
@@ -187,7 +187,7 @@ public sealed class SafetensorsValidationTests : IDisposable
     [InlineData("{\"a\":null}", "\"a\" is null")]
     [InlineData("[\"a\"]", "found a list")]
     [InlineData("\"format\"", "found a string")]
-    public void Metadata_that_is_not_string_to_string_is_rejected(string metadata, string expected)
+    public void Open_MetadataThatIsNotStringToString_IsRejected(string metadata, string expected)
     {
         var path = Write(new SafetensorsBytesBuilder().WithRawMetadata(metadata));
 
@@ -196,7 +196,7 @@ public sealed class SafetensorsValidationTests : IDisposable
     }
 
     [Fact]
-    public void Messages_stay_on_one_line_even_for_names_with_control_characters()
+    public void Open_NamesWithControlCharacters_MessagesStayOnOneLine()
     {
         var path = Write(new SafetensorsBytesBuilder().AddEntry("bad\nname", "F99", [1], 0, 4).AddData(new byte[4]));
 

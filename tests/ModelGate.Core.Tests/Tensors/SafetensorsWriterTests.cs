@@ -18,7 +18,7 @@ public sealed class SafetensorsWriterTests : IDisposable
 
     [Theory]
     [MemberData(nameof(AllDTypes))]
-    public void Raw_bytes_of_every_dtype_round_trip(TensorDType dtype)
+    public void WriteTensor_RawBytesOfEveryDType_RoundTrip(TensorDType dtype)
     {
         var bytes = new byte[2 * 3 * TensorDTypes.SizeOf(dtype)];
         new Random(42).NextBytes(bytes);
@@ -43,7 +43,7 @@ public sealed class SafetensorsWriterTests : IDisposable
     [InlineData(TensorDType.F16)]
     [InlineData(TensorDType.BF16)]
     [InlineData(TensorDType.F64)]
-    public void Float32_values_round_trip_through_every_float_dtype(TensorDType dtype)
+    public void WriteTensorFloat32_ThroughEveryFloatDType_ValuesRoundTrip(TensorDType dtype)
     {
         float[] values = [1f, -2.5f, 0.5f, 3f, 0f, -0.25f];
         var path = temp.File("m.safetensors");
@@ -59,7 +59,7 @@ public sealed class SafetensorsWriterTests : IDisposable
     }
 
     [Fact]
-    public void Large_float32_tensors_are_converted_in_chunks_with_the_same_result()
+    public void WriteTensorChunkFloat32_LargeTensor_IsConvertedInChunksWithTheSameResult()
     {
         var values = Enumerable.Range(0, 100_003).Select(i => (i * 0.37f) - 5000f).ToArray();
         var expected = new byte[values.Length * 2];
@@ -79,7 +79,7 @@ public sealed class SafetensorsWriterTests : IDisposable
     }
 
     [Fact]
-    public void Output_is_byte_identical_to_the_reference_layout()
+    public void Commit_WritesBytesIdenticalToTheReferenceLayout()
     {
         var metadata = new Dictionary<string, string> { ["format"] = "pt" };
         var expected = new SafetensorsBytesBuilder()
@@ -104,7 +104,7 @@ public sealed class SafetensorsWriterTests : IDisposable
     }
 
     [Fact]
-    public void Metadata_and_key_order_round_trip()
+    public void Commit_MetadataAndKeyOrder_RoundTrip()
     {
         var metadata = new Dictionary<string, string> { ["format"] = "pt", ["source"] = "ünïcode \"quoted\"" };
         var path = temp.File("m.safetensors");
@@ -127,7 +127,7 @@ public sealed class SafetensorsWriterTests : IDisposable
     }
 
     [Fact]
-    public void Dispose_without_commit_leaves_no_file()
+    public void Dispose_WithoutCommit_LeavesNoFile()
     {
         var path = temp.File("m.safetensors");
         using (var writer = SafetensorsWriter.Create(path, [new TensorSpec("t", TensorDType.F32, [1])], null))
@@ -139,7 +139,7 @@ public sealed class SafetensorsWriterTests : IDisposable
     }
 
     [Fact]
-    public void Nothing_appears_under_the_final_name_before_commit()
+    public void Create_BeforeCommit_NothingAppearsUnderTheFinalName()
     {
         var path = temp.File("m.safetensors");
         using var writer = SafetensorsWriter.Create(path, [new TensorSpec("t", TensorDType.F32, [1])], null);
@@ -154,7 +154,7 @@ public sealed class SafetensorsWriterTests : IDisposable
     }
 
     [Fact]
-    public void Commit_atomically_replaces_an_existing_file()
+    public void Commit_ExistingFile_IsReplacedAtomically()
     {
         var path = new SafetensorsBytesBuilder().AddFloat32("old", [1], 1f).WriteTo(temp.File("m.safetensors"));
         using (var writer = SafetensorsWriter.Create(path, [new TensorSpec("new", TensorDType.F32, [1])], null))
@@ -168,7 +168,7 @@ public sealed class SafetensorsWriterTests : IDisposable
     }
 
     [Fact]
-    public void Wrong_byte_counts_are_rejected()
+    public void WriteTensor_WrongByteCounts_AreRejected()
     {
         var path = temp.File("m.safetensors");
         using var writer = SafetensorsWriter.Create(path, [new TensorSpec("t", TensorDType.F32, [2])], null);
@@ -186,7 +186,7 @@ public sealed class SafetensorsWriterTests : IDisposable
     }
 
     [Fact]
-    public void Tensors_must_be_written_once_each_in_spec_order()
+    public void WriteTensor_NotOnceEachInSpecOrder_IsRejected()
     {
         var path = temp.File("m.safetensors");
         using var writer = SafetensorsWriter.Create(path, [new TensorSpec("a", TensorDType.U8, [1]), new TensorSpec("b", TensorDType.U8, [1])], null);
@@ -202,7 +202,7 @@ public sealed class SafetensorsWriterTests : IDisposable
     }
 
     [Fact]
-    public void Invalid_specs_are_rejected_before_any_file_is_created()
+    public void Create_InvalidSpecs_AreRejectedBeforeAnyFileIsCreated()
     {
         var path = temp.File("m.safetensors");
 
@@ -214,7 +214,7 @@ public sealed class SafetensorsWriterTests : IDisposable
     }
 
     [Fact]
-    public void A_missing_destination_folder_is_a_user_error()
+    public void Create_MissingDestinationFolder_IsAUserError()
     {
         var path = Path.Combine(temp.Path, "missing", "m.safetensors");
 
@@ -223,7 +223,7 @@ public sealed class SafetensorsWriterTests : IDisposable
     }
 
     [Fact]
-    public void Header_json_lists_metadata_first_then_tensors_in_order()
+    public void Commit_HeaderJson_ListsMetadataFirstThenTensorsInOrder()
     {
         var path = temp.File("m.safetensors");
         using (var writer = SafetensorsWriter.Create(path, [new TensorSpec("y", TensorDType.I64, [1]), new TensorSpec("x", TensorDType.I64, [])], new Dictionary<string, string> { ["k"] = "v" }))

@@ -14,7 +14,7 @@ public sealed class ShardedModelWriterTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     [Fact]
-    public void Two_shards_are_written_with_an_index_that_ModelWeights_reads_back()
+    public void Commit_TwoShards_WritesAnIndexThatModelWeightsReadsBack()
     {
         var folder = Path.Combine(temp.Path, "out");
         using (var writer = new ShardedModelWriter(folder, TwoShards(), new Dictionary<string, string> { ["format"] = "pt" }))
@@ -47,7 +47,7 @@ public sealed class ShardedModelWriterTests : IDisposable
     }
 
     [Fact]
-    public void A_single_shard_gets_no_index_and_a_stale_index_is_removed()
+    public void Commit_SingleShard_GetsNoIndexAndRemovesAStaleIndex()
     {
         File.WriteAllText(temp.File("model.safetensors.index.json"), "{}");
         using (var writer = new ShardedModelWriter(temp.Path, [("model.safetensors", [new TensorSpec("w", TensorDType.F32, [1])])]))
@@ -62,7 +62,7 @@ public sealed class ShardedModelWriterTests : IDisposable
     }
 
     [Fact]
-    public void Dispose_without_commit_leaves_no_files()
+    public void Dispose_WithoutCommit_LeavesNoFiles()
     {
         using (var writer = new ShardedModelWriter(temp.Path, TwoShards()))
         {
@@ -75,7 +75,7 @@ public sealed class ShardedModelWriterTests : IDisposable
     }
 
     [Fact]
-    public void An_incomplete_model_commits_nothing()
+    public void Commit_IncompleteModel_CommitsNothing()
     {
         using var writer = new ShardedModelWriter(temp.Path, TwoShards());
         writer.WriteTensorFloat32("z.weight", [1f, 2f, 3f, 4f]);
@@ -87,7 +87,7 @@ public sealed class ShardedModelWriterTests : IDisposable
     }
 
     [Fact]
-    public void Tensors_must_come_in_shard_order()
+    public void WriteTensor_OutOfShardOrder_IsRejected()
     {
         using var writer = new ShardedModelWriter(temp.Path, TwoShards());
 
@@ -98,7 +98,7 @@ public sealed class ShardedModelWriterTests : IDisposable
     }
 
     [Fact]
-    public void Empty_shards_are_written_as_valid_empty_files()
+    public void Commit_EmptyShards_AreWrittenAsValidEmptyFiles()
     {
         using (var writer = new ShardedModelWriter(temp.Path, [("a.safetensors", []), ("b.safetensors", [new TensorSpec("w", TensorDType.U8, [1])]), ("c.safetensors", [])]))
         {
@@ -114,13 +114,13 @@ public sealed class ShardedModelWriterTests : IDisposable
     [InlineData("../escape.safetensors")]
     [InlineData("/tmp/abs.safetensors")]
     [InlineData("model.safetensors.index.json")]
-    public void Shard_names_must_be_plain_file_names(string name)
+    public void Constructor_ShardNameThatIsNotAPlainFileName_IsRejected(string name)
     {
         Assert.Throws<ArgumentException>(() => new ShardedModelWriter(temp.Path, [(name, [new TensorSpec("w", TensorDType.U8, [1])])]));
     }
 
     [Fact]
-    public void A_tensor_listed_in_two_shards_is_rejected()
+    public void Constructor_TensorListedInTwoShards_IsRejected()
     {
         Assert.Throws<ArgumentException>(() => new ShardedModelWriter(
             temp.Path,

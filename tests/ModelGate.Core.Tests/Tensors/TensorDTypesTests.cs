@@ -6,7 +6,7 @@ namespace ModelGate.Core.Tests.Tensors;
 public sealed class TensorDTypesTests
 {
     [Fact]
-    public void Every_dtype_name_parses_back_to_itself()
+    public void Parse_EveryDTypeName_ParsesBackToItself()
     {
         foreach (var dtype in Enum.GetValues<TensorDType>())
         {
@@ -19,14 +19,14 @@ public sealed class TensorDTypesTests
     [InlineData("1")]
     [InlineData(" F32")]
     [InlineData("F4")]
-    public void Parse_rejects_anything_but_the_exact_format_spelling(string name)
+    public void Parse_AnythingButTheExactFormatSpelling_IsRejected(string name)
     {
         var e = Assert.Throws<UserInputException>(() => TensorDTypes.Parse(name));
         Assert.Contains("unknown dtype", e.Message);
     }
 
     [Fact]
-    public void Sizes_match_the_format()
+    public void SizeOf_MatchesTheFormat()
     {
         Assert.Equal(8, TensorDTypes.SizeOf(TensorDType.F64));
         Assert.Equal(4, TensorDTypes.SizeOf(TensorDType.F32));

@@ -9,7 +9,7 @@ public sealed partial class ElfVersionNeedPatcherTests
     private const string LibStdCxx = "libstdc++.so.6";
 
     [LinuxFact]
-    public void Real_library_needs_GLIBCXX_3_4_32_for_ios_base_library_init_only()
+    public void Patch_RealLibrary_NeedsGlibcxx3432ForIosBaseLibraryInitOnly()
     {
         var bytes = File.ReadAllBytes(NativeTestFiles.LibTorchSharp());
         var needs = ElfVersionNeedPatcher.ReadVersionNeeds(bytes);
@@ -24,7 +24,7 @@ public sealed partial class ElfVersionNeedPatcherTests
     }
 
     [LinuxFact]
-    public void Patched_library_no_longer_needs_the_wanted_version()
+    public void Patch_RealLibrary_NoLongerNeedsTheWantedVersion()
     {
         var bytes = File.ReadAllBytes(NativeTestFiles.LibTorchSharp());
         var before = ElfVersionNeedPatcher.ReadVersionNeeds(bytes);
@@ -47,7 +47,7 @@ public sealed partial class ElfVersionNeedPatcherTests
     }
 
     [LinuxFact(RequiresTool = "readelf")]
-    public void Readelf_agrees_with_the_managed_reader_before_and_after_the_patch()
+    public void ReadVersionNeeds_BeforeAndAfterThePatch_AgreesWithReadelf()
     {
         var original = NativeTestFiles.LibTorchSharp();
         var bytes = File.ReadAllBytes(original);
@@ -74,7 +74,7 @@ public sealed partial class ElfVersionNeedPatcherTests
     }
 
     [LinuxFact]
-    public void Patching_leaves_the_input_and_the_original_file_untouched()
+    public void Patch_LeavesTheInputAndTheOriginalFileUntouched()
     {
         var path = NativeTestFiles.LibTorchSharp();
         var hashBefore = NativeTestFiles.Sha256(path);
@@ -89,7 +89,7 @@ public sealed partial class ElfVersionNeedPatcherTests
     }
 
     [LinuxFact]
-    public void Reads_the_versions_libstdcxx_defines()
+    public void ReadVersionDefinitions_LibStdCxx_ReadsTheVersionsItDefines()
     {
         var path = LibStdCxxLocator.Find();
         Assert.NotNull(path);
@@ -112,7 +112,7 @@ public sealed partial class ElfVersionNeedPatcherTests
     [InlineData(64)]
     [InlineData(4096)]
     [InlineData(1 << 20)]
-    public void Truncated_library_is_rejected_with_a_clear_message(int length)
+    public void Patch_TruncatedLibrary_IsRejectedWithAClearMessage(int length)
     {
         var bytes = File.ReadAllBytes(NativeTestFiles.LibTorchSharp())[..length];
 
@@ -121,7 +121,7 @@ public sealed partial class ElfVersionNeedPatcherTests
     }
 
     [Fact]
-    public void Garbage_is_rejected_with_a_clear_message()
+    public void ReadVersionNeeds_Garbage_IsRejectedWithAClearMessage()
     {
         var garbage = new byte[4096];
         new Random(7).NextBytes(garbage);
@@ -133,7 +133,7 @@ public sealed partial class ElfVersionNeedPatcherTests
     [Theory]
     [InlineData(4, 1, "not ELFCLASS64")]
     [InlineData(5, 2, "not little-endian")]
-    public void Wrong_class_or_byte_order_is_rejected(int index, byte value, string expected)
+    public void ReadVersionNeeds_WrongClassOrByteOrder_IsRejected(int index, byte value, string expected)
     {
         var header = new byte[64];
         "\u007fELF"u8.CopyTo(header);
@@ -147,7 +147,7 @@ public sealed partial class ElfVersionNeedPatcherTests
     }
 
     [LinuxFact]
-    public void Corrupt_offsets_never_escape_the_buffer()
+    public void Patch_CorruptOffsets_NeverEscapeTheBuffer()
     {
         var original = File.ReadAllBytes(NativeTestFiles.LibTorchSharp());
         var random = new Random(11);
@@ -178,7 +178,7 @@ public sealed partial class ElfVersionNeedPatcherTests
     }
 
     [Fact]
-    public void Elf_hash_matches_the_values_in_a_real_library()
+    public void ElfHash_MatchesTheValuesInARealLibrary()
     {
         // Reference values computed independently from the System V ABI definition of elf_hash.
         Assert.Equal(0x08922974u, ElfVersionNeedPatcher.ElfHash("GLIBCXX_3.4"));

@@ -8,7 +8,7 @@ public sealed class LibStdCxxCompatibilityTests
         [.. Enumerable.Range(0, 31).Select(i => i == 0 ? "GLIBCXX_3.4" : $"GLIBCXX_3.4.{i}"), .. Enumerable.Range(0, 14).Select(i => i == 0 ? "CXXABI_1.3" : $"CXXABI_1.3.{i}")];
 
     [LinuxFact]
-    public void Against_gcc12_versions_the_GLIBCXX_3_4_32_need_becomes_3_4_30()
+    public void Relax_AgainstGcc12Versions_TheGlibcxx3432NeedBecomes3430()
     {
         var bytes = File.ReadAllBytes(NativeTestFiles.LibTorchSharp());
 
@@ -20,7 +20,7 @@ public sealed class LibStdCxxCompatibilityTests
     }
 
     [LinuxFact]
-    public void A_missing_version_whose_symbols_are_really_called_is_refused()
+    public void Relax_MissingVersionWhoseSymbolsAreReallyCalled_IsRefused()
     {
         var bytes = File.ReadAllBytes(NativeTestFiles.LibTorchSharp());
         var gcc11 = Gcc12Versions.Where(v => v != "GLIBCXX_3.4.30").ToHashSet();
@@ -33,7 +33,7 @@ public sealed class LibStdCxxCompatibilityTests
     }
 
     [LinuxFact]
-    public void Nothing_missing_from_libstdcxx_means_the_error_is_passed_on_not_patched()
+    public void Relax_NothingMissingFromLibStdCxx_PassesTheErrorOnNotPatched()
     {
         var bytes = File.ReadAllBytes(NativeTestFiles.LibTorchSharp());
         var everything = ElfVersionNeedPatcher.ReadVersionNeeds(bytes).Select(n => n.Version).ToHashSet();
@@ -43,7 +43,7 @@ public sealed class LibStdCxxCompatibilityTests
     }
 
     [LinuxFact]
-    public void A_missing_version_with_no_older_stand_in_asks_for_a_newer_libstdcxx()
+    public void Relax_MissingVersionWithNoOlderStandIn_AsksForANewerLibStdCxx()
     {
         var bytes = File.ReadAllBytes(NativeTestFiles.LibTorchSharp());
         var noCxxAbi = Gcc12Versions.Where(v => !v.StartsWith("CXXABI", StringComparison.Ordinal)).ToHashSet();

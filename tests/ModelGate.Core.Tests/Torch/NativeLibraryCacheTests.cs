@@ -11,7 +11,7 @@ public sealed class NativeLibraryCacheTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     [Fact]
-    public void Stores_under_native_and_a_hash_of_the_original()
+    public void Store_WritesUnderNativeAndAHashOfTheOriginal()
     {
         byte[] original = [1, 2, 3];
         byte[] patched = [4, 5, 6];
@@ -24,7 +24,7 @@ public sealed class NativeLibraryCacheTests : IDisposable
     }
 
     [Fact]
-    public void Concurrent_stores_leave_one_complete_file_and_no_temporaries()
+    public void Store_Concurrently_LeavesOneCompleteFileAndNoTemporaries()
     {
         var patched = new byte[1 << 20];
         new Random(3).NextBytes(patched);
@@ -38,7 +38,7 @@ public sealed class NativeLibraryCacheTests : IDisposable
     }
 
     [Fact]
-    public void A_stale_file_is_replaced()
+    public void Store_StaleFile_IsReplaced()
     {
         var first = NativeLibraryCache.Store("libX.so", [1], [1, 1], [_root]);
         File.WriteAllBytes(first, [0]);
@@ -50,7 +50,7 @@ public sealed class NativeLibraryCacheTests : IDisposable
     }
 
     [Fact]
-    public void An_unwritable_root_falls_back_to_the_next_one()
+    public void Store_UnwritableRoot_FallsBackToTheNextOne()
     {
         Directory.CreateDirectory(_root);
         var notAFolder = Path.Combine(_root, "file");
@@ -62,7 +62,7 @@ public sealed class NativeLibraryCacheTests : IDisposable
     }
 
     [Fact]
-    public void No_writable_root_names_the_environment_variable()
+    public void Store_NoWritableRoot_NamesTheEnvironmentVariable()
     {
         Directory.CreateDirectory(_root);
         var notAFolder = Path.Combine(_root, "file");

@@ -9,12 +9,12 @@ public sealed class TorchDeviceSelectorTests
     [Theory]
     [InlineData("cpu")]
     [InlineData(" CPU ")]
-    public void Cpu_is_the_cpu(string choice) => Assert.Equal(DeviceType.CPU, TorchDeviceSelector.Select(choice).type);
+    public void Select_Cpu_IsTheCpu(string choice) => Assert.Equal(DeviceType.CPU, TorchDeviceSelector.Select(choice).type);
 
     [Theory]
     [InlineData("auto")]
     [InlineData(null)]
-    public void Auto_takes_cuda_only_when_available(string? choice)
+    public void Select_Auto_TakesCudaOnlyWhenAvailable(string? choice)
     {
         var device = TorchDeviceSelector.Select(choice);
 
@@ -24,7 +24,7 @@ public sealed class TorchDeviceSelectorTests
     [Theory]
     [InlineData("cuda")]
     [InlineData("cuda:0")]
-    public void Cuda_without_a_gpu_is_a_user_error_naming_the_option(string choice)
+    public void Select_CudaWithoutAGpu_IsAUserErrorNamingTheOption(string choice)
     {
         TorchRuntime.EnsureLoaded();
         if (torch.cuda.is_available())
@@ -43,7 +43,7 @@ public sealed class TorchDeviceSelectorTests
     [InlineData("")]
     [InlineData("cuda:x")]
     [InlineData("cuda:-1")]
-    public void Unknown_choices_are_user_errors(string choice)
+    public void Select_UnknownChoices_AreUserErrors(string choice)
     {
         var error = Assert.Throws<UserInputException>(() => TorchDeviceSelector.Select(choice));
         Assert.Contains("--device", error.Message, StringComparison.Ordinal);

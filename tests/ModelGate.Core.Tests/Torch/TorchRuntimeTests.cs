@@ -7,7 +7,7 @@ namespace ModelGate.Core.Tests.Torch;
 public sealed class TorchRuntimeTests
 {
     [Fact]
-    public void After_EnsureLoaded_a_real_svd_reconstructs_its_input()
+    public void EnsureLoaded_RealSvd_ReconstructsItsInput()
     {
         TorchRuntime.EnsureLoaded();
 
@@ -25,7 +25,7 @@ public sealed class TorchRuntimeTests
     }
 
     [Fact]
-    public void EnsureLoaded_is_idempotent_across_threads()
+    public void EnsureLoaded_AcrossThreads_IsIdempotent()
     {
         Parallel.For(0, 8, _ => TorchRuntime.EnsureLoaded());
         TorchRuntime.EnsureLoaded();
@@ -34,7 +34,7 @@ public sealed class TorchRuntimeTests
     }
 
     [LinuxFact]
-    public void TorchSharps_own_by_name_load_finds_the_library_that_was_loaded()
+    public void EnsureLoaded_TorchSharpsOwnByNameLoad_FindsTheLibraryThatWasLoaded()
     {
         TorchRuntime.EnsureLoaded();
 
@@ -51,7 +51,7 @@ public sealed class TorchRuntimeTests
     }
 
     [LinuxFact]
-    public void EnsureLoaded_leaves_the_original_library_untouched()
+    public void EnsureLoaded_LeavesTheOriginalLibraryUntouched()
     {
         var original = NativeTestFiles.LibTorchSharp();
         var before = NativeTestFiles.Sha256(original);
@@ -63,7 +63,7 @@ public sealed class TorchRuntimeTests
     }
 
     [LinuxFact]
-    public void On_a_libstdcxx_older_than_gcc13_the_patched_copy_is_used()
+    public void EnsureLoaded_LibStdCxxOlderThanGcc13_UsesThePatchedCopy()
     {
         var system = LibStdCxxLocator.Find();
         Assert.NotNull(system);
