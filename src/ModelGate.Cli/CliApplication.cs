@@ -12,6 +12,24 @@ public static class CliApplication
 
     public static async Task<int> RunAsync(string[] args, CliContext context)
     {
+        var parse = CreateRootCommand(context).Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            context.Error.WriteLine($"error: {parse.Errors[0].Message} (see --help)");
+            return ExitCodes.BadInput;
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration
+        {
+            Output = context.Out,
+            Error = context.Error,
+            EnableDefaultExceptionHandler = false,
+        });
+    }
+
+    /// <summary>The whole command tree, built without running anything (the docs test walks it).</summary>
+    public static RootCommand CreateRootCommand(CliContext context)
+    {
         var root = new RootCommand("intruder-gate: release gate for LoRA adapters, after 'LoRA vs Full Fine-tuning: An Illusion of Equivalence'.")
         {
             CommonOptions.Device,
@@ -32,19 +50,6 @@ public static class CliApplication
         root.Subcommands.Add(ForgettingBenchCommand.Create(context));
         root.Subcommands.Add(ForgettingDemoCommand.Create(context));
         root.Subcommands.Add(RegistryCommand.Create(context));
-
-        var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
-        {
-            context.Error.WriteLine($"error: {parse.Errors[0].Message} (see --help)");
-            return ExitCodes.BadInput;
-        }
-
-        return await parse.InvokeAsync(new InvocationConfiguration
-        {
-            Output = context.Out,
-            Error = context.Error,
-            EnableDefaultExceptionHandler = false,
-        });
+        return root;
     }
 }
