@@ -1,7 +1,7 @@
 namespace ModelGate.Core.Gating;
 
 /// <summary>
-/// Everything the gate decides by (the policy file's shape, README "Gate"). Built from the embedded default with a
+/// Everything the gate decides by (the policy file's shape, docs/policy.md). Built from the embedded default with a
 /// user's file laid over it (<see cref="GatePolicyLoader"/>), then command-line and environment overrides.
 /// </summary>
 public sealed record GatePolicy

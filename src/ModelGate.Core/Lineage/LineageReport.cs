@@ -2,7 +2,7 @@ namespace ModelGate.Core.Lineage;
 
 /// <summary>
 /// Intruder dimensions across a history of releases trained one after another (continual fine-tuning), one step per
-/// release. Serialised as the lineage JSON contract (README, "lineage").
+/// release. Serialised as the lineage JSON contract (docs/cli/lineage.md).
 /// </summary>
 public sealed record LineageReport
 {

@@ -6,7 +6,7 @@ using Scriban.Runtime;
 namespace ModelGate.Core.Reporting;
 
 /// <summary>
-/// What a report template sees (README "Gate" lists every variable): the result turned into plain, pre-formatted
+/// What a report template sees (docs/reports.md lists every variable): the result turned into plain, pre-formatted
 /// values (invariant culture, Markdown-safe table cells, Unicode bars, Mermaid series), so that templates hold layout only.
 /// </summary>
 public static class GateReportModel

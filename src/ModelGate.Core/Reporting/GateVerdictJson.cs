@@ -4,7 +4,7 @@ using ModelGate.Core.Gating;
 namespace ModelGate.Core.Reporting;
 
 /// <summary>
-/// The verdict contract (<c>gate --json</c>, README "Gate"): <c>schemaVersion</c> 1, <c>kind</c>
+/// The verdict contract (<c>gate --json</c>, docs/verdict-json.md, schema docs/schemas/modelgate-verdict.schema.json): <c>schemaVersion</c> 1, <c>kind</c>
 /// <c>modelgate.verdict</c>; fields may be added, none renamed or removed without a new version. Its
 /// <c>analysis</c> is exactly <c>analyze --format json</c>'s object, so a verdict serves as the next run's baseline.
 /// </summary>

@@ -4,7 +4,7 @@ using ModelGate.Core.Spectral;
 namespace ModelGate.Core.Reporting;
 
 /// <summary>
-/// The JSON contract of an analysis (documented in README.md, "JSON output"). Field names are stable; new fields
+/// The JSON contract of an analysis (documented in docs/verdict-json.md, "The analysis JSON"). Field names are stable; new fields
 /// may be added, none removed or renamed without a new <c>schemaVersion</c>.
 /// </summary>
 public static class IntruderReportJson

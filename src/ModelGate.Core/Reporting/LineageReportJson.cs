@@ -4,7 +4,7 @@ using ModelGate.Core.Lineage;
 namespace ModelGate.Core.Reporting;
 
 /// <summary>
-/// The JSON contract of a lineage (documented in README.md, "lineage"). Field names are stable; new fields may be
+/// The JSON contract of a lineage (documented in docs/cli/lineage.md). Field names are stable; new fields may be
 /// added, none removed or renamed without a new <c>schemaVersion</c>.
 /// </summary>
 public static class LineageReportJson
