@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using ModelGate.Core.Synthetic;
 using ModelGate.Testing;
 using ModelGate.Testing.IO;
+using ModelGate.Testing.Packaging;
 
 namespace ModelGate.Cli.Tests;
 
@@ -15,10 +16,12 @@ public sealed class OutputPathTests : IDisposable
     private readonly string _base;
     private readonly string _adapter;
     private readonly string _policy;
+    private readonly IReadOnlyList<string> _linearModules;
 
     public OutputPathTests()
     {
-        _base = new TinyModelBuilder().Build(_dir.File("base")).Folder;
+        var model = new TinyModelBuilder().Build(_dir.File("base"));
+        (_base, _linearModules) = (model.Folder, model.LinearModules);
         _adapter = new LoraAdapterBuilder().WithIntruders("model.layers.0.self_attn.q_proj", 2).Build(_base, _dir.File("adapter"));
         _policy = _dir.File("policy.json");
         File.WriteAllText(_policy, """{ "failOn": "fail" }""");
@@ -171,6 +174,25 @@ public sealed class OutputPathTests : IDisposable
         Assert.True(code == 2, stderr);
         Assert.Equal($"error: --output {report}: {notAFolder} is a file, not a folder", Assert.Single(Lines(stderr)));
         Assert.Equal("", stdout);
+    }
+
+    [PrivateMountFact]
+    public async Task Analyze_DiskFullWhenTheReportIsWritten_ExitsTwoAndLeavesNoTemporaryFile()
+    {
+        var disk = Directory.CreateDirectory(_dir.File("disk")).FullName;
+        var report = Path.Combine(disk, "report.json");
+        // Every linear module in the report makes it several pages long.
+        var wide = _linearModules.Aggregate(new LoraAdapterBuilder(), (b, m) => b.WithAlignedUpdate(m)).Build(_base, _dir.File("wide"));
+        var cli = Path.Combine(AppContext.BaseDirectory, "dotnet-intruder-gate.dll");
+        // One free page: the up-front check's one byte fits, the report does not.
+        var arguments = PrivateMount.Arguments(disk, pages: 2, filledPages: 1,
+            [ChildProcess.DotNet, cli, "analyze", "--base", _base, "--adapter", wide, "--format", "json", "-o", report, "--device", "cpu"]);
+
+        var result = await ChildProcess.RunAsync("unshare", arguments, _dir.Path);
+
+        Assert.True(result.ExitCode == 2, result.Output);
+        Assert.Equal($"error: {report}: cannot write (no space left on the device); nothing was written", Lines(result.StandardError)[^1]);
+        Assert.Equal(["fill"], Lines(result.StandardOutput));
     }
 
     private Task<(int ExitCode, string Out, string Error)> Run(string verb, string option, string output) => verb switch
