@@ -10,8 +10,8 @@ using ModelGate.GitHub.Actions;
 namespace ModelGate.Cli;
 
 /// <summary>
-/// What verbs share: the output streams and the one error boundary. A user error is one line and exit 2; Ctrl+C
-/// is exit 130; anything else is a bug, exit 3, with the trace only under --verbose.
+/// What verbs share: the output streams and the one error boundary. A user error (storage refusing a write included)
+/// is one line and exit 2; Ctrl+C is exit 130; anything else is a bug, exit 3, with the trace only under --verbose.
 /// </summary>
 public sealed class CliContext(TextWriter output, TextWriter error, bool outIsTerminal, bool errorIsTerminal)
 {
