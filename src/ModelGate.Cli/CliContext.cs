@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using ModelGate.Cli.Hosting;
 using ModelGate.Core.Errors;
+using ModelGate.Core.IO;
 using ModelGate.Core.Registries;
 using ModelGate.Core.Torch;
 using ModelGate.GitHub.Actions;
@@ -9,8 +10,8 @@ using ModelGate.GitHub.Actions;
 namespace ModelGate.Cli;
 
 /// <summary>
-/// What verbs share: the output streams and the one error boundary. A user error is one line and exit 2; Ctrl+C
-/// is exit 130; anything else is a bug, exit 3, with the trace only under --verbose.
+/// What verbs share: the output streams and the one error boundary. A user error (storage refusing a write included)
+/// is one line and exit 2; Ctrl+C is exit 130; anything else is a bug, exit 3, with the trace only under --verbose.
 /// </summary>
 public sealed class CliContext(TextWriter output, TextWriter error, bool outIsTerminal, bool errorIsTerminal)
 {
@@ -49,6 +50,12 @@ public sealed class CliContext(TextWriter output, TextWriter error, bool outIsTe
             // A registry that stayed down through every retry: not a bug, and the message names the URI (redacted).
             Error.WriteLine($"error: {OneLine(registry.Message)}");
             return ExitCodes.Unexpected;
+        }
+        catch (Exception e) when (WriteRefusal.Reason(e) is { } reason)
+        {
+            // The storage said no (no permission, read-only, full) somewhere no check could foresee: the user's to fix.
+            Error.WriteLine($"error: {reason}: {OneLine(SecretRedaction.Redact(e.GetBaseException().Message))}");
+            return ExitCodes.BadInput;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

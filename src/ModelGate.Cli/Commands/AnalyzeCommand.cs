@@ -36,6 +36,12 @@ public static class AnalyzeCommand
                 throw new UserInputException("analyze: give either --adapter (one or more) or --tuned, not both and not neither");
             }
 
+            RunPaths.Guard(parse, host)
+                .Reads(ModelLocations.LocalPath(parse.GetValue(Base)), "the --base model folder")
+                .Reads(ModelLocations.LocalPaths(adapters), "the --adapter folder")
+                .Reads(ModelLocations.LocalPath(tuned), "the --tuned model folder")
+                .WritesFile(parse.GetValue(Output), "--output")
+                .Check();
             var settings = new AnalysisSettings
             {
                 K = CliHost.Setting(parse, host, K, "K", 10),

@@ -38,6 +38,13 @@ public static class ForgettingCommand
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, ct, host =>
         {
+            RunPaths.Guard(parse, host)
+                .Reads(parse.GetValue(Base), "the --base model folder")
+                .Reads(parse.GetValue(Adapters) ?? [], "the --adapter folder")
+                .Reads(parse.GetValue(Corpus), "the --corpus")
+                .Reads(SplitList(parse.GetValue(Tasks)), "the --tasks file")
+                .WritesFile(parse.GetValue(Output), "--output")
+                .Check();
             var request = new ForgettingRequest
             {
                 BaseModel = parse.GetValue(Base)!,

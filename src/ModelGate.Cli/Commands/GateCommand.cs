@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Cli.Hosting;
 using ModelGate.Cli.Rendering;
 using ModelGate.Core.Errors;
+using ModelGate.Core.Forgetting;
 using ModelGate.Core.Gating;
 using ModelGate.Core.Registries;
 using ModelGate.Core.Registries.Promotion;
@@ -55,11 +56,28 @@ public static class GateCommand
                 GitHubComment = parse.GetValue(GitHubComment),
                 GitHubCommentLabel = CliHost.Setting<string?>(parse, host, GitHubCommentLabel, "GitHubCommentLabel", null),
             };
-            var sinks = host.Services.GetServices<IReportSinkProvider>().SelectMany(p => p.Create(outputs)).ToList();
-
             var baseSource = parse.GetValue(Base)!;
             var adapterSources = parse.GetValue(Adapters) ?? [];
-            var promotion = await PromotionAsync(parse, host, adapterSources, ct);
+            var promotion = Promotion(parse, adapterSources);
+            RunPaths.Guard(parse, host)
+                .Reads(ModelLocations.LocalPath(baseSource), "the --base model folder")
+                .Reads(ModelLocations.LocalPaths(adapterSources), "the --adapter folder")
+                .Reads(policyFile, "the --policy file")
+                .Reads(policy.Baseline, "the --baseline verdict")
+                .Reads(outputs.Template, "the --template")
+                .Reads(ForgettingProbe.ResolvePath(policy.Forgetting.Corpus, policy.Source), "the forgetting --corpus")
+                .Reads(policy.Forgetting.Tasks.Select(t => ForgettingProbe.ResolvePath(t, policy.Source)!), "the forgetting --tasks file")
+                .WritesFile(outputs.Json, "--json")
+                .WritesFile(outputs.Markdown, "--report")
+                .WritesFile(outputs.Html, "--html")
+                .WritesFolder(promotion is { } release && ModelLocations.LocalPath(release.Destination) is { } local ? Path.Combine(local, release.Version) : null, "--promote")
+                .Check();
+            if (promotion is { } planned)
+            {
+                await host.Services.GetRequiredService<ReleasePromoter>().CheckAsync(planned.Destination, planned.Version, ct);
+            }
+
+            var sinks = host.Services.GetServices<IReportSinkProvider>().SelectMany(p => p.Create(outputs)).ToList();
             var baseFolder = await ModelLocations.ResolveAsync(context, parse, host, baseSource, ct);
             var adapters = new List<ResolvedFolder>();
             foreach (var adapter in adapterSources)
@@ -109,8 +127,8 @@ public static class GateCommand
         return command;
     }
 
-    /// <summary>--promote and its version, checked before any download or analysis; null without --promote.</summary>
-    private static async Task<(string Destination, string Version)?> PromotionAsync(ParseResult parse, Microsoft.Extensions.Hosting.IHost host, string[] adapters, CancellationToken ct)
+    /// <summary>--promote and its version, known before any download or analysis; null without --promote.</summary>
+    private static (string Destination, string Version)? Promotion(ParseResult parse, string[] adapters)
     {
         if (parse.GetValue(Promote) is not { } destination)
         {
@@ -127,9 +145,7 @@ public static class GateCommand
             throw new UserInputException("gate: give at least one --adapter");
         }
 
-        var version = parse.GetValue(ReleaseVersion) ?? ReleasePromoter.DefaultVersion(adapters[^1]);
-        await host.Services.GetRequiredService<ReleasePromoter>().CheckAsync(destination, version, ct);
-        return (destination, version);
+        return (destination, parse.GetValue(ReleaseVersion) ?? ReleasePromoter.DefaultVersion(adapters[^1]));
     }
 
     /// <summary>Command line, then MODELGATE_* environment and modelgate.json, over the policy file's values.</summary>

@@ -25,6 +25,11 @@ public static class LineageCommand
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, ct, async host =>
         {
+            RunPaths.Guard(parse, host)
+                .Reads(ModelLocations.LocalPath(parse.GetValue(Base)), "the --base model folder")
+                .Reads(ModelLocations.LocalPaths(parse.GetValue(Adapters) ?? []), "the --adapter folder")
+                .WritesFile(parse.GetValue(AnalyzeCommand.Output), "--output")
+                .Check();
             var settings = new AnalysisSettings
             {
                 K = CliHost.Setting(parse, host, AnalyzeCommand.K, "K", 10),

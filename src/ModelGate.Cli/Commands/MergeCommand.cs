@@ -23,6 +23,11 @@ public static class MergeCommand
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, ct, async host =>
         {
+            RunPaths.Guard(parse, host)
+                .Reads(ModelLocations.LocalPath(parse.GetValue(Base)), "the --base model folder")
+                .Reads(ModelLocations.LocalPaths(parse.GetValue(Adapters)!), "the --adapter folder")
+                .WritesFolder(parse.GetValue(Output), "--output")
+                .Check();
             var settings = new MergeSettings
             {
                 DType = parse.GetValue(DType) is { } d ? MergeSettings.ParseDType(d) : null,

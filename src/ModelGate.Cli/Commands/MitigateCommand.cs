@@ -30,6 +30,11 @@ public static class MitigateCommand
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, ct, async host =>
         {
+            RunPaths.Guard(parse, host)
+                .Reads(ModelLocations.LocalPath(parse.GetValue(Base)), "the --base model folder")
+                .Reads(ModelLocations.LocalPath(parse.GetValue(Adapter)), "the --adapter folder")
+                .WritesFolder(parse.GetValue(DryRun) ? null : parse.GetValue(Output), "--output")
+                .Check();
             var settings = new MitigationSettings
             {
                 Lambda = parse.GetValue(Lambda),

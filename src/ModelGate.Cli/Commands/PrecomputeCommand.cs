@@ -28,6 +28,9 @@ public static class PrecomputeCommand
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, ct, async host =>
         {
+            RunPaths.Guard(parse, host)
+                .Reads(ModelLocations.LocalPath(parse.GetValue(Base)), "the --base model folder")
+                .Check();
             var cache = CacheCommand.Open(parse, host, parse.GetValue(Precision));
             var device = TorchDeviceSelector.Select(CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto"));
             var baseFolder = await ModelLocations.ResolveAsync(context, parse, host, parse.GetValue(Base)!, ct);

@@ -30,6 +30,14 @@ public static class ModelLocations
     /// <summary>How a reference appears in reports: as given, with SAS signatures and tokens redacted.</summary>
     public static string Display(string reference) => RegistryReference.Parse(reference).Display;
 
+    /// <summary>The local path of a folder or file:// reference; null for a registry URI, whose copy is the cache's.</summary>
+    public static string? LocalPath(string? reference) =>
+        reference is null || RegistryReference.Parse(reference) is not { IsLocalPath: true } local ? null : local.LocalPath;
+
+    /// <summary>The local paths among <paramref name="references"/>.</summary>
+    public static IEnumerable<string> LocalPaths(IEnumerable<string> references) =>
+        references.Select(LocalPath).OfType<string>();
+
     /// <summary>The folder with what it resolved to (for reports that record the pinned version).</summary>
     public static async Task<ResolvedFolder> ResolveFolderAsync(CliContext context, ParseResult parse, IHost host, string reference, CancellationToken cancellationToken)
     {

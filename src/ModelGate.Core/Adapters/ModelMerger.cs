@@ -19,11 +19,12 @@ public sealed class ModelMerger(ILogger<ModelMerger> logger)
     public MergeResult Merge(string baseFolder, IReadOnlyList<string> adapterFolders, string outputFolder, MergeSettings settings,
         string device, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
+        new OutputGuard()
+            .Reads(baseFolder, "the base model folder")
+            .Reads(adapterFolders, "the adapter folder")
+            .WritesFolder(outputFolder, "--output")
+            .Check();
         var output = Path.GetFullPath(outputFolder);
-        if (Path.GetFullPath(baseFolder) == output || adapterFolders.Any(a => Path.GetFullPath(a) == output))
-        {
-            throw new UserInputException($"--output {outputFolder}: must not be the base or an adapter folder");
-        }
 
         var torchDevice = TorchDeviceSelector.Select(device);
         using var baseWeights = ModelWeights.Open(baseFolder);

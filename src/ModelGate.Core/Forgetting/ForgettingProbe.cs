@@ -19,8 +19,8 @@ public sealed class ForgettingProbe(ForgettingEvaluator evaluator) : IForgetting
         {
             BaseModel = request.BaseModel,
             Adapters = request.Adapters,
-            Corpus = Resolve(policy.Corpus, request.Policy.Source),
-            Tasks = policy.Tasks.Select(t => Resolve(t, request.Policy.Source)!).ToArray(),
+            Corpus = ResolvePath(policy.Corpus, request.Policy.Source),
+            Tasks = policy.Tasks.Select(t => ResolvePath(t, request.Policy.Source)!).ToArray(),
             Device = request.Device,
         }, progress, cancellationToken);
         IReadOnlyList<ForgettingObservation> observations = report.Metrics
@@ -31,7 +31,7 @@ public sealed class ForgettingProbe(ForgettingEvaluator evaluator) : IForgetting
     }
 
     /// <summary>A relative path in a policy file is taken from the working folder, else from the policy file's folder.</summary>
-    private static string? Resolve(string? path, string policySource)
+    public static string? ResolvePath(string? path, string policySource)
     {
         if (path is null || Path.IsPathRooted(path) || File.Exists(path) || Directory.Exists(path) || !File.Exists(policySource))
         {

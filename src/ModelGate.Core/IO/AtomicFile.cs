@@ -1,4 +1,5 @@
 using System.Text;
+using ModelGate.Core.Errors;
 
 namespace ModelGate.Core.IO;
 
@@ -11,7 +12,7 @@ public static class AtomicFile
         var folder = Path.GetDirectoryName(full)!;
         if (!Directory.Exists(folder))
         {
-            throw new Errors.UserInputException($"{path}: folder {folder} does not exist");
+            throw new UserInputException($"{path}: folder {folder} does not exist");
         }
 
         var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
@@ -26,10 +27,28 @@ public static class AtomicFile
 
             File.Move(temp, full, overwrite: true);
         }
-        catch
+        catch (Exception e)
+        {
+            TryDelete(temp);
+            if (WriteRefusal.Reason(e) is { } reason)
+            {
+                // Found only now (the disk filled or was remounted during the run): the user's to fix, and nothing was replaced.
+                throw new UserInputException($"{path}: cannot write ({reason}); nothing was written", e);
+            }
+
+            throw;
+        }
+    }
+
+    private static void TryDelete(string temp)
+    {
+        try
         {
             File.Delete(temp);
-            throw;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Where the temporary file could not be made, it cannot be removed either; the first error is the one to report.
         }
     }
 }

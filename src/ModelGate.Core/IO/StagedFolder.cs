@@ -25,20 +25,26 @@ public static class StagedFolder
 
         var parent = Path.GetDirectoryName(output)!;
         var createdParent = !Directory.Exists(parent);
-        Directory.CreateDirectory(parent);
         var staging = Path.Combine(parent, $".{Path.GetFileName(output)}.modelgate-{Guid.NewGuid():N}");
         try
         {
+            Directory.CreateDirectory(parent);
             Directory.CreateDirectory(staging);
             fill(staging);
             Publish(staging, output, replacing);
         }
-        catch
+        catch (Exception e)
         {
             TryDelete(staging);
-            if (createdParent && !Directory.EnumerateFileSystemEntries(parent).Any())
+            if (createdParent && Directory.Exists(parent) && !Directory.EnumerateFileSystemEntries(parent).Any())
             {
                 TryDelete(parent);
+            }
+
+            if (e is not UserInputException && WriteRefusal.Reason(e) is { } reason)
+            {
+                // Found only at write time (the disk filled during the run): the user's to fix, and nothing was replaced.
+                throw new UserInputException($"--output {destination}: cannot write ({reason}); nothing was written", e);
             }
 
             throw;

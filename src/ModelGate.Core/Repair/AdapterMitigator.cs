@@ -29,10 +29,11 @@ public sealed class AdapterMitigator(IntruderAnalyzer analyzer, ILogger<AdapterM
             throw new UserInputException("--output: give the folder for the repaired adapter (or --dry-run)");
         }
 
-        if (outputFolder is not null && (Path.GetFullPath(outputFolder) == Path.GetFullPath(adapterFolder) || Path.GetFullPath(outputFolder) == Path.GetFullPath(baseFolder)))
-        {
-            throw new UserInputException($"--output {outputFolder}: must not be the adapter or the base folder; the original is kept");
-        }
+        new OutputGuard()
+            .Reads(baseFolder, "the base model folder")
+            .Reads(adapterFolder, "the adapter folder")
+            .WritesFolder(settings.DryRun ? null : outputFolder, "--output")
+            .Check();
 
         var before = analyzer.AnalyzeAdapters(baseFolder, [adapterFolder], settings.Analysis, device, progress, cancellationToken);
         var torchDevice = TorchDeviceSelector.Select(device);
