@@ -22,6 +22,20 @@ public static class TorchTensors
         return device.type == TorchSharp.DeviceType.CPU ? t : t.to(device);
     }
 
+    /// <summary>
+    /// <see cref="NonFiniteValues.ThrowIfAny(ReadOnlySpan{float}, long, string)"/> for a computed tensor (a merged
+    /// weight): the inputs were checked as they were read, so a NaN or infinity here means their arithmetic overflowed.
+    /// Tested where it lives (one reduction on the device); only a failing tensor is copied to find the element.
+    /// </summary>
+    public static void ThrowIfNotFinite(Tensor t, string subject)
+    {
+        using var finite = isfinite(t).all();
+        if (!finite.item<bool>())
+        {
+            NonFiniteValues.ThrowIfAny(ToArray(t), 0, subject);
+        }
+    }
+
     /// <summary>The values of a float32 tensor, row-major, on the CPU.</summary>
     public static float[] ToArray(Tensor t) =>
         t.to_type(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
