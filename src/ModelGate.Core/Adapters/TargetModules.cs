@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using ModelGate.Core.Errors;
 
 namespace ModelGate.Core.Adapters;
 
@@ -9,24 +9,25 @@ namespace ModelGate.Core.Adapters;
 /// </summary>
 public sealed class TargetModules
 {
-    private readonly Regex? _regex;
+    private readonly UserRegex? _regex;
 
-    private TargetModules(IReadOnlyList<string> names, string? pattern)
+    private TargetModules(IReadOnlyList<string> names, UserRegex? regex)
     {
         Names = names;
-        Pattern = pattern;
-        _regex = pattern is null ? null : PythonRegex.FullMatch(pattern);
+        _regex = regex;
     }
 
     /// <summary>The listed names, when the config gives a list.</summary>
     public IReadOnlyList<string> Names { get; }
 
     /// <summary>The regular expression, when the config gives a string.</summary>
-    public string? Pattern { get; }
+    public string? Pattern => _regex?.Pattern;
 
     public static TargetModules FromList(IEnumerable<string> names) => new(names.ToArray(), null);
 
-    public static TargetModules FromPattern(string pattern) => new([], pattern);
+    /// <param name="source">Where the pattern was written (file and field), for the error when matching it runs out of time.</param>
+    /// <exception cref="ArgumentException">Not a valid regular expression.</exception>
+    public static TargetModules FromPattern(string pattern, string source) => new([], PythonRegex.FullMatch(pattern, source));
 
     public bool Matches(string modulePath) =>
         _regex is not null
