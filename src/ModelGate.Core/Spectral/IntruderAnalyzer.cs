@@ -187,8 +187,8 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
                 BaseSpectrum? spectrum = null;
                 if (cache is not null)
                 {
-                    // On a hit with low-rank factors the base matrix is never read as float32 below, so the bytes just
-                    // hashed are checked for NaN and infinities here, while they are still in the CPU's caches.
+                    // On a hit with low-rank factors the base matrix is never read as float32 below, so the bytes the
+                    // hash has just paged in are checked for NaN and infinities here.
                     var key = SpectrumKey.Compute(baseWeights, job.Base, job.Layout);
                     baseWeights.CheckFinite(job.Base);
                     spectrum = cache.TryGet(key, out var hit) ? hit : null;
