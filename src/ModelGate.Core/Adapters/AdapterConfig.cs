@@ -30,11 +30,11 @@ public sealed class AdapterConfig
 
     /// <summary>The rank PEFT gives this module: the first matching <c>rank_pattern</c> key, else <c>r</c>.</summary>
     public int RankFor(string modulePath) =>
-        FirstPatternMatch(RankPattern.Keys, modulePath) is { } key ? RankPattern[key] : R;
+        FirstPatternMatch("rank_pattern", RankPattern.Keys, modulePath) is { } key ? RankPattern[key] : R;
 
     /// <summary>The alpha PEFT gives this module: the first matching <c>alpha_pattern</c> key, else <c>lora_alpha</c>.</summary>
     public double AlphaFor(string modulePath) =>
-        FirstPatternMatch(AlphaPattern.Keys, modulePath) is { } key ? AlphaPattern[key] : LoraAlpha;
+        FirstPatternMatch("alpha_pattern", AlphaPattern.Keys, modulePath) is { } key ? AlphaPattern[key] : LoraAlpha;
 
     /// <summary>
     /// The factor PEFT multiplies B·A by: alpha / r, or alpha / √r with rsLoRA (Kalajdzievski 2023;
@@ -70,8 +70,8 @@ public sealed class AdapterConfig
         return layer is not null && LayersToTransform.Contains(layer.Value);
     }
 
-    private static string? FirstPatternMatch(IEnumerable<string> keys, string modulePath) =>
-        keys.FirstOrDefault(k => PythonRegex.PatternKey(k).IsMatch(modulePath));
+    private string? FirstPatternMatch(string field, IEnumerable<string> keys, string modulePath) =>
+        keys.FirstOrDefault(k => PythonRegex.PatternKey(k, $"{SourcePath}: {field} key").IsMatch(modulePath));
 
     /// <summary>Reads and validates <c>adapter_config.json</c> in <paramref name="adapterFolder"/>.</summary>
     public static AdapterConfig Load(string adapterFolder)
@@ -235,17 +235,14 @@ public sealed class AdapterConfig
 
             if (e.ValueKind == JsonValueKind.String)
             {
-                var pattern = e.GetString()!;
                 try
                 {
-                    _ = PythonRegex.FullMatch(pattern);
+                    return TargetModules.FromPattern(e.GetString()!, $"{path}: {name}");
                 }
                 catch (ArgumentException ex)
                 {
                     throw new UserInputException($"{path}: field '{name}' is not a valid regular expression ({ex.Message})");
                 }
-
-                return TargetModules.FromPattern(pattern);
             }
 
             return TargetModules.FromList(StringList(name)!);
@@ -268,7 +265,7 @@ public sealed class AdapterConfig
             {
                 try
                 {
-                    _ = PythonRegex.PatternKey(p.Name);
+                    _ = PythonRegex.PatternKey(p.Name, path);
                 }
                 catch (ArgumentException ex)
                 {

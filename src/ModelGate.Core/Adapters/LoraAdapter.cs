@@ -141,6 +141,12 @@ public sealed partial class LoraAdapter : IDisposable
 
         if (modules.Count == 0 && replacements.Count == 0)
         {
+            if (config.TargetModules is { } targets && parts.Count > 0 && !parts.Keys.Any(targets.Matches))
+            {
+                throw new UserInputException(
+                    $"{config.SourcePath}: target_modules {targets} matches none of the {parts.Count} modules with LoRA weights in {file}; did you mean {string.Join(" or ", targets.Nearest(parts.Keys, 2).Select(n => $"'{n}'"))}?");
+            }
+
             throw new UserInputException($"{file}: no LoRA weights (keys ending in lora_A.weight / lora_B.weight)");
         }
 

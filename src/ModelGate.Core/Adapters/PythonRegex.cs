@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using ModelGate.Core.Errors;
 
 namespace ModelGate.Core.Adapters;
 
@@ -8,16 +8,14 @@ namespace ModelGate.Core.Adapters;
 /// </summary>
 internal static class PythonRegex
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
-
     /// <summary><c>re.fullmatch(pattern, s)</c>.</summary>
-    public static Regex FullMatch(string pattern) =>
-        new("^(?:" + pattern + @")\z", RegexOptions.CultureInvariant, Timeout);
+    public static UserRegex FullMatch(string pattern, string source) =>
+        new(pattern, source, "^(?:" + pattern + @")\z");
 
     /// <summary>
     /// <c>re.match(rf"(.*\.)?({key})$", s)</c>: how PEFT picks a <c>rank_pattern</c>/<c>alpha_pattern</c> key
     /// (<c>peft/utils/other.py: get_pattern_key</c>).
     /// </summary>
-    public static Regex PatternKey(string key) =>
-        new(@"^(.*\.)?(" + key + @")\z", RegexOptions.CultureInvariant, Timeout);
+    public static UserRegex PatternKey(string key, string source) =>
+        new(key, source, @"^(.*\.)?(" + key + @")\z");
 }

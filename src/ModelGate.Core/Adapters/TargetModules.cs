@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using ModelGate.Core.Errors;
 
 namespace ModelGate.Core.Adapters;
 
@@ -9,29 +9,64 @@ namespace ModelGate.Core.Adapters;
 /// </summary>
 public sealed class TargetModules
 {
-    private readonly Regex? _regex;
+    private readonly UserRegex? _regex;
 
-    private TargetModules(IReadOnlyList<string> names, string? pattern)
+    private TargetModules(IReadOnlyList<string> names, UserRegex? regex)
     {
         Names = names;
-        Pattern = pattern;
-        _regex = pattern is null ? null : PythonRegex.FullMatch(pattern);
+        _regex = regex;
     }
 
     /// <summary>The listed names, when the config gives a list.</summary>
     public IReadOnlyList<string> Names { get; }
 
     /// <summary>The regular expression, when the config gives a string.</summary>
-    public string? Pattern { get; }
+    public string? Pattern => _regex?.Pattern;
 
     public static TargetModules FromList(IEnumerable<string> names) => new(names.ToArray(), null);
 
-    public static TargetModules FromPattern(string pattern) => new([], pattern);
+    /// <param name="source">Where the pattern was written (file and field), for the error when matching it runs out of time.</param>
+    /// <exception cref="ArgumentException">Not a valid regular expression.</exception>
+    public static TargetModules FromPattern(string pattern, string source) => new([], PythonRegex.FullMatch(pattern, source));
 
     public bool Matches(string modulePath) =>
         _regex is not null
             ? _regex.IsMatch(modulePath)
             : Names.Any(n => modulePath == n || modulePath.EndsWith("." + n, StringComparison.Ordinal));
 
+    /// <summary>
+    /// The <paramref name="count"/> names closest (by edit distance) to what was written, for when nothing matches: the
+    /// last part of each module path when the config lists names (PEFT matches them as suffixes), whole paths for a pattern.
+    /// </summary>
+    public IReadOnlyList<string> Nearest(IEnumerable<string> modulePaths, int count)
+    {
+        IReadOnlyList<string> written = _regex is not null ? [_regex.Pattern] : Names;
+        return modulePaths
+            .Select(p => _regex is not null ? p : p[(p.LastIndexOf('.') + 1)..])
+            .Distinct(StringComparer.Ordinal)
+            .OrderBy(candidate => written.Min(w => EditDistance(w, candidate)))
+            .ThenBy(candidate => candidate, StringComparer.Ordinal)
+            .Take(count)
+            .ToArray();
+    }
+
     public override string ToString() => Pattern ?? "[" + string.Join(", ", Names) + "]";
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        var current = new int[b.Length + 1];
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
 }

@@ -34,20 +34,20 @@ public static class WeightMerger
     }
 
     /// <summary>
-    /// <see cref="Apply"/>, then a user error if the result holds NaN or infinities (a broken adapter), so that
-    /// neither a written merge nor a measured model silently carries them.
+    /// <see cref="Apply"/>, then a user error if the result holds NaN or infinities, so that neither a written merge
+    /// nor a measured model silently carries them. Every tensor read is already checked, so what this catches is
+    /// finite factors whose product overflows float32.
     /// </summary>
     public static Tensor ApplyChecked(Tensor weight, TensorUpdate update, Device device)
     {
         var merged = Apply(weight, update, device);
-        if (!isfinite(merged).all().item<bool>())
-        {
-            throw new Errors.UserInputException(
-                $"merging into '{update.TensorName}' gives NaN or infinite values: adapter {update.Edits[^1].Adapter.Folder} seems broken");
-        }
-
+        TorchTensors.ThrowIfNotFinite(merged, OverflowSubject(update));
         return merged;
     }
+
+    /// <summary>How errors name a merged weight: the (last) adapter's file and the base tensor it changes.</summary>
+    internal static string OverflowSubject(TensorUpdate update) =>
+        $"{update.Edits[^1].Adapter.Weights.Path}: merging its update into base tensor {MessageText.Quote(update.TensorName)} overflows float32: the merged weight";
 
     /// <summary>s·B·A in the layer's out × in orientation (for embeddings: dim × vocab, transposed by the caller).</summary>
     public static Tensor Delta(LoraAdapter adapter, LoraModule module, Device device)

@@ -181,7 +181,7 @@ public static class GatePolicyLoader
                 ModulePattern pattern;
                 try
                 {
-                    pattern = ModulePattern.Parse(match);
+                    pattern = ModulePattern.Parse(match, $"{source}: '{at}.match'");
                 }
                 catch (ArgumentException ex)
                 {

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using ModelGate.Core.Adapters;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Spectral;
+using ModelGate.Core.Tensors;
 
 namespace ModelGate.Core.Gating;
 
@@ -42,9 +44,27 @@ public sealed class GateRunner(IntruderAnalyzer analyzer, ILogger<GateRunner> lo
         // Hashing reads the weight files while the analysis computes; it only costs wall time on huge bases.
         var hashing = request.HashWeights ? HashAsync(request, cancellationToken) : null;
 
+        // The analysis reads only the weights the adapters change; a gate must not pass a model with a NaN or an
+        // infinity anywhere, so every tensor of the base and of the adapters is scanned once, alongside it.
+        using var stopScan = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var scanning = Task.Run(() => CheckAllFinite(request, stopScan.Token), stopScan.Token);
+
         var analysisClock = Stopwatch.StartNew();
-        var analysis = await Task.Run(() => analyzer.AnalyzeAdapters(request.BaseModel, request.Adapters, settings, request.Device, progress, cancellationToken), cancellationToken);
+        IntruderReport analysis;
+        try
+        {
+            analysis = await Task.Run(() => analyzer.AnalyzeAdapters(request.BaseModel, request.Adapters, settings, request.Device, progress, cancellationToken), cancellationToken);
+        }
+        catch
+        {
+            // The analysis's error is the one reported; the scan is stopped, not left reading in the background.
+            await stopScan.CancelAsync();
+            await scanning.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+
         timings.Add(("analysis", analysisClock.Elapsed));
+        await scanning;
         // Reports name what the user gave (a registry URI), not the cache folder it was fetched to.
         analysis = analysis with { BaseModel = request.BaseSource ?? analysis.BaseModel, Tuned = request.AdapterSources ?? analysis.Tuned };
 
@@ -107,6 +127,20 @@ public sealed class GateRunner(IntruderAnalyzer analyzer, ILogger<GateRunner> lo
         }
 
         return (baseFingerprint, adapters, clock.Elapsed);
+    }
+
+    private static void CheckAllFinite(GateRequest request, CancellationToken cancellationToken)
+    {
+        using (var baseWeights = ModelWeights.Open(request.BaseModel))
+        {
+            baseWeights.CheckAllFinite(cancellationToken);
+        }
+
+        foreach (var adapter in request.Adapters)
+        {
+            using var weights = SafetensorsFile.Open(Path.Combine(adapter, LoraAdapter.WeightsFileName));
+            weights.CheckAllFinite(cancellationToken);
+        }
     }
 
     private static IReadOnlyList<string> Warnings(IntruderReport analysis, GateBaseline? baseline)

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using ModelGate.Core.Errors;
 
 namespace ModelGate.Core.Gating;
 
@@ -13,10 +14,10 @@ public sealed class ModulePattern
 {
     public const string RegexPrefix = "regex:";
 
-    private readonly Regex _regex;
+    private readonly UserRegex _regex;
     private readonly bool _isGlob;
 
-    private ModulePattern(string text, Regex regex, bool isGlob)
+    private ModulePattern(string text, UserRegex regex, bool isGlob)
     {
         Text = text;
         _regex = regex;
@@ -26,11 +27,12 @@ public sealed class ModulePattern
     public string Text { get; }
 
     /// <summary>Compiles <paramref name="text"/>; throws <see cref="ArgumentException"/> with the reason when the regex is invalid.</summary>
-    public static ModulePattern Parse(string text)
+    /// <param name="source">Where it was written (policy file and field), for the error when matching it runs out of time.</param>
+    public static ModulePattern Parse(string text, string source = "match")
     {
         if (text.StartsWith(RegexPrefix, StringComparison.Ordinal))
         {
-            return new ModulePattern(text, new Regex(text[RegexPrefix.Length..], RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), isGlob: false);
+            return new ModulePattern(text, new UserRegex(text[RegexPrefix.Length..], source), isGlob: false);
         }
 
         var pattern = new StringBuilder("^");
@@ -45,7 +47,7 @@ public sealed class ModulePattern
         }
 
         pattern.Append('$');
-        return new ModulePattern(text, new Regex(pattern.ToString(), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), isGlob: true);
+        return new ModulePattern(text, new UserRegex(text, source, pattern.ToString()), isGlob: true);
     }
 
     public bool Matches(string weightName)

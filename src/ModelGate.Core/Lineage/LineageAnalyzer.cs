@@ -143,8 +143,8 @@ public sealed class LineageAnalyzer(IntruderAnalyzer analyzer, ILogger<LineageAn
     {
         using var scope = NewDisposeScope();
         var w0 = TorchTensors.LoadFloat32(baseWeights, update.Base, device);
-        var reference = previous is null ? w0 : WeightMerger.Apply(w0, previous, device);
-        var tuned = WeightMerger.Apply(w0, update, device);
+        var reference = previous is null ? w0 : WeightMerger.ApplyChecked(w0, previous, device);
+        var tuned = WeightMerger.ApplyChecked(w0, update, device);
         if (update.Layout == MatrixLayout.Transposed)
         {
             (reference, tuned) = (reference.t(), tuned.t());

@@ -51,6 +51,14 @@ public sealed record RegistryReference
             throw new UserInputException($"{SecretRedaction.Redact(value)}: not a valid URI");
         }
 
+        if (uri.IsFile && uri.Host.Length > 0)
+        {
+            // file://host/x is a UNC share (\\host\x), which on Linux and macOS is no path at all; most often it is
+            // a local path missing its third slash.
+            throw new UserInputException(
+                $"{SecretRedaction.Redact(value)}: a file URI with a host ('{uri.Host}') names a network share, which ModelGate does not read; for the local folder /{uri.Host}{Uri.UnescapeDataString(uri.AbsolutePath)} write file:///{uri.Host}{uri.AbsolutePath}, or give a plain path");
+        }
+
         return new RegistryReference(uri.Scheme.ToLowerInvariant(), value, uri);
     }
 

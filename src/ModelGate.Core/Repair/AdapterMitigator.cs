@@ -59,7 +59,7 @@ public sealed class AdapterMitigator(IntruderAnalyzer analyzer, ILogger<AdapterM
             var lambda = settings.LambdaFor(module.ModulePath);
             using var scope = NewDisposeScope();
             var w0 = TorchTensors.LoadFloat32(baseWeights, update.Base, torchDevice);
-            var wt = WeightMerger.Apply(w0, update, torchDevice);
+            var wt = WeightMerger.ApplyChecked(w0, update, torchDevice);
             if (update.Layout == MatrixLayout.Transposed)
             {
                 (w0, wt) = (w0.t(), wt.t());

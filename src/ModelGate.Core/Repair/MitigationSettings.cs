@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Spectral;
 
@@ -41,7 +40,7 @@ public sealed record MitigationSettings
     public double LambdaFor(string modulePath) =>
         ParsedModuleLambdas().FirstOrDefault(p => p.Pattern.IsMatch(modulePath)) is { Pattern: not null } hit ? hit.Lambda : Lambda;
 
-    private IReadOnlyList<(Regex Pattern, double Lambda)> ParsedModuleLambdas() => ModuleLambdas.Select(text =>
+    private IReadOnlyList<(UserRegex Pattern, double Lambda)> ParsedModuleLambdas() => ModuleLambdas.Select(text =>
     {
         var split = text.LastIndexOf('=');
         if (split <= 0 || !double.TryParse(text[(split + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var lambda))
@@ -52,7 +51,7 @@ public sealed record MitigationSettings
         CheckLambda(lambda, $"--module-lambda '{text}'");
         try
         {
-            return (new Regex(text[..split], RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), lambda);
+            return (new UserRegex(text[..split], "--module-lambda"), lambda);
         }
         catch (ArgumentException e)
         {

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using ModelGate.Core.Errors;
 
 namespace ModelGate.Core.Spectral;
@@ -52,7 +51,7 @@ public sealed record AnalysisSettings
         _ = ModuleFilter();
     }
 
-    public Regex? ModuleFilter()
+    public UserRegex? ModuleFilter()
     {
         if (string.IsNullOrEmpty(Modules))
         {
@@ -61,7 +60,7 @@ public sealed record AnalysisSettings
 
         try
         {
-            return new Regex(Modules, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            return new UserRegex(Modules, "--modules");
         }
         catch (ArgumentException e)
         {

@@ -40,7 +40,7 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
 
         var jobs = updates.Select(u => new ModuleJob(u.TensorName, u.Base, u.Layout,
             LowRankUpdate.IsLowRank(u) ? () => LowRankUpdate.Factors(u) : null,
-            (w0, d) => WeightMerger.Apply(w0, u, d))).ToArray();
+            (w0, d) => WeightMerger.ApplyChecked(w0, u, d))).ToArray();
         return Run(ComparisonKind.Adapter, baseFolder, adapterFolders, baseWeights, jobs, adapters.Warnings.ToArray(), settings, torchDevice, progress, cancellationToken);
     }
 
@@ -185,9 +185,13 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 BaseSpectrum? spectrum = null;
-                if (cache is not null && cache.TryGet(SpectrumKey.Compute(baseWeights, job.Base, job.Layout), out var hit))
+                if (cache is not null)
                 {
-                    spectrum = hit;
+                    // On a hit with low-rank factors the base matrix is never read as float32 below, so the bytes the
+                    // hash has just paged in are checked for NaN and infinities here.
+                    var key = SpectrumKey.Compute(baseWeights, job.Base, job.Layout);
+                    baseWeights.CheckFinite(job.Base);
+                    spectrum = cache.TryGet(key, out var hit) ? hit : null;
                 }
 
                 var factors = cache is null ? null : job.Factors?.Invoke();

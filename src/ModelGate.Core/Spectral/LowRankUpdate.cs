@@ -1,4 +1,5 @@
 using ModelGate.Core.Adapters;
+using ModelGate.Core.Tensors;
 
 namespace ModelGate.Core.Spectral;
 
@@ -53,6 +54,55 @@ internal static class LowRankUpdate
             offset += m.Rank;
         }
 
+        ThrowIfProductOverflows(update, b, a, rows, cols, rank);
         return new LowRankFactors(b, a, rank);
+    }
+
+    /// <summary>
+    /// This path never forms B·A, yet a merge would, in float32, so finite factors whose product overflows are refused
+    /// here as <see cref="WeightMerger.ApplyChecked"/> refuses them on the dense paths. |ΔWᵢⱼ| ≤ Σᵣ maxᵢ|Bᵢᵣ|·maxⱼ|Aᵣⱼ|,
+    /// which for a real adapter is dozens of orders of magnitude below float32's limit; only when that bound reaches
+    /// it is ΔW formed, a row at a time, to find the element (reported in the analysed, out × in, orientation).
+    /// </summary>
+    private static void ThrowIfProductOverflows(TensorUpdate update, float[] b, float[] a, long rows, long cols, int rank)
+    {
+        var bound = 0.0;
+        for (var r = 0; r < rank; r++)
+        {
+            var maxB = 0.0;
+            for (long i = 0; i < rows; i++)
+            {
+                maxB = Math.Max(maxB, Math.Abs(b[(i * rank) + r]));
+            }
+
+            var maxA = 0.0;
+            for (long j = 0; j < cols; j++)
+            {
+                maxA = Math.Max(maxA, Math.Abs(a[(r * cols) + j]));
+            }
+
+            bound += maxB * maxA;
+        }
+
+        if (bound < float.MaxValue)
+        {
+            return;
+        }
+
+        var row = new float[cols];
+        for (long i = 0; i < rows; i++)
+        {
+            Array.Clear(row);
+            for (var r = 0; r < rank; r++)
+            {
+                var bir = b[(i * rank) + r];
+                for (long j = 0; j < cols; j++)
+                {
+                    row[j] += bir * a[(r * cols) + j];
+                }
+            }
+
+            NonFiniteValues.ThrowIfAny(row, i * cols, WeightMerger.OverflowSubject(update));
+        }
     }
 }

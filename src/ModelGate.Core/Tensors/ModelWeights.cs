@@ -138,6 +138,22 @@ public sealed class ModelWeights : IDisposable
     /// <inheritdoc cref="SafetensorsFile.ReadFloat32"/>
     public float[] ReadFloat32(TensorInfo t) => FileFor(t).ReadFloat32(t);
 
+    /// <inheritdoc cref="SafetensorsFile.CheckFinite"/>
+    public void CheckFinite(TensorInfo t) => FileFor(t).CheckFinite(t);
+
+    /// <summary><see cref="CheckFinite"/> for every tensor of every shard, shard by shard in file order.</summary>
+    public void CheckAllFinite(CancellationToken cancellationToken)
+    {
+        foreach (var shard in shards)
+        {
+            foreach (var t in shard.Header.Tensors.OrderBy(t => t.DataStart))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                CheckFinite(t);
+            }
+        }
+    }
+
     public void Dispose()
     {
         if (disposed)

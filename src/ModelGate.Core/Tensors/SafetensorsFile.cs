@@ -122,7 +122,10 @@ public sealed unsafe class SafetensorsFile : IDisposable
         new ReadOnlySpan<byte>(dataStart + t.DataStart + byteOffset, destination.Length).CopyTo(destination);
     }
 
-    /// <summary>The tensor converted to float32 (see <see cref="DTypeConversion.ToFloat32"/> for what each dtype becomes).</summary>
+    /// <summary>
+    /// The tensor converted to float32 (see <see cref="DTypeConversion.ToFloat32"/> for what each dtype becomes); a NaN
+    /// or infinity (in the file, or a float64 beyond float32's range) is a <see cref="UserInputException"/> naming it.
+    /// </summary>
     public float[] ReadFloat32(TensorInfo t)
     {
         CheckOwned(t);
@@ -140,9 +143,41 @@ public sealed unsafe class SafetensorsFile : IDisposable
             var n = Math.Min(ConversionChunkElements, result.Length - done);
             var source = new ReadOnlySpan<byte>(dataStart + t.DataStart + ((long)done * size), n * size);
             DTypeConversion.ToFloat32(source, t.DType, result.AsSpan(done, n));
+            NonFiniteValues.ThrowIfAny(result.AsSpan(done, n), done, NonFiniteValues.Subject(Path, t.Name));
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A <see cref="UserInputException"/> if a floating-point tensor holds NaN or an infinity; checked on the stored
+    /// bytes in place, nothing copied or converted.
+    /// </summary>
+    public void CheckFinite(TensorInfo t)
+    {
+        CheckOwned(t);
+        if (!TensorDTypes.IsFloatingPoint(t.DType))
+        {
+            return;
+        }
+
+        var size = TensorDTypes.SizeOf(t.DType);
+        for (long done = 0; done < t.ElementCount; done += ConversionChunkElements)
+        {
+            var n = (int)Math.Min(ConversionChunkElements, t.ElementCount - done);
+            var source = new ReadOnlySpan<byte>(dataStart + t.DataStart + (done * size), n * size);
+            NonFiniteValues.ThrowIfAny(source, t.DType, done, NonFiniteValues.Subject(Path, t.Name));
+        }
+    }
+
+    /// <summary><see cref="CheckFinite"/> for every tensor, in file order (one sequential pass over the mapping).</summary>
+    public void CheckAllFinite(CancellationToken cancellationToken)
+    {
+        foreach (var t in Tensors.OrderBy(t => t.DataStart))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            CheckFinite(t);
+        }
     }
 
     public void Dispose()

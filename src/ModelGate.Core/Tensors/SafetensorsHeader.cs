@@ -61,7 +61,9 @@ internal sealed class SafetensorsHeader
         var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
         if (headerLength > MaxHeaderLength)
         {
-            throw Fail(path, $"header length {headerLength} exceeds the {MaxHeaderLength}-byte limit; not a safetensors file or corrupted");
+            // The claimed length is the file's first 8 bytes; for a file that is not safetensors at all (a symlink to
+            // /etc/passwd) printing it would echo those bytes, so the message gives the file's length instead.
+            throw Fail(path, $"its header length prefix exceeds the {MaxHeaderLength}-byte limit; not a safetensors file or corrupted (the file is {fileLength} bytes)");
         }
 
         if ((long)headerLength > fileLength - LengthPrefixBytes)

@@ -105,6 +105,24 @@ public sealed class LoraAdapterTests : IDisposable
         Assert.Contains(adapter.Warnings, w => w.Contains("model.layers.0.self_attn.q_proj", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("[\"q_projj\"]", "target_modules [q_projj] matches none of the 3 modules with LoRA weights in ", "; did you mean 'q_proj' or 'k_proj'?")]
+    [InlineData("\"model\\\\.layers\\\\.\\\\d+\\\\.self_atn\\\\.q_proj\"", "target_modules model\\.layers\\.\\d+\\.self_atn\\.q_proj matches none of the 3 modules", "; did you mean 'model.layers.0.self_attn.q_proj' or 'model.layers.0.self_attn.k_proj'?")]
+    public void Load_TargetModulesMatchingNoModule_SaysSoAndNamesTwoItCouldHaveMeant(string targets, string expected, string suggestion)
+    {
+        const string L0 = "base_model.model.model.layers.0.self_attn.";
+        var folder = Adapter($$"""{"r": 2, "lora_alpha": 4, "target_modules": {{targets}}}""",
+            T(Q + ".lora_A.weight", 2, 16), T(Q + ".lora_B.weight", 16, 2),
+            T(L0 + "k_proj.lora_A.weight", 2, 16), T(L0 + "k_proj.lora_B.weight", 16, 2),
+            T(L0 + "v_proj.lora_A.weight", 2, 16), T(L0 + "v_proj.lora_B.weight", 16, 2));
+
+        var e = Assert.Throws<UserInputException>(() => LoraAdapter.Load(folder));
+
+        Assert.StartsWith(Path.Combine(folder, "adapter_config.json") + ": " + expected, e.Message);
+        Assert.EndsWith(suggestion, e.Message);
+        Assert.DoesNotContain("no LoRA weights", e.Message);
+    }
+
     public static TheoryData<string, (string, long[], Func<int, float>)[], string> BrokenAdapters() => new()
     {
         { Config, [T(Q + ".lora_A.weight", 2, 16)], "has lora_B missing" },

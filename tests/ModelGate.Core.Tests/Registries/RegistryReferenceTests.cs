@@ -19,6 +19,15 @@ public sealed class RegistryReferenceTests
     }
 
     [Fact]
+    public void Parse_FileUriWithAHost_IsBadInput_SuggestingTheLocalPath()
+    {
+        var e = Assert.Throws<UserInputException>(() => RegistryReference.Parse("file://host/x"));
+
+        Assert.Equal("file://host/x: a file URI with a host ('host') names a network share, which ModelGate does not read; for the local folder /host/x write file:///host/x, or give a plain path", e.Message);
+        Assert.DoesNotContain("\\", e.Message);
+    }
+
+    [Fact]
     public void Display_RedactsTheSasSignatureAndKeepsTheRest()
     {
         var reference = RegistryReference.Parse("https://acct.blob.core.windows.net/models/v7?sv=2024-11-04&sr=c&sp=rl&sig=c2VjcmV0JTJCc2lnbmF0dXJl&se=2030-01-01");

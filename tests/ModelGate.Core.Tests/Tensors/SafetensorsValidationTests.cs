@@ -34,6 +34,21 @@ public sealed class SafetensorsValidationTests : IDisposable
     }
 
     [Fact]
+    public void Open_SymlinkToATextFile_IsRejectedByItsLengthWithoutEchoingItsFirstBytes()
+    {
+        const string Text = "root:x:0:0:root:/root:/bin/bash\n";
+        var target = temp.File("passwd");
+        File.WriteAllText(target, Text);
+        var link = temp.File("adapter_model.safetensors");
+        File.CreateSymbolicLink(link, target);
+
+        var e = Assert.Throws<UserInputException>(() => SafetensorsFile.Open(link));
+
+        Assert.Equal($"{link}: its header length prefix exceeds the 104857600-byte limit; not a safetensors file or corrupted (the file is {Text.Length} bytes)", e.Message);
+        Assert.DoesNotContain(BitConverter.ToUInt64(Encoding.ASCII.GetBytes(Text[..8])).ToString(System.Globalization.CultureInfo.InvariantCulture), e.Message);
+    }
+
+    [Fact]
     public void Open_HeaderLengthBeyondTheEndOfTheFile_IsRejected()
     {
         var path = temp.File("truncated.safetensors");
