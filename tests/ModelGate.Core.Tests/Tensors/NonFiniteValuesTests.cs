@@ -23,7 +23,7 @@ public sealed class NonFiniteValuesTests : IDisposable
     [InlineData(TensorDType.F8_E4M3, float.NaN)]
     [InlineData(TensorDType.F8_E5M2, float.NaN)]
     [InlineData(TensorDType.F8_E5M2, float.PositiveInfinity)]
-    public void FirstNonFinite_EveryFloatingDType_GivesTheFirstNonFiniteElement(TensorDType dtype, float bad)
+    public void IndexOf_EveryFloatingDType_GivesTheFirstNonFiniteElement(TensorDType dtype, float bad)
     {
         foreach (var at in new[] { 0, 517, 999 })
         {
@@ -41,7 +41,7 @@ public sealed class NonFiniteValuesTests : IDisposable
     [InlineData(TensorDType.BF16, 3.3895314e38f)]
     [InlineData(TensorDType.F8_E4M3, 448f)]
     [InlineData(TensorDType.F8_E5M2, 57344f)]
-    public void FirstNonFinite_LargestFiniteZerosAndSubnormals_AreFinite(TensorDType dtype, float largest)
+    public void IndexOf_LargestFiniteZerosAndSubnormals_AreFinite(TensorDType dtype, float largest)
     {
         float[] values = [largest, -largest, 0f, -0f, 1e-45f, 1f, .. Enumerable.Repeat(-largest, 100)];
 
@@ -49,7 +49,7 @@ public sealed class NonFiniteValuesTests : IDisposable
     }
 
     [Fact]
-    public void FirstNonFinite_IntegerData_IsNeverNonFiniteWhateverItsBits()
+    public void IndexOf_IntegerData_IsNeverNonFiniteWhateverItsBits()
     {
         var bits = BitConverter.GetBytes(0x7FC0_0000u);
 
