@@ -106,7 +106,6 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
             : new SpectrumCache(CacheRoot.Resolve(settings.CacheFolder), settings.CachePrecision, cacheLogger ?? NullLogger<SpectrumCache>.Instance);
         var published = cache is null || settings.Spectra is null ? null : OpenPublished(settings.Spectra, cancellationToken);
         var refusals = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var bytesBefore = baseWeights.BytesFetched;
         var clock = Stopwatch.StartNew();
         var results = new List<ModuleIntruders>(jobs.Count);
         var cacheMisses = 0;
@@ -176,7 +175,8 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
             CacheMisses = cacheMisses,
             Spectra = published?.Display,
             SpectraFetched = published?.Fetched ?? 0,
-            BytesFetched = baseWeights.BytesFetched - bytesBefore + (published?.BytesFetched ?? 0),
+            // A streamed base counts from its resolution (config, index, shard headers): what a user pays to analyse it.
+            BytesFetched = baseWeights.BytesFetched + (published?.BytesFetched ?? 0),
             Device = device.ToString(),
             Elapsed = clock.Elapsed,
             Modules = results,

@@ -32,7 +32,11 @@ public sealed record IntruderReport
     /// <summary>How many base spectra came from <see cref="Spectra"/>.</summary>
     public int SpectraFetched { get; init; }
 
-    /// <summary>Bytes fetched from registries during the analysis: base tensors read by range and published spectra; 0 when everything was local.</summary>
+    /// <summary>
+    /// Bytes fetched from registries for this analysis: for a streamed base everything since it was resolved in this
+    /// process (config, index, shard headers, the tensors read by range), plus the published spectra fetched; 0 when
+    /// everything was local or mirrored before.
+    /// </summary>
     public long BytesFetched { get; init; }
 
     /// <summary>How many modules took each path, e.g. "low-rank ×12, krylov ×2".</summary>
