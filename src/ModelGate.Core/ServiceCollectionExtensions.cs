@@ -13,6 +13,8 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddModelGateCore(this IServiceCollection services)
     {
         services.AddSingleton<IntruderAnalyzer>();
+        services.AddSingleton<Spectral.Publishing.PublishedSpectraSource>();
+        services.AddSingleton<Spectral.Publishing.SpectrumPublisher>();
         services.AddSingleton<ModelMerger>();
         services.AddSingleton<Repair.AdapterMitigator>();
         services.AddSingleton<LineageAnalyzer>();

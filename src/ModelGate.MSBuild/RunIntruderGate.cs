@@ -48,6 +48,9 @@ public sealed class RunIntruderGate : ToolTask
     /// <summary>Base-spectrum cache folder; empty: MODELGATE_CACHE, else the user cache.</summary>
     public string? Cache { get; set; }
 
+    /// <summary>Published base spectra (<c>precompute --publish</c>) to read before computing; with a registry base, the base is streamed.</summary>
+    public string? Spectra { get; set; }
+
     /// <summary>More gate options, passed through as written (e.g. <c>--k 16 --method full-svd</c>).</summary>
     public string? AdditionalArguments { get; set; }
 
@@ -146,6 +149,7 @@ public sealed class RunIntruderGate : ToolTask
         AppendIfSet(builder, "--report ", Report);
         AppendIfSet(builder, "--html ", Html);
         AppendIfSet(builder, "--cache ", Cache);
+        AppendIfSet(builder, "--spectra ", Spectra);
         builder.AppendSwitchIfNotNull("--json ", VerdictFile);
         if (!string.IsNullOrWhiteSpace(AdditionalArguments))
         {

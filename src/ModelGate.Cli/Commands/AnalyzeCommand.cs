@@ -18,6 +18,11 @@ public static class AnalyzeCommand
     private static readonly Option<string?> Modules = new("--modules") { Description = "Only weights whose name matches this regular expression." };
     internal static readonly Option<string> Method = new("--method") { Description = "auto (cached base spectra; low-rank or Krylov per module) or full-svd (the paper's reference computation).", DefaultValueFactory = _ => AnalysisMethod.Auto };
     internal static readonly Option<double> Tolerance = new("--tolerance") { Description = "Residual tolerance of the iterative paths, relative to σ₁ (default 1e-6)." };
+    internal static readonly Option<string?> Spectra = new("--spectra")
+    {
+        Description = "Published base spectra (az://, https blob URL, file://, a folder; written by precompute --publish), read when the local cache misses. With a registry --base the base is then streamed: only the tensors analysed are fetched, by range. Env MODELGATE_SPECTRA.",
+    };
+
     internal static readonly Option<ReportFormat> Format = new("--format") { Description = "table, json or markdown.", DefaultValueFactory = _ => ReportFormat.Table };
     internal static readonly Option<string?> Output = new("--output", "-o") { Description = "Write the report to this file (atomically) instead of stdout." };
 
@@ -25,7 +30,7 @@ public static class AnalyzeCommand
     {
         var command = new Command("analyze", "Count intruder dimensions (Shuttleworth et al., NeurIPS 2025) per module.")
         {
-            Base, Adapters, Tuned, K, Epsilon, Modules, Method, Tolerance, Format, Output,
+            Base, Adapters, Tuned, K, Epsilon, Modules, Method, Tolerance, Spectra, Format, Output,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, ct, async host =>
         {
@@ -50,10 +55,11 @@ public static class AnalyzeCommand
                 Method = parse.GetValue(Method)!,
                 Tolerance = CliHost.Setting(parse, host, Tolerance, "Tolerance", 1e-6),
                 CacheFolder = CliHost.Setting<string?>(parse, host, CommonOptions.Cache, "Cache", null),
+                Spectra = CliHost.Setting(parse, host, Spectra, "Spectra", null),
             };
             var device = CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto";
             var analyzer = host.Services.GetRequiredService<IntruderAnalyzer>();
-            var baseFolder = await ModelLocations.ResolveAsync(context, parse, host, parse.GetValue(Base)!, ct);
+            var baseFolder = await ModelLocations.ResolveBaseAsync(context, parse, host, parse.GetValue(Base)!, settings.Spectra, ct);
             var adapterFolders = await ModelLocations.ResolveAllAsync(context, parse, host, adapters, ct);
             var tunedFolder = tuned is null ? null : await ModelLocations.ResolveAsync(context, parse, host, tuned, ct);
             var report = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "analyze", progress => tunedFolder is null

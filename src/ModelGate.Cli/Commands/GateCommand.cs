@@ -39,7 +39,7 @@ public static class GateCommand
         var command = new Command("gate", "Hold adapters to a policy on intruder dimensions (and forgetting); exit 0 allowed, 1 failed, 2 bad input, 3 error.")
         {
             Base, Adapters, Policy, Baseline, Json, Report, Html, Template, FailOnOption,
-            AnalyzeCommand.K, AnalyzeCommand.Epsilon, AnalyzeCommand.Method, Modules, AnalyzeCommand.Tolerance, GitHubComment, GitHubCommentLabel, Corpus, Tasks, Promote, ReleaseVersion,
+            AnalyzeCommand.K, AnalyzeCommand.Epsilon, AnalyzeCommand.Method, Modules, AnalyzeCommand.Tolerance, AnalyzeCommand.Spectra, GitHubComment, GitHubCommentLabel, Corpus, Tasks, Promote, ReleaseVersion,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, ct, async host =>
         {
@@ -78,7 +78,8 @@ public static class GateCommand
             }
 
             var sinks = host.Services.GetServices<IReportSinkProvider>().SelectMany(p => p.Create(outputs)).ToList();
-            var baseFolder = await ModelLocations.ResolveAsync(context, parse, host, baseSource, ct);
+            var spectra = CliHost.Setting(parse, host, AnalyzeCommand.Spectra, "Spectra", null);
+            var baseFolder = await ModelLocations.ResolveBaseAsync(context, parse, host, baseSource, spectra, ct);
             var adapters = new List<ResolvedFolder>();
             foreach (var adapter in adapterSources)
             {
@@ -104,6 +105,7 @@ public static class GateCommand
                 Policy = policy,
                 Device = CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto",
                 CacheFolder = CliHost.Setting<string?>(parse, host, CommonOptions.Cache, "Cache", null),
+                Spectra = spectra,
                 Tolerance = CliHost.Setting(parse, host, AnalyzeCommand.Tolerance, "Tolerance", 1e-6),
                 Sinks = sinks,
             };

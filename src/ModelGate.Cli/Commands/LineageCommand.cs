@@ -21,7 +21,7 @@ public static class LineageCommand
     {
         var command = new Command("lineage", "Intruder dimensions across releases trained one after another: cumulative (vs the base) and new (vs the previous release).")
         {
-            Base, Adapters, AnalyzeCommand.K, AnalyzeCommand.Epsilon, Modules, AnalyzeCommand.Method, AnalyzeCommand.Tolerance, AnalyzeCommand.Format, AnalyzeCommand.Output,
+            Base, Adapters, AnalyzeCommand.K, AnalyzeCommand.Epsilon, Modules, AnalyzeCommand.Method, AnalyzeCommand.Tolerance, AnalyzeCommand.Spectra, AnalyzeCommand.Format, AnalyzeCommand.Output,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, ct, async host =>
         {
@@ -38,10 +38,11 @@ public static class LineageCommand
                 Method = parse.GetValue(AnalyzeCommand.Method)!,
                 Tolerance = CliHost.Setting(parse, host, AnalyzeCommand.Tolerance, "Tolerance", 1e-6),
                 CacheFolder = CliHost.Setting<string?>(parse, host, CommonOptions.Cache, "Cache", null),
+                Spectra = CliHost.Setting(parse, host, AnalyzeCommand.Spectra, "Spectra", null),
             };
             var device = CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto";
             var analyzer = host.Services.GetRequiredService<LineageAnalyzer>();
-            var baseFolder = await ModelLocations.ResolveAsync(context, parse, host, parse.GetValue(Base)!, ct);
+            var baseFolder = await ModelLocations.ResolveBaseAsync(context, parse, host, parse.GetValue(Base)!, settings.Spectra, ct);
             var adapterFolders = await ModelLocations.ResolveAllAsync(context, parse, host, parse.GetValue(Adapters) ?? [], ct);
             var report = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "lineage",
                 progress => analyzer.Analyze(baseFolder, adapterFolders, settings, device, progress, ct));

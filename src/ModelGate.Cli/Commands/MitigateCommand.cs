@@ -26,7 +26,7 @@ public static class MitigateCommand
     {
         var command = new Command("mitigate", "Scale the singular values of intruder dimensions by λ into a new PEFT adapter (exact, rank r + #intruders).")
         {
-            Base, Adapter, Output, Lambda, ModuleLambda, MinIntruders, DryRun, Force, AnalyzeCommand.K, AnalyzeCommand.Epsilon, Modules,
+            Base, Adapter, Output, Lambda, ModuleLambda, MinIntruders, DryRun, Force, AnalyzeCommand.K, AnalyzeCommand.Epsilon, Modules, AnalyzeCommand.Spectra,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, ct, async host =>
         {
@@ -48,11 +48,12 @@ public static class MitigateCommand
                     Epsilon = CliHost.Setting(parse, host, AnalyzeCommand.Epsilon, "Epsilon", 0.5),
                     Modules = parse.GetValue(Modules),
                     CacheFolder = CliHost.Setting<string?>(parse, host, CommonOptions.Cache, "Cache", null),
+                    Spectra = CliHost.Setting(parse, host, AnalyzeCommand.Spectra, "Spectra", null),
                 },
             };
             var device = CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto";
             var mitigator = host.Services.GetRequiredService<AdapterMitigator>();
-            var baseFolder = await ModelLocations.ResolveAsync(context, parse, host, parse.GetValue(Base)!, ct);
+            var baseFolder = await ModelLocations.ResolveBaseAsync(context, parse, host, parse.GetValue(Base)!, settings.Analysis.Spectra, ct);
             var adapterFolder = await ModelLocations.ResolveAsync(context, parse, host, parse.GetValue(Adapter)!, ct);
             var result = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "mitigate", progress =>
                 mitigator.Mitigate(baseFolder, adapterFolder, parse.GetValue(Output), settings, device, progress, ct));

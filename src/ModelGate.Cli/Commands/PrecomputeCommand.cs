@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using ModelGate.Cli.Hosting;
 using ModelGate.Cli.Rendering;
+using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Core.Spectral.Cache;
+using ModelGate.Core.Spectral.Publishing;
 using ModelGate.Core.Torch;
 
 namespace ModelGate.Cli.Commands;
@@ -13,9 +15,14 @@ public static class PrecomputeCommand
     private static readonly Option<string> Base = new("--base") { Description = "Base model folder (config.json + safetensors, sharded or not), or a registry URI (az://, https://…blob…, hf://org/name@rev, file://).", Required = true };
     private static readonly Option<string?> Modules = new("--modules") { Description = "Only weights whose name matches this regular expression." };
 
+    private static readonly Option<string?> Publish = new("--publish")
+    {
+        Description = "Also publish the spectra to this registry location (az://, https blob URL, file://, a folder; not hf://) for --spectra to read: entries uploaded once, manifest last.",
+    };
+
     private static readonly Option<SpectrumPrecision> Precision = new("--precision")
     {
-        Description = "How singular vectors are stored: f32 (default), f16 or bf16 (half the disk, ~1e-3 / 1e-2 accuracy).",
+        Description = "How singular vectors are stored: f32 (default; f16 with --publish) or bf16 (half the disk, ~1e-3 / 1e-2 accuracy).",
         DefaultValueFactory = _ => SpectrumPrecision.F32,
         CustomParser = ParsePrecision,
     };
@@ -24,19 +31,34 @@ public static class PrecomputeCommand
     {
         var command = new Command("precompute", "Compute and cache the SVD of every linear weight of a base model.")
         {
-            Base, Modules, Precision,
+            Base, Modules, Precision, Publish,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, ct, async host =>
         {
+            var publish = parse.GetValue(Publish);
+            if (publish is not null)
+            {
+                // Refused before any work: hf:// cannot be written.
+                SpectrumPublisher.Location(publish, "--publish");
+            }
+
             RunPaths.Guard(parse, host)
                 .Reads(ModelLocations.LocalPath(parse.GetValue(Base)), "the --base model folder")
                 .Check();
-            var cache = CacheCommand.Open(parse, host, parse.GetValue(Precision));
+
+            // Published spectra are fetched by every run: F16 halves the bytes with counts unchanged (docs/spectrum-cache.md).
+            var precision = publish is not null && parse.GetResult(Precision) is not { Implicit: false } ? SpectrumPrecision.F16 : parse.GetValue(Precision);
+            var cache = CacheCommand.Open(parse, host, precision);
             var device = TorchDeviceSelector.Select(CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto"));
             var baseFolder = await ModelLocations.ResolveAsync(context, parse, host, parse.GetValue(Base)!, ct);
             var result = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "precompute", progress =>
                 SpectrumPrecompute.Run(cache, baseFolder, parse.GetValue(Modules), device, progress, ct));
             context.Out.WriteLine($"{result.Computed} computed, {result.AlreadyCached} already cached ({result.Total} linear weights); cache: {cache.Root}");
+            if (publish is not null)
+            {
+                var published = await host.Services.GetRequiredService<SpectrumPublisher>().PublishAsync(cache, result.Spectra, publish, ct);
+                context.Out.WriteLine($"published to {published.Location}: {published.Uploaded} uploaded ({published.BytesUploaded} bytes), {published.AlreadyPublished} already there");
+            }
             return ExitCodes.Ok;
         }));
         return command;

@@ -27,6 +27,26 @@ public static class ModelLocations
         return [.. folders];
     }
 
+    /// <summary>
+    /// The --base of an analysing verb. With published spectra (<paramref name="spectra"/>) a registry base is streamed:
+    /// only its config and shard index are fetched now, and the tensors the analysis uses later, by range; without,
+    /// it is mirrored like any reference, so that later runs read it from the cache.
+    /// </summary>
+    public static async Task<string> ResolveBaseAsync(CliContext context, ParseResult parse, IHost host, string reference, string? spectra, CancellationToken cancellationToken)
+    {
+        var parsed = RegistryReference.Parse(reference);
+        if (spectra is null || parsed.Uri is null)
+        {
+            return await ResolveAsync(context, parse, host, reference, cancellationToken);
+        }
+
+        var resolver = host.Services.GetRequiredService<RegistryResolver>();
+        var cache = CliHost.Setting<string?>(parse, host, CommonOptions.Cache, "Cache", null);
+        var folder = await DownloadProgress.RunAsync(context.Error, context.ErrorIsTerminal, parsed.Display,
+            progress => resolver.StreamAsync(reference, cache, progress, cancellationToken));
+        return folder.Path;
+    }
+
     /// <summary>How a reference appears in reports: as given, with SAS signatures and tokens redacted.</summary>
     public static string Display(string reference) => RegistryReference.Parse(reference).Display;
 

@@ -52,7 +52,9 @@ public static class ReportTable
         var verdict = report.TotalIntruders == 0 ? "[green]no intruder dimensions[/]" : $"[bold red]{report.TotalIntruders} intruder dimensions[/]";
         console.MarkupLine($"{verdict} in {report.Modules.Count(m => m.Intruders > 0)} of {report.Modules.Count} modules " +
                            $"({Markup.Escape(report.Paths)}, {Markup.Escape(report.Device)}, {report.Elapsed.TotalSeconds.ToString("0.0", inv)} s" +
-                           (report.CacheFolder is null ? ")" : $", {report.CacheMisses} base spectra computed)"));
+                           (report.CacheFolder is null ? "" : $", {report.CacheMisses} base spectra computed") +
+                           (report.Spectra is null ? "" : $", {report.SpectraFetched} fetched from {Markup.Escape(report.Spectra)}") +
+                           (report.BytesFetched == 0 ? ")" : $", {report.BytesFetched.ToString("N0", inv)} bytes fetched)"));
         foreach (var w in report.Warnings)
         {
             console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}");

@@ -32,6 +32,9 @@ public sealed record GateRequest
     /// <summary>Where base spectra are cached; null: MODELGATE_CACHE or the user's cache folder.</summary>
     public string? CacheFolder { get; init; }
 
+    /// <summary>A published spectra location (see <see cref="AnalysisSettings.Spectra"/>); null: none.</summary>
+    public string? Spectra { get; init; }
+
     /// <summary>The iterative paths' residual tolerance (see <see cref="AnalysisSettings.Tolerance"/>).</summary>
     public double Tolerance { get; init; } = 1e-6;
 
@@ -50,5 +53,6 @@ public sealed record GateRequest
         Modules = Policy.Analysis.Modules,
         Tolerance = Tolerance,
         CacheFolder = CacheFolder,
+        Spectra = Spectra,
     };
 }

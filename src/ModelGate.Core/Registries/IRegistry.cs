@@ -19,8 +19,12 @@ public interface IRegistry
     /// </summary>
     string? ImmutableCacheKey(RegistryReference reference);
 
-    /// <summary>Opens <paramref name="file"/> of <paramref name="version"/> from byte <paramref name="offset"/>.</summary>
-    Task<RemoteRead> OpenReadAsync(ResolvedVersion version, RemoteFile file, long offset, CancellationToken cancellationToken);
+    /// <summary>
+    /// Opens <paramref name="file"/> of <paramref name="version"/> from byte <paramref name="offset"/>, for
+    /// <paramref name="length"/> bytes when given (a range read: a safetensors header, one tensor), else to the end.
+    /// A registry may send more than asked (<see cref="RemoteRead.Offset"/> says where it starts); callers read what they need.
+    /// </summary>
+    Task<RemoteRead> OpenReadAsync(ResolvedVersion version, RemoteFile file, long offset, long? length, CancellationToken cancellationToken);
 
     /// <summary>The location <paramref name="name"/> ('/'-separated, checked) under <paramref name="folder"/>.</summary>
     RegistryReference Child(RegistryReference folder, string name);
@@ -36,4 +40,20 @@ public interface IRegistry
     /// metadata where it has any (Azure blob metadata and index tags).
     /// </summary>
     Task WriteTextAsync(RegistryReference folder, string name, string text, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Uploads <paramref name="localPath"/> as <paramref name="name"/> under <paramref name="folder"/> only if nothing
+    /// has that name yet: true when written, false when something was already there (nothing is replaced). A reader
+    /// never sees a part of the file: Azure commits a blob in one step, a folder gets a temporary file renamed into place.
+    /// </summary>
+    Task<bool> CreateFileAsync(RegistryReference folder, string name, string localPath, CancellationToken cancellationToken);
+
+    /// <summary>A small text file under <paramref name="folder"/> with a tag that changes whenever it is rewritten (its ETag); null when absent.</summary>
+    Task<TaggedText?> ReadTaggedTextAsync(RegistryReference folder, string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes a small text file only if it still has <paramref name="expectedTag"/> (null: only if it does not exist),
+    /// so read-modify-write by several writers loses nobody's change: false when another writer came first.
+    /// </summary>
+    Task<bool> ReplaceTextAsync(RegistryReference folder, string name, string text, string? expectedTag, CancellationToken cancellationToken);
 }

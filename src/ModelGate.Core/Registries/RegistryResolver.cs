@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModelGate.Core.IO;
 using ModelGate.Core.Registries.Cache;
+using ModelGate.Core.Registries.Streaming;
+using ModelGate.Core.Tensors;
 
 namespace ModelGate.Core.Registries;
 
@@ -43,6 +45,41 @@ public sealed class RegistryResolver(RegistryCatalog catalog, IOptions<RegistryS
         folder = store.Materialise(version.CacheKey, blobs);
         logger.LogInformation("{Reference}: {Version}, {Files} files ({Downloaded} downloaded, {Bytes} bytes) at {Folder}",
             parsed.Display, version.VersionId, version.Files.Count, statistics.FilesDownloaded, statistics.BytesDownloaded, folder);
+        return new ResolvedFolder(folder, parsed.Display, version.VersionId, statistics);
+    }
+
+    /// <summary>
+    /// Like <see cref="ResolveAsync"/> but without mirroring the weights: only the small files an analysis reads
+    /// (config.json, the shard index) are fetched into a folder, and its safetensors files are registered with
+    /// <see cref="StreamedFolders"/> to be read by byte ranges, the header when opened and each tensor when used.
+    /// A plain folder is used in place, as always. <see cref="ResolvedFolder.Statistics"/> keeps counting the range
+    /// reads made later, so it ends up holding everything the analysis fetched.
+    /// </summary>
+    public async Task<ResolvedFolder> StreamAsync(string reference, string? cacheFolder, IProgress<RegistryProgress>? progress, CancellationToken cancellationToken)
+    {
+        var parsed = RegistryReference.Parse(reference);
+        var registry = catalog.For(parsed);
+        var statistics = new DownloadStatistics();
+        var version = await registry.ResolveAsync(parsed, cancellationToken);
+        if (version.LocalFolder is { } local)
+        {
+            return new ResolvedFolder(local, parsed.Display, local, statistics);
+        }
+
+        var store = new ContentStore(CacheRoot.Resolve(cacheFolder));
+        if (store.FindFolder(version.CacheKey) is { } mirrored)
+        {
+            // Mirrored by an earlier run: local files cost nothing to read.
+            return new ResolvedFolder(mirrored, parsed.Display, version.VersionId, statistics);
+        }
+
+        var small = version.Files.Where(f => f.Path is "config.json" || f.Path.EndsWith(".safetensors.index.json", StringComparison.Ordinal)).ToArray();
+        var smallVersion = version with { Files = small };
+        var blobs = await DownloadAsync(registry, smallVersion, store, statistics, progress, cancellationToken);
+        var folder = store.Materialise("streamed|" + version.CacheKey, blobs);
+        StreamedFolders.Register(folder, new RegistryShardSource(registry, version, options.Value, time, logger, statistics));
+        logger.LogInformation("{Reference}: {Version} streamed ({Files} small files fetched, weights read by range when used) at {Folder}",
+            parsed.Display, version.VersionId, small.Length, folder);
         return new ResolvedFolder(folder, parsed.Display, version.VersionId, statistics);
     }
 

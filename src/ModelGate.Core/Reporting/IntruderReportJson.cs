@@ -40,6 +40,14 @@ public static class IntruderReportJson
             w.WriteNumber("cacheMisses", report.CacheMisses);
         }
 
+        if (report.Spectra is not null)
+        {
+            w.WriteString("spectra", report.Spectra);
+            w.WriteNumber("spectraFetched", report.SpectraFetched);
+        }
+
+        w.WriteNumber("bytesFetched", report.BytesFetched);
+
         w.WriteString("device", report.Device);
         w.WriteNumber("elapsedSeconds", Math.Round(report.Elapsed.TotalSeconds, 3));
         w.WriteNumber("totalIntruders", report.TotalIntruders);

@@ -26,6 +26,12 @@ public sealed record AnalysisSettings
     /// <summary>How base spectra are stored; F16/BF16 halve the disk at ~1e-3 accuracy of the cosines.</summary>
     public Cache.SpectrumPrecision CachePrecision { get; init; } = Cache.SpectrumPrecision.F32;
 
+    /// <summary>
+    /// A published spectra location (<c>--spectra</c>: az://, https blob URL, file://, a folder) read when the local
+    /// cache misses, before computing; null: none.
+    /// </summary>
+    public string? Spectra { get; init; }
+
     public void Validate()
     {
         if (K < 1)

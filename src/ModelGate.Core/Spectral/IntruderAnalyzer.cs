@@ -6,6 +6,7 @@ using ModelGate.Core.Adapters;
 using ModelGate.Core.Errors;
 using ModelGate.Core.IO;
 using ModelGate.Core.Spectral.Cache;
+using ModelGate.Core.Spectral.Publishing;
 using ModelGate.Core.Tensors;
 using ModelGate.Core.Torch;
 using static TorchSharp.torch;
@@ -16,9 +17,11 @@ namespace ModelGate.Core.Spectral;
 /// Counts intruder dimensions of adapters or of a fully fine-tuned model against a base model. By default the base
 /// side comes from the spectrum cache and each module takes the cheapest exact path (low-rank for plain LoRA,
 /// Krylov otherwise); <see cref="AnalysisMethod.FullSvd"/> runs the paper's reference computation instead.
-/// Reading the next module (hashing, cache and adapter files) overlaps with the linear algebra of the current one.
+/// Reading the next module (hashing, cache, published spectra and adapter files) overlaps with the linear algebra of
+/// the current one. A base spectrum comes from the local cache, else from the published location of
+/// <see cref="AnalysisSettings.Spectra"/>, else it is computed.
 /// </summary>
-public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<SpectrumCache>? cacheLogger = null)
+public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<SpectrumCache>? cacheLogger = null, PublishedSpectraSource? publishedSpectra = null)
 {
     /// <summary>Base + adapters (merged in order) vs base, for every 2-D weight the adapters change.</summary>
     public IntruderReport AnalyzeAdapters(string baseFolder, IReadOnlyList<string> adapterFolders, AnalysisSettings settings,
@@ -101,6 +104,8 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
         var cache = settings.Method == AnalysisMethod.FullSvd
             ? null
             : new SpectrumCache(CacheRoot.Resolve(settings.CacheFolder), settings.CachePrecision, cacheLogger ?? NullLogger<SpectrumCache>.Instance);
+        var published = cache is null || settings.Spectra is null ? null : OpenPublished(settings.Spectra, cancellationToken);
+        var refusals = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var clock = Stopwatch.StartNew();
         var results = new List<ModuleIntruders>(jobs.Count);
         var cacheMisses = 0;
@@ -108,7 +113,7 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
         // Two modules read ahead at most: memory stays at a few matrices whatever the model's size.
         var channel = Channel.CreateBounded<PreparedModule>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reader = Task.Run(() => Prepare(jobs, baseWeights, cache, channel.Writer, stop.Token), stop.Token);
+        var reader = Task.Run(() => Prepare(jobs, baseWeights, cache, published, refusals, channel.Writer, stop.Token), stop.Token);
         try
         {
             for (var i = 0; i < jobs.Count; i++)
@@ -127,7 +132,7 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
                 var spectrum = prepared.Spectrum;
                 if (spectrum is null)
                 {
-                    spectrum = cache.GetOrCompute(baseWeights, prepared.Job.Base, prepared.Job.Layout, device, out var computed);
+                    spectrum = cache.GetOrCompute(prepared.Key!.Value, baseWeights, prepared.Job.Base, prepared.Job.Layout, device, out var computed);
                     cacheMisses += computed ? 1 : 0;
                 }
 
@@ -148,9 +153,9 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
 
         progress?.Report(new WorkProgress(jobs.Count, jobs.Count, "", clock.Elapsed));
         var unconverged = results.Where(r => r.RelativeResidual > settings.Tolerance).Select(r => r.Name).ToArray();
-        var allWarnings = warnings.Concat(unconverged.Select(n =>
+        var allWarnings = warnings.Concat(refusals).Concat(unconverged.Select(n =>
             $"{n}: the iteration stopped above the tolerance {settings.Tolerance:0.#E+0}; its counts may be off near ε (rerun with --method full-svd)")).ToArray();
-        foreach (var w in allWarnings.Skip(warnings.Count))
+        foreach (var w in allWarnings.Skip(warnings.Count + refusals.Count))
         {
             logger.LogWarning("{Warning}", w);
         }
@@ -168,6 +173,10 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
             Tolerance = settings.Method == AnalysisMethod.FullSvd ? 0 : settings.Tolerance,
             CacheFolder = cache?.Root,
             CacheMisses = cacheMisses,
+            Spectra = published?.Display,
+            SpectraFetched = published?.Fetched ?? 0,
+            // A streamed base counts from its resolution (config, index, shard headers): what a user pays to analyse it.
+            BytesFetched = baseWeights.BytesFetched + (published?.BytesFetched ?? 0),
             Device = device.ToString(),
             Elapsed = clock.Elapsed,
             Modules = results,
@@ -176,8 +185,8 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
     }
 
     /// <summary>The reading side of the pipeline: no TorchSharp here, only files and hashes.</summary>
-    private static async Task Prepare(IReadOnlyList<ModuleJob> jobs, ModelWeights baseWeights, SpectrumCache? cache,
-        ChannelWriter<PreparedModule> writer, CancellationToken cancellationToken)
+    private static async Task Prepare(IReadOnlyList<ModuleJob> jobs, ModelWeights baseWeights, SpectrumCache? cache, PublishedSpectra? published,
+        System.Collections.Concurrent.ConcurrentQueue<string> refusals, ChannelWriter<PreparedModule> writer, CancellationToken cancellationToken)
     {
         try
         {
@@ -185,18 +194,31 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 BaseSpectrum? spectrum = null;
+                SpectrumKey? key = null;
                 if (cache is not null)
                 {
                     // On a hit with low-rank factors the base matrix is never read as float32 below, so the bytes the
                     // hash has just paged in are checked for NaN and infinities here.
-                    var key = SpectrumKey.Compute(baseWeights, job.Base, job.Layout);
+                    key = SpectrumKey.Compute(baseWeights, job.Base, job.Layout);
                     baseWeights.CheckFinite(job.Base);
-                    spectrum = cache.TryGet(key, out var hit) ? hit : null;
+                    if (cache.TryGet(key.Value, out var hit))
+                    {
+                        spectrum = hit;
+                    }
+                    else if (published is not null)
+                    {
+                        var (rows, cols) = job.Layout == MatrixLayout.Transposed ? (job.Base.Shape[1], job.Base.Shape[0]) : (job.Base.Shape[0], job.Base.Shape[1]);
+                        spectrum = published.TryFetch(key.Value, rows, cols, cache.Folder, out var refusal);
+                        if (refusal is not null)
+                        {
+                            refusals.Enqueue($"{job.Name}: {refusal}");
+                        }
+                    }
                 }
 
                 var factors = cache is null ? null : job.Factors?.Invoke();
                 var w0 = factors is null ? baseWeights.ReadFloat32(job.Base) : null;
-                await writer.WriteAsync(new PreparedModule(job, spectrum, factors, w0), cancellationToken);
+                await writer.WriteAsync(new PreparedModule(job, key, spectrum, factors, w0), cancellationToken);
             }
 
             writer.Complete();
@@ -245,5 +267,17 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
     /// <summary>One matrix to analyse: its base tensor, how to get the tuned one, and its low-rank update when it has one.</summary>
     private sealed record ModuleJob(string Name, TensorInfo Base, MatrixLayout Layout, Func<LowRankFactors>? Factors, Func<Tensor, Device, Tensor> Tuned);
 
-    private sealed record PreparedModule(ModuleJob Job, BaseSpectrum? Spectrum, LowRankFactors? Factors, float[]? BaseValues);
+    private sealed record PreparedModule(ModuleJob Job, SpectrumKey? Key, BaseSpectrum? Spectrum, LowRankFactors? Factors, float[]? BaseValues);
+
+    private PublishedSpectra OpenPublished(string location, CancellationToken cancellationToken)
+    {
+        if (publishedSpectra is null)
+        {
+            throw new InvalidOperationException("--spectra needs the registries: register them with AddModelGateCore.");
+        }
+
+        var published = publishedSpectra.OpenAsync(location, cancellationToken).GetAwaiter().GetResult();
+        logger.LogDebug("{Location}: published spectra opened", published.Display);
+        return published;
+    }
 }

@@ -26,6 +26,19 @@ public sealed record IntruderReport
     /// <summary>How many base spectra had to be computed in this run (0 with a warm cache).</summary>
     public int CacheMisses { get; init; }
 
+    /// <summary>The published spectra location read (<c>--spectra</c>, secrets redacted); null when none.</summary>
+    public string? Spectra { get; init; }
+
+    /// <summary>How many base spectra came from <see cref="Spectra"/>.</summary>
+    public int SpectraFetched { get; init; }
+
+    /// <summary>
+    /// Bytes fetched from registries for this analysis: for a streamed base everything since it was resolved in this
+    /// process (config, index, shard headers, the tensors read by range), plus the published spectra fetched; 0 when
+    /// everything was local or mirrored before.
+    /// </summary>
+    public long BytesFetched { get; init; }
+
     /// <summary>How many modules took each path, e.g. "low-rank ×12, krylov ×2".</summary>
     public string Paths => string.Join(", ", Modules.GroupBy(m => m.Method).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} ×{g.Count()}"));
 

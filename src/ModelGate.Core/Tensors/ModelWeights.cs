@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text.Json;
 using ModelGate.Core.Errors;
 
@@ -7,6 +8,8 @@ namespace ModelGate.Core.Tensors;
 /// The weights of a Hugging Face model folder, sharded (<c>model.safetensors.index.json</c>) or not.
 /// Every shard's header is read and cross-checked against the index when the folder is opened, so a broken download
 /// fails before any work starts; the data of a shard is memory-mapped only when first read, then kept mapped.
+/// A streamed folder (<see cref="StreamedFolders"/>) has no weight files: headers are fetched when it is opened and
+/// each tensor's bytes when it is read, the last few kept in memory so that hashing and then reading one costs one fetch.
 /// Reads are safe from several threads.
 /// </summary>
 public sealed class ModelWeights : IDisposable
@@ -14,7 +17,12 @@ public sealed class ModelWeights : IDisposable
     /// <summary>An index is a few MB even for the largest models; the cap only keeps a hostile file from exhausting memory.</summary>
     private const long MaxIndexBytes = 100L * 1024 * 1024;
 
+    /// <summary>Tensors of a streamed model kept after a fetch: the pipeline hashes a tensor, then reads it, then moves on.</summary>
+    private const int RecentRemoteTensors = 3;
+    private const int RemoteCheckChunkBytes = 16 << 20;
+
     private readonly Shard[] shards;
+    private readonly LinkedList<(TensorInfo Tensor, byte[] Bytes)> recentRemote = new();
     private readonly Dictionary<string, (TensorInfo Info, Shard Shard)> byName;
     private readonly TensorInfo[] sortedTensors;
     private bool disposed;
@@ -53,6 +61,9 @@ public sealed class ModelWeights : IDisposable
     /// <summary>Whether the weights came from <c>model.safetensors.index.json</c>.</summary>
     public bool IsSharded { get; }
 
+    /// <summary>Bytes fetched from the registry for a streamed model so far (its source's count); 0 for local files.</summary>
+    public long BytesFetched => shards.Select(s => s.Remote).OfType<IRemoteShardSource>().FirstOrDefault()?.BytesRead ?? 0;
+
     public static ModelWeights Open(string folder)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
@@ -64,9 +75,18 @@ public sealed class ModelWeights : IDisposable
         }
 
         var indexPath = Path.Combine(fullFolder, ShardFileNames.IndexFileName);
+        var remote = StreamedFolders.SourceOf(fullFolder);
         if (File.Exists(indexPath))
         {
-            return OpenSharded(fullFolder, indexPath);
+            return OpenSharded(fullFolder, indexPath, remote);
+        }
+
+        if (remote is not null)
+        {
+            var name = remote.Contains(ShardFileNames.SingleFileName) ? ShardFileNames.SingleFileName
+                : remote.SafetensorsFiles.Count == 1 ? remote.SafetensorsFiles[0]
+                : throw new UserInputException($"{fullFolder}: the registry holds {remote.SafetensorsFiles.Count} .safetensors files but no {ShardFileNames.SingleFileName} or {ShardFileNames.IndexFileName}");
+            return new ModelWeights(fullFolder, [new Shard(name, Path.Combine(fullFolder, name), remote)], isSharded: false);
         }
 
         var single = Path.Combine(fullFolder, ShardFileNames.SingleFileName);
@@ -130,16 +150,71 @@ public sealed class ModelWeights : IDisposable
         sortedTensors.Where(t => ShardOf(t.Name) == shardFile).OrderBy(t => t.DataStart).ToArray();
 
     /// <inheritdoc cref="SafetensorsFile.GetBytes"/>
-    public ReadOnlySpan<byte> GetBytes(TensorInfo t) => FileFor(t).GetBytes(t);
+    public ReadOnlySpan<byte> GetBytes(TensorInfo t) => ShardFor(t).Remote is null ? FileFor(t).GetBytes(t) : RemoteBytes(t);
 
     /// <inheritdoc cref="SafetensorsFile.CopyBytes"/>
-    public void CopyBytes(TensorInfo t, long byteOffset, Span<byte> destination) => FileFor(t).CopyBytes(t, byteOffset, destination);
+    public void CopyBytes(TensorInfo t, long byteOffset, Span<byte> destination)
+    {
+        var shard = ShardFor(t);
+        if (shard.Remote is null)
+        {
+            FileFor(t).CopyBytes(t, byteOffset, destination);
+            return;
+        }
+
+        if (byteOffset < 0 || byteOffset > t.ByteLength || destination.Length > t.ByteLength - byteOffset)
+        {
+            throw new ArgumentOutOfRangeException(nameof(byteOffset), $"Bytes [{byteOffset}, {byteOffset + destination.Length}) are outside tensor {MessageText.Quote(t.Name)} of {t.ByteLength} bytes.");
+        }
+
+        if (t.ByteLength <= int.MaxValue)
+        {
+            RemoteBytes(t).AsSpan((int)byteOffset, destination.Length).CopyTo(destination);
+            return;
+        }
+
+        shard.Remote.Read(shard.FileName, shard.Header.DataSectionStart + t.DataStart + byteOffset, destination.Length).CopyTo(destination);
+    }
 
     /// <inheritdoc cref="SafetensorsFile.ReadFloat32"/>
-    public float[] ReadFloat32(TensorInfo t) => FileFor(t).ReadFloat32(t);
+    public float[] ReadFloat32(TensorInfo t)
+    {
+        if (ShardFor(t).Remote is null)
+        {
+            return FileFor(t).ReadFloat32(t);
+        }
+
+        var result = new float[t.ElementCount];
+        DTypeConversion.ToFloat32(GetBytes(t), t.DType, result);
+        NonFiniteValues.ThrowIfAny(result, 0, NonFiniteValues.Subject(ShardFor(t).FullPath, t.Name));
+        return result;
+    }
 
     /// <inheritdoc cref="SafetensorsFile.CheckFinite"/>
-    public void CheckFinite(TensorInfo t) => FileFor(t).CheckFinite(t);
+    /// <remarks>A streamed tensor is fetched in ranges of at most <see cref="RemoteCheckChunkBytes"/> to be checked.</remarks>
+    public void CheckFinite(TensorInfo t)
+    {
+        var shard = ShardFor(t);
+        if (shard.Remote is null)
+        {
+            FileFor(t).CheckFinite(t);
+            return;
+        }
+
+        if (!TensorDTypes.IsFloatingPoint(t.DType))
+        {
+            return;
+        }
+
+        var size = TensorDTypes.SizeOf(t.DType);
+        var chunk = new byte[(int)Math.Min(t.ByteLength, RemoteCheckChunkBytes / size * size)];
+        for (long done = 0; done < t.ByteLength; done += chunk.Length)
+        {
+            var part = chunk.AsSpan(0, (int)Math.Min(chunk.Length, t.ByteLength - done));
+            CopyBytes(t, done, part);
+            NonFiniteValues.ThrowIfAny(part, t.DType, done / size, NonFiniteValues.Subject(shard.FullPath, t.Name));
+        }
+    }
 
     /// <summary><see cref="CheckFinite"/> for every tensor of every shard, shard by shard in file order.</summary>
     public void CheckAllFinite(CancellationToken cancellationToken)
@@ -174,11 +249,11 @@ public sealed class ModelWeights : IDisposable
 
     private static ModelWeights OpenSingle(string folder, string fileName)
     {
-        var shard = new Shard(fileName, Path.Combine(folder, fileName));
+        var shard = new Shard(fileName, Path.Combine(folder, fileName), null);
         return new ModelWeights(folder, [shard], isSharded: false);
     }
 
-    private static ModelWeights OpenSharded(string folder, string indexPath)
+    private static ModelWeights OpenSharded(string folder, string indexPath, IRemoteShardSource? remote)
     {
         var weightMap = ReadWeightMap(indexPath);
         var shardsByName = new Dictionary<string, Shard>(StringComparer.Ordinal);
@@ -196,13 +271,13 @@ public sealed class ModelWeights : IDisposable
             }
 
             var shardPath = Path.Combine(folder, fileName);
-            if (!File.Exists(shardPath))
+            if (!(remote?.Contains(fileName) ?? File.Exists(shardPath)))
             {
                 throw new UserInputException(
                     $"{indexPath}: weight_map puts tensor {MessageText.Quote(tensor)} in shard {MessageText.Quote(fileName)}, which does not exist in {folder}; incomplete download?");
             }
 
-            shardsByName.Add(fileName, new Shard(fileName, shardPath));
+            shardsByName.Add(fileName, new Shard(fileName, shardPath, remote));
         }
 
         foreach (var (tensor, fileName) in weightMap)
@@ -307,6 +382,45 @@ public sealed class ModelWeights : IDisposable
         return entry.Shard;
     }
 
+    /// <summary>
+    /// A streamed tensor's bytes: fetched as one range read, verified only by the header's structure (a range cannot
+    /// be checked against the whole file's checksum); what is computed from them is keyed by their own hash.
+    /// </summary>
+    private byte[] RemoteBytes(TensorInfo t)
+    {
+        var shard = ShardFor(t);
+        if (t.ByteLength > int.MaxValue)
+        {
+            throw new UserInputException($"{shard.FullPath}: tensor {MessageText.Quote(t.Name)} is {t.ByteLength} bytes, too large for one span; it has to be read in parts with CopyBytes");
+        }
+
+        lock (recentRemote)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            for (var node = recentRemote.First; node is not null; node = node.Next)
+            {
+                if (ReferenceEquals(node.Value.Tensor, t) || (node.Value.Tensor.Name == t.Name && node.Value.Tensor.FilePath == t.FilePath))
+                {
+                    recentRemote.Remove(node);
+                    recentRemote.AddFirst(node);
+                    return node.Value.Bytes;
+                }
+            }
+        }
+
+        var bytes = shard.Remote!.Read(shard.FileName, shard.Header.DataSectionStart + t.DataStart, (int)t.ByteLength);
+        lock (recentRemote)
+        {
+            recentRemote.AddFirst((t, bytes));
+            while (recentRemote.Count > RecentRemoteTensors)
+            {
+                recentRemote.RemoveLast();
+            }
+        }
+
+        return bytes;
+    }
+
     private SafetensorsFile FileFor(TensorInfo t)
     {
         var shard = ShardFor(t);
@@ -320,12 +434,21 @@ public sealed class ModelWeights : IDisposable
     /// <summary>One safetensors file of the model: header read at open, data mapped on first use.</summary>
     private sealed class Shard
     {
-        public Shard(string fileName, string fullPath)
+        public Shard(string fileName, string fullPath, IRemoteShardSource? remote)
         {
             FileName = fileName;
             FullPath = fullPath;
-            using var handle = OpenForHeader(fullPath);
-            Header = SafetensorsHeader.Read(handle, fullPath);
+            Remote = remote;
+            if (remote is null)
+            {
+                using var handle = OpenForHeader(fullPath);
+                Header = SafetensorsHeader.Read(handle, fullPath);
+            }
+            else
+            {
+                Header = ReadRemoteHeader(remote, fileName, fullPath);
+            }
+
             TensorNames = new HashSet<string>(Header.Tensors.Select(t => t.Name), StringComparer.Ordinal);
         }
 
@@ -338,6 +461,9 @@ public sealed class ModelWeights : IDisposable
         public HashSet<string> TensorNames { get; }
 
         public SafetensorsFile? File { get; set; }
+
+        /// <summary>Where a streamed shard's bytes come from; null for a local file.</summary>
+        public IRemoteShardSource? Remote { get; }
 
         /// <summary>
         /// The file is opened again here, possibly long after its header was checked; if it was replaced in between, the
@@ -359,6 +485,26 @@ public sealed class ModelWeights : IDisposable
             }
 
             return file;
+        }
+
+        /// <summary>Two range reads: the 8-byte length, then the JSON header, checked exactly as a local file's is.</summary>
+        private static SafetensorsHeader ReadRemoteHeader(IRemoteShardSource remote, string fileName, string fullPath)
+        {
+            var length = remote.LengthOf(fileName);
+            if (length < 8)
+            {
+                throw new UserInputException($"{fullPath}: file is {length} bytes, shorter than the 8-byte header length prefix; not a safetensors file");
+            }
+
+            var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(remote.Read(fileName, 0, 8));
+            if (headerLength > SafetensorsHeader.MaxHeaderLength || (long)headerLength > length - 8)
+            {
+                throw new UserInputException($"{fullPath}: header length {headerLength} does not fit the {length}-byte file; not a safetensors file or truncated");
+            }
+
+            var header = remote.Read(fileName, 8, (int)headerLength);
+            var dataStart = 8 + (long)headerLength;
+            return SafetensorsHeader.Parse(header, fullPath, dataStart, length - dataStart);
         }
 
         private static Microsoft.Win32.SafeHandles.SafeFileHandle OpenForHeader(string fullPath)

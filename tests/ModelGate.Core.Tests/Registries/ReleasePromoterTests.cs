@@ -122,7 +122,7 @@ public sealed class ReleasePromoterTests : IDisposable
 
         public string? ImmutableCacheKey(RegistryReference reference) => null;
 
-        public Task<RemoteRead> OpenReadAsync(ResolvedVersion version, RemoteFile file, long offset, CancellationToken cancellationToken) => inner.OpenReadAsync(version, file, offset, cancellationToken);
+        public Task<RemoteRead> OpenReadAsync(ResolvedVersion version, RemoteFile file, long offset, long? length, CancellationToken cancellationToken) => inner.OpenReadAsync(version, file, offset, length, cancellationToken);
 
         public RegistryReference Child(RegistryReference folder, string name) => RegistryReference.Parse("flaky://" + inner.Child(Local(folder), name).Original);
 
@@ -139,6 +139,12 @@ public sealed class ReleasePromoterTests : IDisposable
             Tick();
             return inner.WriteTextAsync(Local(folder), name, text, labels, cancellationToken);
         }
+
+        public Task<bool> CreateFileAsync(RegistryReference folder, string name, string localPath, CancellationToken cancellationToken) => inner.CreateFileAsync(Local(folder), name, localPath, cancellationToken);
+
+        public Task<TaggedText?> ReadTaggedTextAsync(RegistryReference folder, string name, CancellationToken cancellationToken) => inner.ReadTaggedTextAsync(Local(folder), name, cancellationToken);
+
+        public Task<bool> ReplaceTextAsync(RegistryReference folder, string name, string text, string? expectedTag, CancellationToken cancellationToken) => inner.ReplaceTextAsync(Local(folder), name, text, expectedTag, cancellationToken);
 
         private static RegistryReference Local(RegistryReference reference) => RegistryReference.Parse(reference.Original["flaky://".Length..]);
 

@@ -79,7 +79,7 @@ public sealed class AzureBlobRegistry(RegistryEnvironment environment, IOptions<
 
     public string? ImmutableCacheKey(RegistryReference reference) => null;
 
-    public async Task<RemoteRead> OpenReadAsync(ResolvedVersion version, RemoteFile file, long offset, CancellationToken cancellationToken)
+    public async Task<RemoteRead> OpenReadAsync(ResolvedVersion version, RemoteFile file, long offset, long? length, CancellationToken cancellationToken)
     {
         var azure = Locate(version.Reference);
         var blob = azure.Container.GetBlobClient(azure.BlobName(file.Path));
@@ -90,7 +90,7 @@ public sealed class AzureBlobRegistry(RegistryEnvironment environment, IOptions<
 
         var download = new BlobDownloadOptions
         {
-            Range = new HttpRange(offset),
+            Range = new HttpRange(offset, length),
             Conditions = file.VersionId is null && file.ETag is { } etag ? new BlobRequestConditions { IfMatch = new ETag(etag) } : null,
         };
         try
@@ -130,6 +130,85 @@ public sealed class AzureBlobRegistry(RegistryEnvironment environment, IOptions<
                     HttpHeaders = new BlobHttpHeaders { ContentHash = md5 },
                 }, cancellationToken));
         }
+    }
+
+    public async Task<bool> CreateFileAsync(RegistryReference folder, string name, string localPath, CancellationToken cancellationToken)
+    {
+        var azure = Locate(folder);
+        var blob = azure.Container.GetBlobClient(azure.BlobName(RemoteFileNames.Check(folder.Display, name)));
+        byte[] md5;
+        await using (var stream = File.OpenRead(localPath))
+        {
+            md5 = await MD5.HashDataAsync(stream, cancellationToken);
+        }
+
+        var created = false;
+        await Call(azure, async () =>
+        {
+            try
+            {
+                // If-None-Match: * makes the upload create-only; a block upload becomes visible only when its block
+                // list is committed, so a killed upload leaves nothing a reader can see.
+                await blob.UploadAsync(localPath, new BlobUploadOptions
+                {
+                    HttpHeaders = new BlobHttpHeaders { ContentHash = md5 },
+                    Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                }, cancellationToken);
+                created = true;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                created = false;
+            }
+        });
+        return created;
+    }
+
+    public async Task<TaggedText?> ReadTaggedTextAsync(RegistryReference folder, string name, CancellationToken cancellationToken)
+    {
+        var azure = Locate(folder);
+        var blob = azure.Container.GetBlobClient(azure.BlobName(RemoteFileNames.Check(folder.Display, name)));
+        TaggedText? result = null;
+        await Call(azure, async () =>
+        {
+            try
+            {
+                var content = await blob.DownloadContentAsync(cancellationToken);
+                result = new TaggedText(content.Value.Content.ToString(), content.Value.Details.ETag.ToString());
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                result = null;
+            }
+        });
+        return result;
+    }
+
+    public async Task<bool> ReplaceTextAsync(RegistryReference folder, string name, string text, string? expectedTag, CancellationToken cancellationToken)
+    {
+        var azure = Locate(folder);
+        var blob = azure.Container.GetBlobClient(azure.BlobName(RemoteFileNames.Check(folder.Display, name)));
+        var bytes = new UTF8Encoding(false).GetBytes(text);
+        var written = false;
+        await Call(azure, async () =>
+        {
+            try
+            {
+                await blob.UploadAsync(new BinaryData(bytes), new BlobUploadOptions
+                {
+                    HttpHeaders = new BlobHttpHeaders { ContentType = "application/json", ContentHash = MD5.HashData(bytes) },
+                    Conditions = expectedTag is null
+                        ? new BlobRequestConditions { IfNoneMatch = ETag.All }
+                        : new BlobRequestConditions { IfMatch = new ETag(expectedTag) },
+                }, cancellationToken);
+                written = true;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                written = false;
+            }
+        });
+        return written;
     }
 
     public async Task<string?> ReadTextAsync(RegistryReference folder, string name, CancellationToken cancellationToken)

@@ -88,7 +88,7 @@ internal sealed class FileDownloader(ContentStore store, RegistrySettings settin
         stall.CancelAfter(settings.Timeout);
         try
         {
-            await using var read = await registry.OpenReadAsync(version, file, offset, stall.Token);
+            await using var read = await registry.OpenReadAsync(version, file, offset, null, stall.Token);
             if (read.Offset != offset)
             {
                 // The registry ignored the range: take the whole file again.

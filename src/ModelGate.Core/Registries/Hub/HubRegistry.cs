@@ -84,16 +84,16 @@ public sealed partial class HubRegistry : IRegistry, IDisposable
         return hub.IsCommit ? hub.CacheKey(hub.Revision) : null;
     }
 
-    public async Task<RemoteRead> OpenReadAsync(ResolvedVersion version, RemoteFile file, long offset, CancellationToken cancellationToken)
+    public async Task<RemoteRead> OpenReadAsync(ResolvedVersion version, RemoteFile file, long offset, long? length, CancellationToken cancellationToken)
     {
         var hub = HubLocation.Parse(version.Reference, environment);
         var commit = version.VersionId[(version.VersionId.LastIndexOf('@') + 1)..];
         var url = hub.ResolveUrl(commit, file.Path);
-        var response = await SendAsync(hub, url, offset, cancellationToken);
+        var response = await SendAsync(hub, url, offset, length, cancellationToken);
         if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
         {
             response.Dispose();
-            response = await SendAsync(hub, url, 0, cancellationToken);
+            response = await SendAsync(hub, url, 0, null, cancellationToken);
         }
 
         ThrowUnlessSuccess(hub, response);
@@ -115,6 +115,12 @@ public sealed partial class HubRegistry : IRegistry, IDisposable
 
     public Task WriteTextAsync(RegistryReference folder, string name, string text, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken) => throw ReadOnly(folder);
 
+    public Task<bool> CreateFileAsync(RegistryReference folder, string name, string localPath, CancellationToken cancellationToken) => throw ReadOnly(folder);
+
+    public Task<TaggedText?> ReadTaggedTextAsync(RegistryReference folder, string name, CancellationToken cancellationToken) => throw ReadOnly(folder);
+
+    public Task<bool> ReplaceTextAsync(RegistryReference folder, string name, string text, string? expectedTag, CancellationToken cancellationToken) => throw ReadOnly(folder);
+
     public void Dispose() => http.Dispose();
 
     private static UserInputException ReadOnly(RegistryReference reference) =>
@@ -125,7 +131,7 @@ public sealed partial class HubRegistry : IRegistry, IDisposable
         var pipeline = RegistryRetry.Create(settings, time, logger);
         return await RegistryRetry.RunAsync(pipeline, hub.Display, async token =>
         {
-            using var response = await SendAsync(hub, url, 0, token);
+            using var response = await SendAsync(hub, url, 0, null, token);
             ThrowUnlessSuccess(hub, response);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
             timeout.CancelAfter(settings.Timeout);
@@ -146,7 +152,7 @@ public sealed partial class HubRegistry : IRegistry, IDisposable
         }, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HubLocation hub, string url, long rangeFrom, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(HubLocation hub, string url, long rangeFrom, long? rangeLength, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         if ((environment.Get("HF_TOKEN") ?? environment.Get("HUGGING_FACE_HUB_TOKEN")) is { } token)
@@ -154,7 +160,11 @@ public sealed partial class HubRegistry : IRegistry, IDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        if (rangeFrom > 0)
+        if (rangeLength is { } length)
+        {
+            request.Headers.Range = new RangeHeaderValue(rangeFrom, rangeFrom + length - 1);
+        }
+        else if (rangeFrom > 0)
         {
             request.Headers.Range = new RangeHeaderValue(rangeFrom, null);
         }

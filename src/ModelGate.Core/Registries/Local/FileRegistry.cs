@@ -34,7 +34,8 @@ public sealed class FileRegistry : IRegistry
 
     public string? ImmutableCacheKey(RegistryReference reference) => null;
 
-    public Task<RemoteRead> OpenReadAsync(ResolvedVersion version, RemoteFile file, long offset, CancellationToken cancellationToken)
+    /// <summary>A local file needs no range request: the stream is positioned at <paramref name="offset"/> and the caller reads <paramref name="length"/> bytes of it.</summary>
+    public Task<RemoteRead> OpenReadAsync(ResolvedVersion version, RemoteFile file, long offset, long? length, CancellationToken cancellationToken)
     {
         var stream = File.OpenRead(RemoteFileNames.LocalPath(version.Reference.LocalPath, file.Path));
         stream.Seek(offset, SeekOrigin.Begin);
@@ -84,6 +85,65 @@ public sealed class FileRegistry : IRegistry
         AtomicFile.WriteAllText(RemoteFileNames.LocalPath(folder.LocalPath, RemoteFileNames.Check(folder.Display, name)), text);
         return Task.CompletedTask;
     }
+
+    public async Task<bool> CreateFileAsync(RegistryReference folder, string name, string localPath, CancellationToken cancellationToken)
+    {
+        var path = RemoteFileNames.LocalPath(folder.LocalPath, RemoteFileNames.Check(folder.Display, name));
+        if (File.Exists(path))
+        {
+            return false;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            await using (var input = File.OpenRead(localPath))
+            await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+                await input.CopyToAsync(output, cancellationToken);
+                output.Flush(flushToDisk: true);
+            }
+
+            // No overwrite: a name that appeared meanwhile belongs to another writer and stays theirs.
+            File.Move(temp, path, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return false;
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    public Task<TaggedText?> ReadTaggedTextAsync(RegistryReference folder, string name, CancellationToken cancellationToken) =>
+        Task.FromResult(ReadIfExists(RemoteFileNames.LocalPath(folder.LocalPath, RemoteFileNames.Check(folder.Display, name))) is { } text
+            ? new TaggedText(text, TagOf(text))
+            : null);
+
+    /// <summary>
+    /// The tag is the text's hash. A folder has no compare-and-swap, so two writers that check within the same instant
+    /// can still both write; the window is the time between this check and the rename.
+    /// </summary>
+    public Task<bool> ReplaceTextAsync(RegistryReference folder, string name, string text, string? expectedTag, CancellationToken cancellationToken)
+    {
+        var path = RemoteFileNames.LocalPath(folder.LocalPath, RemoteFileNames.Check(folder.Display, name));
+        var current = ReadIfExists(path);
+        if ((current is null) != (expectedTag is null) || (current is not null && TagOf(current) != expectedTag))
+        {
+            return Task.FromResult(false);
+        }
+
+        Directory.CreateDirectory(folder.LocalPath);
+        AtomicFile.WriteAllText(path, text);
+        return Task.FromResult(true);
+    }
+
+    private static string TagOf(string text) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 
     private static string? ReadIfExists(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
 }

@@ -178,8 +178,15 @@ public sealed class SpectrumCache
             throw new ArgumentException($"Tensor {tensor.Name} has shape {TensorShapes.Format(tensor.Shape)}; only matrices have a spectrum.", nameof(tensor));
         }
 
+        return GetOrCompute(SpectrumKey.Compute(weights, tensor, layout), weights, tensor, layout, device, out computed);
+    }
+
+    /// <summary>As above, with the key already computed (hashing a large matrix costs a pass over its bytes).</summary>
+    public BaseSpectrum GetOrCompute(SpectrumKey key, ModelWeights weights, TensorInfo tensor, MatrixLayout layout, torch.Device device, out bool computed)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(tensor);
         var (rows, cols) = layout == MatrixLayout.Transposed ? (tensor.Shape[1], tensor.Shape[0]) : (tensor.Shape[0], tensor.Shape[1]);
-        var key = SpectrumKey.Compute(weights, tensor, layout);
         if (TryGet(key, out var cached))
         {
             if (cached.Rows == rows && cached.Cols == cols)
@@ -299,7 +306,7 @@ public sealed class SpectrumCache
     }
 
     /// <summary>Reads an entry, trusting nothing: the format, the key, the shapes and dtypes, and the checksum of the data.</summary>
-    private static BaseSpectrum Read(string path, SpectrumKey key)
+    internal static BaseSpectrum Read(string path, SpectrumKey key)
     {
         using var file = SafetensorsFile.Open(path);
         var metadata = file.Metadata;

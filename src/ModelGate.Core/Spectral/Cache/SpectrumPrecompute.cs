@@ -34,11 +34,14 @@ public static class SpectrumPrecompute
 
         var clock = Stopwatch.StartNew();
         int computed = 0, cached = 0;
+        var spectra = new List<PrecomputedSpectrum>(targets.Length);
         for (var i = 0; i < targets.Length; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             progress?.Report(new WorkProgress(i, targets.Length, targets[i].Name, clock.Elapsed));
-            cache.GetOrCompute(weights, targets[i], layout, device, out var wasComputed);
+            var key = SpectrumKey.Compute(weights, targets[i], layout);
+            var spectrum = cache.GetOrCompute(key, weights, targets[i], layout, device, out var wasComputed);
+            spectra.Add(new PrecomputedSpectrum(targets[i].Name, key, spectrum.Rows, spectrum.Cols, layout));
             if (wasComputed)
             {
                 computed++;
@@ -50,6 +53,6 @@ public static class SpectrumPrecompute
         }
 
         progress?.Report(new WorkProgress(targets.Length, targets.Length, "", clock.Elapsed));
-        return new PrecomputeResult(computed, cached);
+        return new PrecomputeResult(computed, cached, spectra);
     }
 }

@@ -1,0 +1,24 @@
+namespace ModelGate.Core.Tensors;
+
+/// <summary>
+/// Where the safetensors files of a streamed model live when they are not on this machine: a registry read by byte
+/// ranges (the header, then one tensor at a time). Reads are synchronous because <see cref="ModelWeights"/> is; they
+/// are made from the analysis' reading thread, never from a thread that does linear algebra.
+/// </summary>
+public interface IRemoteShardSource
+{
+    /// <summary>Whether the model has a safetensors file of this name (a plain file name, no folder).</summary>
+    bool Contains(string fileName);
+
+    /// <summary>The names of the model's <c>*.safetensors</c> files.</summary>
+    IReadOnlyList<string> SafetensorsFiles { get; }
+
+    /// <summary>The length of <paramref name="fileName"/> in bytes.</summary>
+    long LengthOf(string fileName);
+
+    /// <summary>Bytes [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>) of <paramref name="fileName"/>.</summary>
+    byte[] Read(string fileName, long offset, int length);
+
+    /// <summary>Bytes read so far, for reports (they say how much an analysis fetched).</summary>
+    long BytesRead { get; }
+}

@@ -1,0 +1,148 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using ModelGate.Core.Synthetic;
+using ModelGate.Core.Tensors;
+using ModelGate.Testing;
+using ModelGate.Testing.Registries;
+
+namespace ModelGate.Cli.Tests;
+
+/// <summary>precompute --publish and --spectra: spectra published once next to the base, bases streamed per run.</summary>
+[Collection(RegistryEnvironmentCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed class PublishedSpectraTests : IDisposable
+{
+    private static readonly string[] Touched = ["model.layers.0.self_attn.q_proj.weight", "model.layers.1.self_attn.v_proj.weight"];
+    private readonly TempDirectory dir = new();
+    private readonly string? savedConnection = Environment.GetEnvironmentVariable("AZURE_STORAGE_CONNECTION_STRING");
+    private readonly string baseFolder;
+    private readonly string adapterFolder;
+
+    public PublishedSpectraTests()
+    {
+        // Sharded, so that streaming reads an index and then each shard's header before any tensor.
+        baseFolder = new TinyModelBuilder { Layers = 4, Shards = 2 }.Build(dir.File("tiny-base")).Folder;
+        adapterFolder = new LoraAdapterBuilder()
+            .WithIntruders("model.layers.0.self_attn.q_proj", 2)
+            .WithAlignedUpdate("model.layers.1.self_attn.v_proj")
+            .Build(baseFolder, dir.File("adapter"));
+    }
+
+    public void Dispose()
+    {
+        Environment.SetEnvironmentVariable("AZURE_STORAGE_CONNECTION_STRING", savedConnection);
+        dir.Dispose();
+    }
+
+    [Fact]
+    public async Task Analyze_BaseAndSpectraFromAzurite_FetchesHeadersTouchedTensorsAndTheirEntriesOnlyAndCountsAsFullSvd()
+    {
+        await using var azurite = await AzuriteServer.StartNewAsync();
+        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("models");
+        await container.CreateAsync();
+        await UploadAsync(container, baseFolder, "bases/tiny");
+        await UploadAsync(container, adapterFolder, "adapters/support-bot/v7");
+        Environment.SetEnvironmentVariable("AZURE_STORAGE_CONNECTION_STRING", azurite.ConnectionString);
+
+        var (publishCode, published, publishErr) = await CliRunner.RunAsync("precompute", "--base", "az://models/bases/tiny",
+            "--publish", "az://models/spectra/tiny", "--device", "cpu", "--cache", dir.File("publisher-cache"));
+        var manifestTag = (await container.GetBlobClient("spectra/tiny/manifest.json").GetPropertiesAsync()).Value.ETag;
+        var (rerunCode, republished, rerunErr) = await CliRunner.RunAsync("precompute", "--base", "az://models/bases/tiny",
+            "--publish", "az://models/spectra/tiny", "--device", "cpu", "--cache", dir.File("publisher-cache"));
+        var runnerCache = dir.File("runner-cache");
+        var (code, stdout, stderr) = await CliRunner.RunAsync("analyze", "--base", "az://models/bases/tiny", "--adapter", "az://models/adapters/support-bot/v7",
+            "--spectra", "az://models/spectra/tiny", "--format", "json", "--device", "cpu", "--cache", runnerCache);
+        var (fullCode, fullOut, fullErr) = await CliRunner.RunAsync("analyze", "--base", baseFolder, "--adapter", adapterFolder,
+            "--method", "full-svd", "--format", "json", "--device", "cpu");
+
+        Assert.True(publishCode == 0, publishErr);
+        Assert.Contains(", 0 already there", published);
+        Assert.True(rerunCode == 0, rerunErr);
+        Assert.Contains(": 0 uploaded (0 bytes)", republished);
+        Assert.Equal(manifestTag, (await container.GetBlobClient("spectra/tiny/manifest.json").GetPropertiesAsync()).Value.ETag);
+        Assert.True(code == 0, stderr);
+        Assert.True(fullCode == 0, fullErr);
+        using var report = JsonDocument.Parse(stdout);
+        using var full = JsonDocument.Parse(fullOut);
+        Assert.Equal(Counts(full), Counts(report));
+        Assert.Equal(2, report.RootElement.GetProperty("totalIntruders").GetInt32());
+        Assert.Equal(2, report.RootElement.GetProperty("spectraFetched").GetInt32());
+        Assert.Equal(0, report.RootElement.GetProperty("cacheMisses").GetInt32());
+
+        // Exactly: the config and index, each shard's length prefix and header, the two tensors the adapter touches, their two entries.
+        using var manifest = JsonDocument.Parse((await container.GetBlobClient("spectra/tiny/manifest.json").DownloadContentAsync()).Value.Content.ToString());
+        using var weights = ModelWeights.Open(baseFolder);
+        var smallFiles = new FileInfo(Path.Combine(baseFolder, "config.json")).Length + new FileInfo(Path.Combine(baseFolder, "model.safetensors.index.json")).Length;
+        var headers = weights.ShardFiles.Sum(f => 8 + HeaderLength(Path.Combine(baseFolder, f)));
+        var tensors = Touched.Sum(n => weights.Get(n).ByteLength);
+        var entries = Touched.Sum(n => EntryBytes(manifest, n));
+        var baseBytes = new DirectoryInfo(baseFolder).GetFiles().Sum(f => f.Length);
+        Assert.Equal(smallFiles + headers + tensors + entries, report.RootElement.GetProperty("bytesFetched").GetInt64());
+        Assert.True(tensors + entries < baseBytes / 4, $"the touched tensors and entries ({tensors + entries} bytes) should be a small part of the {baseBytes}-byte base");
+        var cacheBytes = new DirectoryInfo(runnerCache).GetFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+        Assert.True(cacheBytes < baseBytes / 4, $"the runner's cache holds {cacheBytes} bytes; the base is {baseBytes}");
+    }
+
+    [Fact]
+    public async Task Analyze_PublishedEntryDamaged_RefusesItComputesLocallyAndSaysSo()
+    {
+        var spectra = dir.File("spectra");
+        var (publishCode, _, publishErr) = await CliRunner.RunAsync("precompute", "--base", baseFolder, "--publish", spectra, "--device", "cpu", "--cache", dir.File("publisher-cache"));
+        using (var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(spectra, "manifest.json"))))
+        {
+            var entry = Path.Combine(spectra, manifest.RootElement.GetProperty("tensors").GetProperty(Touched[0]).GetProperty("key").GetString() + ".safetensors");
+            var bytes = await File.ReadAllBytesAsync(entry);
+            bytes[^10] ^= 0x40;
+            await File.WriteAllBytesAsync(entry, bytes);
+        }
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("analyze", "--base", baseFolder, "--adapter", adapterFolder, "--spectra", spectra,
+            "--format", "json", "--device", "cpu", "--cache", dir.File("runner-cache"));
+
+        Assert.True(publishCode == 0, publishErr);
+        Assert.True(code == 0, stderr);
+        using var report = JsonDocument.Parse(stdout);
+        Assert.Equal(2, report.RootElement.GetProperty("totalIntruders").GetInt32());
+        Assert.Equal(1, report.RootElement.GetProperty("spectraFetched").GetInt32());
+        Assert.Equal(1, report.RootElement.GetProperty("cacheMisses").GetInt32());
+        Assert.Contains(report.RootElement.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("published spectrum refused (data checksum does not match", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Precompute_PublishToTheHub_ExitsTwoBeforeComputingAnything()
+    {
+        var cache = dir.File("cache");
+
+        var (code, _, stderr) = await CliRunner.RunAsync("precompute", "--base", baseFolder, "--publish", "hf://org/tiny-spectra", "--device", "cpu", "--cache", cache);
+
+        Assert.Equal(2, code);
+        Assert.Contains("error: --publish hf://org/tiny-spectra: hf:// is read-only here", stderr);
+        Assert.False(Directory.Exists(Path.Combine(cache, "spectra")));
+    }
+
+    private static Dictionary<string, int> Counts(JsonDocument report) =>
+        report.RootElement.GetProperty("modules").EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("intruders").GetInt32());
+
+    private static long HeaderLength(string path)
+    {
+        using var stream = File.OpenRead(path);
+        Span<byte> prefix = stackalloc byte[8];
+        stream.ReadExactly(prefix);
+        return (long)BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+    }
+
+    private static long EntryBytes(JsonDocument manifest, string tensor)
+    {
+        var key = manifest.RootElement.GetProperty("tensors").GetProperty(tensor).GetProperty("key").GetString()!;
+        return manifest.RootElement.GetProperty("entries").GetProperty(key).GetProperty("bytes").GetInt64();
+    }
+
+    private static async Task UploadAsync(BlobContainerClient container, string folder, string prefix)
+    {
+        foreach (var file in Directory.GetFiles(folder))
+        {
+            await container.GetBlobClient($"{prefix}/{Path.GetFileName(file)}").UploadAsync(file, overwrite: true);
+        }
+    }
+}
