@@ -85,5 +85,5 @@ public sealed class FileRegistry : IRegistry
         return Task.CompletedTask;
     }
 
-    private static string? ReadIfExists(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
+    private static string? ReadIfExists(string path) => File.Exists(path) ? BoundedFile.ReadAllText(path, BoundedFile.ConfigLimit, "registry manifest") : null;
 }
