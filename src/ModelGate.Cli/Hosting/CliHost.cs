@@ -40,7 +40,7 @@ public static class CliHost
                 builder.Configuration.AddJsonStream(new MemoryStream(BoundedFile.ReadAllBytes(settingsFile, BoundedFile.ConfigLimit, "settings file")));
             }
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or FormatException or System.Text.Json.JsonException)
         {
             throw new UserInputException($"{settingsFile}: not a valid settings file ({(e.InnerException ?? e).Message.ReplaceLineEndings(" ")})");
         }
