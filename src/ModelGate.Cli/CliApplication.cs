@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using ModelGate.Cli.Commands;
 using ModelGate.Cli.Hosting;
 
@@ -7,10 +8,31 @@ namespace ModelGate.Cli;
 /// <summary>Parses the command line and runs one verb; the only place that knows the verbs.</summary>
 public static class CliApplication
 {
-    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) =>
-        RunAsync(args, new CliContext(output, error, !Console.IsOutputRedirected && output == Console.Out, !Console.IsErrorRedirected && error == Console.Error));
+    /// <summary>
+    /// The process entry: Ctrl+C (SIGINT) or SIGTERM cancels the verb, which stops at its next check, deletes what it
+    /// had staged and exits 130 saying so; a second signal ends the process at once. System.CommandLine's own handling
+    /// is off: it hooks the signals only once a verb's synchronous part has returned (ours run synchronously, so a
+    /// Ctrl+C mid-merge killed the process outright), and it abandons a verb 2 s after the signal, before it has cleaned up.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        using var cancellation = new CancellationTokenSource();
+        void Cancel(PosixSignalContext signal)
+        {
+            if (!cancellation.IsCancellationRequested)
+            {
+                signal.Cancel = true;
+                cancellation.Cancel();
+            }
+        }
 
-    public static async Task<int> RunAsync(string[] args, CliContext context)
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
+        var context = new CliContext(output, error, !Console.IsOutputRedirected && output == Console.Out, !Console.IsErrorRedirected && error == Console.Error);
+        return await RunAsync(args, context, cancellation.Token);
+    }
+
+    public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
     {
         var parse = CreateRootCommand(context).Parse(args);
         if (parse.Errors.Count > 0)
@@ -24,7 +46,8 @@ public static class CliApplication
             Output = context.Out,
             Error = context.Error,
             EnableDefaultExceptionHandler = false,
-        });
+            ProcessTerminationTimeout = null,
+        }, cancellationToken);
     }
 
     /// <summary>The whole command tree, built without running anything (the docs test walks it).</summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ModelGate.Core;
 using ModelGate.Core.Errors;
+using ModelGate.Core.IO;
 using ModelGate.GitHub.Sinks;
 
 namespace ModelGate.Cli.Hosting;
@@ -32,10 +33,14 @@ public static class CliHost
         var settingsFile = configFile?.FullName ?? Path.Combine(Directory.GetCurrentDirectory(), "modelgate.json");
         try
         {
-            // The configuration manager reads a source as soon as it is added.
-            builder.Configuration.AddJsonFile(settingsFile, optional: configFile is null);
+            // Read through Core's bounded reader (a FIFO or /dev/zero named modelgate.json must not hang or fill
+            // memory); the configuration manager parses a source as soon as it is added.
+            if (configFile is not null || File.Exists(settingsFile))
+            {
+                builder.Configuration.AddJsonStream(new MemoryStream(BoundedFile.ReadAllBytes(settingsFile, BoundedFile.ConfigLimit, "settings file")));
+            }
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or FormatException or System.Text.Json.JsonException)
         {
             throw new UserInputException($"{settingsFile}: not a valid settings file ({(e.InnerException ?? e).Message.ReplaceLineEndings(" ")})");
         }

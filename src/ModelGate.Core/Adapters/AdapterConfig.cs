@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ModelGate.Core.Errors;
+using ModelGate.Core.IO;
 
 namespace ModelGate.Core.Adapters;
 
@@ -10,7 +11,7 @@ namespace ModelGate.Core.Adapters;
 public sealed class AdapterConfig
 {
     public const string FileName = "adapter_config.json";
-    private const long MaxConfigBytes = 16 << 20;
+    private const long MaxConfigBytes = BoundedFile.ConfigLimit;
 
     public required string SourcePath { get; init; }
     public required int R { get; init; }
@@ -82,16 +83,10 @@ public sealed class AdapterConfig
             throw new UserInputException($"{adapterFolder}: no {FileName}; a PEFT adapter folder holds {FileName} and adapter_model.safetensors");
         }
 
-        // PEFT writes a few kilobytes; anything this large is not a config, and reading it whole could exhaust memory.
-        if (new FileInfo(path).Length > MaxConfigBytes)
-        {
-            throw new UserInputException($"{path}: {new FileInfo(path).Length} bytes is too large for an adapter config (limit {MaxConfigBytes})");
-        }
-
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { MaxDepth = 16 });
+            doc = JsonDocument.Parse(BoundedFile.ReadAllBytes(path, MaxConfigBytes, "adapter config"), new JsonDocumentOptions { MaxDepth = 16 });
         }
         catch (JsonException e)
         {

@@ -117,6 +117,8 @@ public sealed class ModelMerger(ILogger<ModelMerger> logger)
     {
         foreach (var file in ModelFiles.Companions(baseFolder))
         {
+            // File.Copy of a FIFO would block, and of a device would never end.
+            BoundedFile.RequireRegular(file, "model file");
             File.Copy(file, Path.Combine(staging, Path.GetFileName(file)));
         }
 
@@ -124,7 +126,7 @@ public sealed class ModelMerger(ILogger<ModelMerger> logger)
         if (dtype is { } d && File.Exists(config))
         {
             // transformers reads the dtype to load with from config.json ("dtype" since v5, "torch_dtype" before).
-            var node = JsonNode.Parse(File.ReadAllText(config)) as JsonObject
+            var node = JsonNode.Parse(BoundedFile.ReadAllText(config, BoundedFile.ConfigLimit, "model config")) as JsonObject
                 ?? throw new UserInputException($"{Path.Combine(baseFolder, "config.json")}: not a JSON object");
             var name = d switch { TensorDType.F16 => "float16", TensorDType.BF16 => "bfloat16", _ => "float32" };
             foreach (var key in new[] { "dtype", "torch_dtype" })

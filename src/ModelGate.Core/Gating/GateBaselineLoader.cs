@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ModelGate.Core.Errors;
+using ModelGate.Core.IO;
 
 namespace ModelGate.Core.Gating;
 
@@ -19,7 +20,7 @@ public static class GateBaselineLoader
         JsonDocument document;
         try
         {
-            await using var stream = File.OpenRead(path);
+            await using var stream = BoundedFile.OpenRead(path, BoundedFile.ConfigLimit, "baseline file");
             document = await JsonDocument.ParseAsync(stream, default, cancellationToken);
         }
         catch (JsonException e)

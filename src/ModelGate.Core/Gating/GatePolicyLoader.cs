@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ModelGate.Core.Errors;
+using ModelGate.Core.IO;
 using ModelGate.Core.Spectral;
 
 namespace ModelGate.Core.Gating;
@@ -39,7 +40,7 @@ public static class GatePolicyLoader
             throw new UserInputException($"{path}: policy file not found");
         }
 
-        var policy = Parse(File.ReadAllText(path), path, Default);
+        var policy = Parse(BoundedFile.ReadAllText(path, BoundedFile.ConfigLimit, "policy file"), path, Default);
         if (policy.Baseline is { } b && !Path.IsPathRooted(b))
         {
             policy = policy with { Baseline = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, b)) };

@@ -5,7 +5,8 @@ namespace ModelGate.Core.IO;
 /// <summary>
 /// Writes a folder under a temporary name beside its destination and renames it into place at the end, so a failed
 /// or cancelled write leaves nothing behind and replaces nothing; an existing non-empty destination is replaced only
-/// when asked, and only once the new folder is complete.
+/// when asked, and only once the new folder is complete. The staging folder is named for its owning process
+/// (<see cref="TemporaryOwner"/>), so the next write into the same parent removes what a killed process left there.
 /// </summary>
 public static class StagedFolder
 {
@@ -25,10 +26,11 @@ public static class StagedFolder
 
         var parent = Path.GetDirectoryName(output)!;
         var createdParent = !Directory.Exists(parent);
-        var staging = Path.Combine(parent, $".{Path.GetFileName(output)}.modelgate-{Guid.NewGuid():N}");
+        var staging = Path.Combine(parent, $".{Path.GetFileName(output)}.modelgate-{TemporaryOwner.Current.Tag}-{Guid.NewGuid():N}");
         try
         {
             Directory.CreateDirectory(parent);
+            RemoveOrphans(parent);
             Directory.CreateDirectory(staging);
             fill(staging);
             Publish(staging, output, replacing);
@@ -69,6 +71,34 @@ public static class StagedFolder
         Directory.Move(output, old);
         Directory.Move(staging, output);
         TryDelete(old);
+    }
+
+    /// <summary>
+    /// Deletes the staging folders of processes that are gone. A <c>.old</c> folder holds the previous output while
+    /// it is being replaced: it goes only once the output it was replaced by is there, so a kill between the two
+    /// renames never costs the user their folder.
+    /// </summary>
+    private static void RemoveOrphans(string parent)
+    {
+        foreach (var folder in Directory.EnumerateDirectories(parent, ".*.modelgate-*"))
+        {
+            if (!TemporaryOwner.IsOrphan(folder))
+            {
+                continue;
+            }
+
+            var name = Path.GetFileName(folder);
+            if (name.EndsWith(".old", StringComparison.Ordinal))
+            {
+                var output = Path.Combine(parent, name[1..name.LastIndexOf(".modelgate-", StringComparison.Ordinal)]);
+                if (!Directory.Exists(output))
+                {
+                    continue;
+                }
+            }
+
+            TryDelete(folder);
+        }
     }
 
     private static void TryDelete(string folder)

@@ -161,7 +161,7 @@ public sealed class AdapterMitigator(IntruderAnalyzer analyzer, ILogger<AdapterM
     /// </summary>
     private static void WriteConfig(LoraAdapter adapter, IReadOnlyList<(ModuleMitigation Summary, LoraModule Module, float[] B, float[] A)> edits, string staging)
     {
-        var config = JsonNode.Parse(File.ReadAllText(adapter.Config.SourcePath)) as JsonObject
+        var config = JsonNode.Parse(BoundedFile.ReadAllText(adapter.Config.SourcePath, BoundedFile.ConfigLimit, "adapter config")) as JsonObject
             ?? throw new UserInputException($"{adapter.Config.SourcePath}: expected a JSON object");
         var rank = new JsonObject();
         var alpha = new JsonObject();

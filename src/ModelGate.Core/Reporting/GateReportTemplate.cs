@@ -1,5 +1,6 @@
 using ModelGate.Core.Errors;
 using ModelGate.Core.Gating;
+using ModelGate.Core.IO;
 using Scriban;
 using Scriban.Parsing;
 using Scriban.Runtime;
@@ -46,7 +47,7 @@ public sealed class GateReportTemplate
             throw new UserInputException($"--template {path}: file not found");
         }
 
-        return Parse(File.ReadAllText(path), path);
+        return Parse(BoundedFile.ReadAllText(path, BoundedFile.ConfigLimit, "report template"), path);
     }
 
     public static GateReportTemplate Parse(string text, string source)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ModelGate.Core.Adapters;
+using ModelGate.Core.IO;
 using ModelGate.Core.Tensors;
 
 namespace ModelGate.Core.Spectral;
@@ -30,14 +31,9 @@ public static class LinearWeights
             return MatrixLayout.AsStored;
         }
 
-        if (new FileInfo(path).Length > 16 << 20)
-        {
-            throw new Errors.UserInputException($"{path}: too large for a model config (over 16 MiB)");
-        }
-
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            using var doc = JsonDocument.Parse(BoundedFile.ReadAllBytes(path, BoundedFile.ConfigLimit, "model config"));
             return doc.RootElement.ValueKind == JsonValueKind.Object
                 && doc.RootElement.TryGetProperty("model_type", out var type)
                 && type.ValueKind == JsonValueKind.String

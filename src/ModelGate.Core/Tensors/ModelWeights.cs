@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using ModelGate.Core.Errors;
+using ModelGate.Core.IO;
 
 namespace ModelGate.Core.Tensors;
 
@@ -317,13 +318,7 @@ public sealed class ModelWeights : IDisposable
         byte[] bytes;
         try
         {
-            var length = new FileInfo(indexPath).Length;
-            if (length > MaxIndexBytes)
-            {
-                throw new UserInputException($"{indexPath}: {length} bytes, more than the {MaxIndexBytes}-byte limit for an index file");
-            }
-
-            bytes = File.ReadAllBytes(indexPath);
+            bytes = BoundedFile.ReadAllBytes(indexPath, MaxIndexBytes, "safetensors index file");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -509,6 +504,7 @@ public sealed class ModelWeights : IDisposable
 
         private static Microsoft.Win32.SafeHandles.SafeFileHandle OpenForHeader(string fullPath)
         {
+            BoundedFile.RequireRegular(fullPath, "safetensors file");
             try
             {
                 return System.IO.File.OpenHandle(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);

@@ -1,6 +1,7 @@
 using System.IO.MemoryMappedFiles;
 using Microsoft.Win32.SafeHandles;
 using ModelGate.Core.Errors;
+using ModelGate.Core.IO;
 
 namespace ModelGate.Core.Tensors;
 
@@ -196,6 +197,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
     private static SafeFileHandle OpenHandle(string fullPath)
     {
+        // A FIFO would block the open and a device would be mapped as if it were weights.
+        BoundedFile.RequireRegular(fullPath, "safetensors file");
         try
         {
             // FileShare.Delete lets a writer atomically replace the file while we still read the old contents.

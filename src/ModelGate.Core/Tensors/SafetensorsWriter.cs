@@ -1,14 +1,15 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using ModelGate.Core.Errors;
+using ModelGate.Core.IO;
 
 namespace ModelGate.Core.Tensors;
 
 /// <summary>
 /// Streams a safetensors file: the header (known up front from the specs) first, then each tensor's bytes in spec order,
-/// so a model can be written without holding it in memory. Everything goes to <c>path.tmp-*</c> and only
+/// so a model can be written without holding it in memory. Everything goes to <c>path.tmp-*</c> (named for its owning
+/// process, <see cref="TemporaryOwner"/>, so a later run can clear what a killed one left) and only
 /// <see cref="Commit"/> renames it over <see cref="Path"/>, so a crash or an exception never leaves a half-written
 /// file under the real name. Misuse (wrong order, wrong byte counts) is a programming error and throws
 /// <see cref="InvalidOperationException"/> or <see cref="ArgumentException"/>; problems with the destination
@@ -54,7 +55,7 @@ public sealed class SafetensorsWriter : IDisposable
         var byteLengths = CheckSpecs(specs);
         var header = BuildHeader(specs, byteLengths, metadata);
 
-        var tempPath = $"{fullPath}.tmp-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
+        var tempPath = TemporaryOwner.TemporaryPathFor(fullPath);
         FileStream stream;
         try
         {
@@ -201,17 +202,27 @@ public sealed class SafetensorsWriter : IDisposable
         }
 
         disposed = true;
-        stream?.Dispose();
-        stream = null;
-        if (!committed)
+        try
         {
-            try
+            // On a full disk, closing flushes the write buffer and fails again: the temporary file must go regardless.
+            stream?.Dispose();
+        }
+        catch (Exception e) when (!committed && e is IOException)
+        {
+        }
+        finally
+        {
+            stream = null;
+            if (!committed)
             {
-                File.Delete(tempPath);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Best effort: Dispose often runs while another exception unwinds, which must not be masked.
+                try
+                {
+                    File.Delete(tempPath);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Best effort: Dispose often runs while another exception unwinds, which must not be masked.
+                }
             }
         }
     }

@@ -1,7 +1,7 @@
-using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using ModelGate.Core.Errors;
+using ModelGate.Core.IO;
 
 namespace ModelGate.Core.Tensors;
 
@@ -220,7 +220,7 @@ public sealed class ShardedModelWriter : IDisposable
 
     private static void WriteAtomically(string path, byte[] contents)
     {
-        var tempPath = $"{path}.tmp-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
+        var tempPath = TemporaryOwner.TemporaryPathFor(path);
         try
         {
             using (var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None))

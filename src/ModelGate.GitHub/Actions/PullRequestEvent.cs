@@ -1,4 +1,6 @@
 using System.Text.Json;
+using ModelGate.Core.Errors;
+using ModelGate.Core.IO;
 
 namespace ModelGate.GitHub.Actions;
 
@@ -25,7 +27,7 @@ public static class PullRequestEvent
 
         try
         {
-            using var stream = File.OpenRead(eventPath);
+            using var stream = BoundedFile.OpenRead(eventPath, BoundedFile.ConfigLimit, "GitHub event file");
             using var document = JsonDocument.Parse(stream);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
@@ -54,6 +56,11 @@ public static class PullRequestEvent
         catch (IOException e)
         {
             return PullRequestLookup.None($"the event file {eventPath} could not be read ({e.Message})");
+        }
+        catch (UserInputException e)
+        {
+            // Not a regular file, or far larger than any event payload.
+            return PullRequestLookup.None(e.Message);
         }
     }
 

@@ -118,6 +118,6 @@ public sealed class AdapterConfigTests
 
         var e = Assert.Throws<UserInputException>(() => AdapterConfig.Load(dir.Path));
 
-        Assert.Contains("too large for an adapter config", e.Message);
+        Assert.Contains("larger than 16 MiB limit for an adapter config", e.Message);
     }
 }

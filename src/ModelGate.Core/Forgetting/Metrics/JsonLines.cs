@@ -1,15 +1,19 @@
 using System.Text.Json;
 using ModelGate.Core.Errors;
+using ModelGate.Core.IO;
 
 namespace ModelGate.Core.Forgetting.Metrics;
 
-/// <summary>Non-blank lines of a JSONL file as JSON objects with their 1-based line numbers; a bad line names file and line.</summary>
+/// <summary>
+/// Non-blank lines of a JSONL file as JSON objects with their 1-based line numbers; a bad line names file and line.
+/// The file is streamed against <see cref="BoundedFile.TextDataLimit"/>; <c>what</c> names it in that error.
+/// </summary>
 internal static class JsonLines
 {
-    public static IEnumerable<(JsonElement Value, int Line)> Read(string path)
+    public static IEnumerable<(JsonElement Value, int Line)> Read(string path, string what)
     {
         var number = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var line in BoundedFile.ReadLines(path, BoundedFile.TextDataLimit, what))
         {
             number++;
             if (string.IsNullOrWhiteSpace(line))

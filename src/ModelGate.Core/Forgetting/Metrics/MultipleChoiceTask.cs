@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ModelGate.Core.Errors;
+using ModelGate.Core.IO;
 
 namespace ModelGate.Core.Forgetting.Metrics;
 
@@ -35,7 +36,7 @@ public sealed class MultipleChoiceTask
         }
 
         var items = new List<MultipleChoiceItem>();
-        foreach (var (value, line) in JsonLines.Read(path))
+        foreach (var (value, line) in JsonLines.Read(path, "task file"))
         {
             var where = $"{path}:{line}";
             var context = First(value, ContextFields) is { ValueKind: JsonValueKind.String } c

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ModelGate.Core.Errors;
+using ModelGate.Core.IO;
 
 namespace ModelGate.Core.Forgetting.Metrics;
 
@@ -56,7 +57,7 @@ public sealed partial class TextCorpus
     private static List<string> ReadJsonLines(string path)
     {
         var documents = new List<string>();
-        foreach (var (line, number) in JsonLines.Read(path))
+        foreach (var (line, number) in JsonLines.Read(path, "corpus file"))
         {
             if (!line.TryGetProperty("text", out var text) || text.ValueKind != JsonValueKind.String)
             {
@@ -74,10 +75,16 @@ public sealed partial class TextCorpus
     }
 
     private static List<string> ReadParagraphs(string path) =>
-        BlankLines().Split(File.ReadAllText(path).ReplaceLineEndings("\n"))
+        BlankLines().Split(ReadText(path).ReplaceLineEndings("\n"))
             .Select(p => p.Trim('\n'))
             .Where(p => !string.IsNullOrWhiteSpace(p))
             .ToList();
+
+    private static string ReadText(string path)
+    {
+        using var reader = new StreamReader(BoundedFile.OpenRead(path, BoundedFile.TextDataLimit, "corpus file"));
+        return reader.ReadToEnd();
+    }
 
     [GeneratedRegex(@"\n[ \t]*\n+")]
     private static partial Regex BlankLines();

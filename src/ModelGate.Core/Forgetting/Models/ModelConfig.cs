@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ModelGate.Core.Errors;
+using ModelGate.Core.IO;
 
 namespace ModelGate.Core.Forgetting.Models;
 
@@ -42,7 +43,7 @@ public sealed class ModelConfig
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(File.ReadAllText(path));
+            node = JsonNode.Parse(BoundedFile.ReadAllText(path, BoundedFile.ConfigLimit, "model config"));
         }
         catch (JsonException e)
         {

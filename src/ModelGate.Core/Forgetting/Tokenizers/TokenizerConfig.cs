@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ModelGate.Core.Errors;
+using ModelGate.Core.IO;
 
 namespace ModelGate.Core.Forgetting.Tokenizers;
 
@@ -66,7 +67,7 @@ internal sealed record TokenizerConfig
     {
         try
         {
-            return JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            return JsonDocument.Parse(BoundedFile.ReadAllBytes(path, BoundedFile.TokenizerLimit, "tokenizer file"), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
         }
         catch (JsonException e)
         {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
 using ModelGate.Core.Errors;
+using ModelGate.Core.IO;
 
 namespace ModelGate.Core.Forgetting.Tokenizers;
 
@@ -129,7 +130,7 @@ public static class TokenizerLoader
         SentencePieceTokenizer sp;
         try
         {
-            using var stream = System.IO.File.OpenRead(path);
+            using var stream = BoundedFile.OpenRead(path, BoundedFile.TokenizerLimit, "tokenizer file");
             sp = SentencePieceTokenizer.Create(stream, addBeginningOfSentence: false, addEndOfSentence: false);
         }
         catch (Exception e) when (e is not UserInputException and not IOException)
@@ -157,7 +158,7 @@ public static class TokenizerLoader
             vocab = Vocabulary(doc.RootElement, vocabPath);
         }
 
-        var merges = System.IO.File.ReadLines(mergesPath)
+        var merges = BoundedFile.ReadLines(mergesPath, BoundedFile.TokenizerLimit, "tokenizer file")
             .Where(l => l.Length > 0 && !l.StartsWith("#version", StringComparison.Ordinal))
             .Select((l, i) => l.Split(' ') is [var a, var b] ? (a, b) : throw new UserInputException($"{mergesPath}: line {i + 1} is not two tokens separated by one space"))
             .ToList();
@@ -171,9 +172,9 @@ public static class TokenizerLoader
 
     private static TextTokenizer FromWordPieceVocab(string path, TokenizerConfig config)
     {
-        var vocab = System.IO.File.ReadLines(path).Select((token, id) => (token, id)).ToDictionary(p => p.token, p => p.id, StringComparer.Ordinal);
+        var vocab = BoundedFile.ReadLines(path, BoundedFile.TokenizerLimit, "tokenizer file").Select((token, id) => (token, id)).ToDictionary(p => p.token, p => p.id, StringComparer.Ordinal);
         var lower = config.DoLowerCase ?? true;
-        var bert = Bert(System.IO.File.ReadAllText(path), lower, stripAccents: lower, chinese: true, config.SpecialTokens.GetValueOrDefault("unk_token", "[UNK]"));
+        var bert = Bert(BoundedFile.ReadAllText(path, BoundedFile.TokenizerLimit, "tokenizer file"), lower, stripAccents: lower, chinese: true, config.SpecialTokens.GetValueOrDefault("unk_token", "[UNK]"));
         int? Resolve(string token) => vocab.TryGetValue(token, out var id) ? id : null;
         var cls = Resolve(config.SpecialTokens.GetValueOrDefault("cls_token", "[CLS]"));
         var sep = Resolve(config.SpecialTokens.GetValueOrDefault("sep_token", "[SEP]"));

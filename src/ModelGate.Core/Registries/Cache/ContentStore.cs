@@ -37,7 +37,7 @@ public sealed class ContentStore
             return null;
         }
 
-        var sha = File.ReadAllText(record).Trim();
+        var sha = BoundedFile.ReadAllText(record, BoundedFile.ConfigLimit, "registry cache record").Trim();
         return sha.Length == 64 && HasBlob(sha) ? sha : null;
     }
 

@@ -145,5 +145,5 @@ public sealed class FileRegistry : IRegistry
     private static string TagOf(string text) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 
-    private static string? ReadIfExists(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
+    private static string? ReadIfExists(string path) => File.Exists(path) ? BoundedFile.ReadAllText(path, BoundedFile.ConfigLimit, "registry manifest") : null;
 }

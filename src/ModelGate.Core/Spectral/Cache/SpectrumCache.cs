@@ -3,6 +3,7 @@ using System.IO.Hashing;
 using Microsoft.Extensions.Logging;
 using ModelGate.Core.Adapters;
 using ModelGate.Core.Errors;
+using ModelGate.Core.IO;
 using ModelGate.Core.Tensors;
 using ModelGate.Core.Torch;
 using TorchSharp;
@@ -29,12 +30,15 @@ public sealed class SpectrumCache
     private const int ChecksumChunkBytes = 4 << 20;
 
     /// <summary>
-    /// A writer's temporary file older than this belongs to a process that was killed mid-write (a live write of even
-    /// the largest matrix takes seconds), so <see cref="Prune"/> removes it.
+    /// A temporary file whose name carries no owner (written by an older version) and is older than this belongs to a
+    /// process that was killed mid-write (a live write of even the largest matrix takes seconds).
     /// </summary>
     private static readonly TimeSpan AbandonedTemporaryAge = TimeSpan.FromHours(1);
 
     private readonly ILogger<SpectrumCache> logger;
+
+    /// <summary>Set once this instance has cleared what dead writers left, so it is done once, before the first write.</summary>
+    private int orphansCleared;
 
     public SpectrumCache(string root, SpectrumPrecision precision, ILogger<SpectrumCache> logger)
     {
@@ -155,6 +159,12 @@ public sealed class SpectrumCache
             throw new UserInputException($"{Folder}: cannot create the spectrum cache folder ({e.Message}); choose another with --cache or {IO.CacheRoot.Variable}", e);
         }
 
+        if (Interlocked.Exchange(ref orphansCleared, 1) == 0)
+        {
+            RemoveAbandonedTemporaries(DateTime.UtcNow);
+        }
+
+        // On any failure (a full disk) the writer's Dispose deletes its temporary file.
         using var writer = SafetensorsWriter.Create(path, specs, metadata);
         writer.WriteTensorFloat32("U", spectrum.U);
         writer.WriteTensorFloat32("S", spectrum.S);
@@ -243,8 +253,8 @@ public sealed class SpectrumCache
     /// <summary>
     /// Deletes entries not used for longer than <paramref name="olderThan"/>, then the least recently used until the
     /// rest take at most <paramref name="maxTotalBytes"/>. With neither, deletes every entry.
-    /// An entry that cannot be deleted is logged and counted as kept. Temporary files left by writes that were
-    /// killed more than an hour ago are removed too (they are not entries and are not counted).
+    /// An entry that cannot be deleted is logged and counted as kept. Temporary files left by writers that are gone
+    /// (killed mid-write) are removed too, whatever their age (they are not entries and are not counted).
     /// </summary>
     public PruneResult Prune(TimeSpan? olderThan, long? maxTotalBytes)
     {
@@ -442,7 +452,11 @@ public sealed class SpectrumCache
             .ToList();
     }
 
-    /// <summary>Temporary files are not entries, so they are not counted; they are only cleared once clearly abandoned.</summary>
+    /// <summary>
+    /// Temporary files are not entries, so they are not counted; they are cleared once clearly abandoned: their owning
+    /// process is gone (<see cref="TemporaryOwner"/>), or, for a name without an owner, after an hour. A live writer's
+    /// file is never touched.
+    /// </summary>
     private void RemoveAbandonedTemporaries(DateTime now)
     {
         if (!Directory.Exists(Folder))
@@ -452,7 +466,8 @@ public sealed class SpectrumCache
 
         foreach (var file in new DirectoryInfo(Folder).EnumerateFiles("*" + EntryExtension + ".tmp-*"))
         {
-            if (now - file.LastWriteTimeUtc > AbandonedTemporaryAge && TryDelete(file.FullName))
+            var abandoned = TemporaryOwner.Find(file.Name) is { } owner ? owner.IsGone : now - file.LastWriteTimeUtc > AbandonedTemporaryAge;
+            if (abandoned && TryDelete(file.FullName))
             {
                 logger.LogDebug("{Path}: removed a temporary file left by an interrupted write", file.FullName);
             }

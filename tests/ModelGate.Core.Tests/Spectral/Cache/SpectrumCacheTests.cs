@@ -1,4 +1,5 @@
 using ModelGate.Core.Adapters;
+using ModelGate.Core.IO;
 using ModelGate.Core.Spectral.Cache;
 using ModelGate.Core.Synthetic;
 using ModelGate.Core.Tensors;
@@ -309,6 +310,60 @@ public sealed class SpectrumCacheTests : IDisposable
         Assert.Equal((0, 1), (result.Removed, result.Kept));
         Assert.False(File.Exists(abandoned));
         Assert.True(File.Exists(inProgress));
+    }
+
+    [Fact]
+    public void PruneAll_RemovesFreshTemporaryFilesOfDeadWriters_ButNotALiveWritersOne()
+    {
+        var cache = CacheWithEntriesUsed(daysAgo: [0]);
+        var exited = ExitedProcessTag();
+        var current = TemporaryOwner.Current;
+        var reused = current with { StartedUnixSeconds = current.StartedUnixSeconds - 3600 }; // our id, another process's start
+        var ofExited = Path.Combine(cache.Folder, $"{Key(7).Hex}.safetensors.tmp-{exited}-0123456789ab");
+        var ofReusedId = Path.Combine(cache.Folder, $"{Key(8).Hex}.safetensors.tmp-{reused.Tag}-0123456789ab");
+        var ofLive = Path.Combine(cache.Folder, $"{Key(9).Hex}.safetensors.tmp-{current.Tag}-0123456789ab");
+        foreach (var file in new[] { ofExited, ofReusedId, ofLive })
+        {
+            File.WriteAllBytes(file, []);
+        }
+
+        var result = cache.Prune(null, null);
+
+        Assert.Equal((1, 0), (result.Removed, result.Kept));
+        Assert.False(File.Exists(ofExited));
+        Assert.False(File.Exists(ofReusedId));
+        Assert.True(File.Exists(ofLive));
+    }
+
+    [Fact]
+    public void Put_FirstWrite_RemovesTemporaryFilesOfDeadWriters()
+    {
+        var cache = NewCache();
+        Directory.CreateDirectory(cache.Folder);
+        var orphan = Path.Combine(cache.Folder, $"{Key(7).Hex}.safetensors.tmp-{ExitedProcessTag()}-0123456789ab");
+        File.WriteAllBytes(orphan, [1, 2, 3]);
+
+        cache.Put(Key(1), SpectrumMath.Arbitrary(8, 4, 1), "s");
+
+        Assert.False(File.Exists(orphan));
+    }
+
+    /// <summary>The owner tag of a process that has really run and exited on this machine (it waits on stdin until we have its start time).</summary>
+    private static string ExitedProcessTag()
+    {
+        using var child = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(OperatingSystem.IsWindows() ? "more" : "cat")
+        {
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        })!;
+        var tag = (TemporaryOwner.Current with
+        {
+            ProcessId = child.Id,
+            StartedUnixSeconds = new DateTimeOffset(child.StartTime.ToUniversalTime()).ToUnixTimeSeconds(),
+        }).Tag;
+        child.StandardInput.Close();
+        child.WaitForExit();
+        return tag;
     }
 
     [Fact]
