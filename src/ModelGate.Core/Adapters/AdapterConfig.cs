@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ModelGate.Core.Errors;
+using ModelGate.Core.IO;
 
 namespace ModelGate.Core.Adapters;
 
@@ -100,6 +101,11 @@ public sealed class AdapterConfig
 
         using (doc)
         {
+            if (JsonStrings.FindUnreadable(doc.RootElement) is { } unreadable)
+            {
+                throw new UserInputException($"{path}: {JsonStrings.Describe(unreadable)}");
+            }
+
             return Parse(doc.RootElement, path);
         }
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ModelGate.Core.Errors;
+using ModelGate.Core.IO;
 using ModelGate.Core.Spectral;
 
 namespace ModelGate.Core.Gating;
@@ -63,6 +64,11 @@ public static class GatePolicyLoader
 
         using (document)
         {
+            if (JsonStrings.FindUnreadable(document.RootElement) is { } unreadable)
+            {
+                throw new UserInputException($"{source}: {JsonStrings.Describe(unreadable)}");
+            }
+
             var reader = new Reader(source);
             return reader.Policy(document.RootElement, over);
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ModelGate.Core.Errors;
+using ModelGate.Core.IO;
 
 namespace ModelGate.Core.Forgetting.Metrics;
 
@@ -31,6 +32,11 @@ internal static class JsonLines
             if (value.ValueKind != JsonValueKind.Object)
             {
                 throw new UserInputException($"{path}:{number}: expected a JSON object");
+            }
+
+            if (JsonStrings.FindUnreadable(value) is { } unreadable)
+            {
+                throw new UserInputException($"{path}:{number}: {JsonStrings.Describe(unreadable)}");
             }
 
             yield return (value, number);
