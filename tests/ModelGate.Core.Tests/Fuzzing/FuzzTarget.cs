@@ -6,8 +6,17 @@ namespace ModelGate.Core.Tests.Fuzzing;
 /// One parser under fuzz: valid inputs to start from, the file name the input is written under (readers pick their
 /// format by extension), and the entry point the CLI calls on that file.
 /// </summary>
-internal sealed record FuzzTarget(string Name, string FileName, IReadOnlyList<byte[]> Seeds, Action<string> Parse)
+internal sealed record FuzzTarget(string Name, string FileName, IReadOnlyList<byte[]> Seeds, Func<string, Task> Parse)
 {
+    public FuzzTarget(string name, string fileName, IReadOnlyList<byte[]> seeds, Action<string> parse)
+        : this(name, fileName, seeds, path =>
+        {
+            parse(path);
+            return Task.CompletedTask;
+        })
+    {
+    }
+
     /// <summary>Names and keys the JSON mutations plant; the string tokens of the seeds are always included.</summary>
     public IReadOnlyList<string> Dictionary { get; init; } = [];
 

@@ -175,7 +175,37 @@ internal static class FuzzTargets
         Dictionary = ["context", "query", "question", "ctx", "choices", "endings", "options", "label", "gold", "answer"],
     };
 
-    public static readonly IReadOnlyList<FuzzTarget> All = [Safetensors, AdapterConfigFile, Policy, CorpusJsonLines, MultipleChoiceJsonLines];
+    public static readonly FuzzTarget Baseline = new(
+        "baseline",
+        "baseline.json",
+        [
+            Utf8("""
+                {
+                  "kind": "modelgate.verdict",
+                  "schemaVersion": 1,
+                  "verdict": "warn",
+                  "analysis": {
+                    "schemaVersion": 1,
+                    "kind": "adapter",
+                    "tuned": ["adapters/v2"],
+                    "k": 10,
+                    "epsilon": 0.5,
+                    "totalIntruders": 3,
+                    "modules": [
+                      { "name": "model.layers.0.self_attn.q_proj", "intruders": 2 },
+                      { "name": "model.layers.1.mlp.down_proj", "intruders": 1 }
+                    ]
+                  }
+                }
+                """),
+            Utf8("""{ "schemaVersion": 1, "kind": "full-fine-tune", "tuned": ["a", "b"], "k": 5, "epsilon": 0.25, "totalIntruders": 0, "modules": [] }"""),
+        ],
+        path => GateBaselineLoader.LoadAsync(path, CancellationToken.None))
+    {
+        Dictionary = ["modelgate.verdict", "adapter", "full-fine-tune", "pass", "warn", "fail"],
+    };
+
+    public static readonly IReadOnlyList<FuzzTarget> All = [Safetensors, AdapterConfigFile, Policy, Baseline, CorpusJsonLines, MultipleChoiceJsonLines];
 
     public static FuzzTarget Named(string name) => All.Single(t => t.Name == name);
 

@@ -94,7 +94,7 @@ internal sealed partial class Fuzzer(FuzzTarget target, FuzzSettings settings, s
     public async Task<FuzzOutcome> ExecuteAsync(byte[] input)
     {
         await File.WriteAllBytesAsync(inputPath, input);
-        var run = Task.Run(() => Measure(inputPath));
+        var run = Task.Run(() => MeasureAsync(inputPath));
         try
         {
             return await run.WaitAsync(settings.InputTimeLimit);
@@ -105,21 +105,23 @@ internal sealed partial class Fuzzer(FuzzTarget target, FuzzSettings settings, s
         }
     }
 
-    private FuzzOutcome Measure(string path)
+    private async Task<FuzzOutcome> MeasureAsync(string path)
     {
+        var thread = Environment.CurrentManagedThreadId;
         var before = GC.GetAllocatedBytesForCurrentThread();
         Exception? failure = null;
         try
         {
-            target.Parse(path);
+            await target.Parse(path);
         }
         catch (Exception e)
         {
             failure = e;
         }
 
+        // The count is per thread: an asynchronous parser that resumed elsewhere is not measured (the others never leave their thread).
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        if (allocated > settings.AllocationLimit)
+        if (Environment.CurrentManagedThreadId == thread && allocated > settings.AllocationLimit)
         {
             return new FuzzOutcome(FuzzVerdict.Crash, "memory", $"allocated {allocated} bytes (limit {settings.AllocationLimit})");
         }

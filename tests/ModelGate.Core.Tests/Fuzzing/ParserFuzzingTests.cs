@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace ModelGate.Core.Tests.Fuzzing;
 
 /// <summary>
-/// The files a user hands the tool (safetensors, adapter_config.json, policy, corpus and task JSONL) must be
+/// The files a user hands the tool (safetensors, adapter_config.json, policy, baseline, corpus and task JSONL) must be
 /// accepted or refused as a user error (exit 2) whatever their bytes; only our bugs may exit 3. A bounded,
 /// deterministic mutation run per parser, and a replay of every input the longer runs kept (Fuzzing/corpus).
 /// To fuzz longer: <c>MODELGATE_FUZZ_SECONDS=600 MODELGATE_FUZZ_SAVE=1 dotnet test tests/ModelGate.Core.Tests
