@@ -20,9 +20,13 @@ internal sealed class FuzzReport(string target, ulong seed)
 
     public TimeSpan Elapsed { get; set; }
 
-    public void Count(FuzzOutcome outcome)
+    /// <summary>The longest a mutant took (write, parse, oracle): a parser gone quadratic shows here long before it hangs.</summary>
+    public TimeSpan Slowest { get; private set; }
+
+    public void Count(FuzzOutcome outcome, TimeSpan elapsed)
     {
         Executions++;
+        Slowest = elapsed > Slowest ? elapsed : Slowest;
         Signatures.Add(outcome.Signature);
         switch (outcome.Verdict)
         {
@@ -38,7 +42,7 @@ internal sealed class FuzzReport(string target, ulong seed)
     public override string ToString()
     {
         var text = new StringBuilder()
-            .AppendLine($"fuzz {target}: seed {seed}, {Executions} executions in {Elapsed.TotalSeconds:F1} s ({Accepted} accepted, {Rejected} rejected as user errors), {Signatures.Count} distinct outcomes, {NewSignatures.Count} new, {Crashes.Count} crashes");
+            .AppendLine($"fuzz {target}: seed {seed}, {Executions} executions in {Elapsed.TotalSeconds:F1} s ({Accepted} accepted, {Rejected} rejected as user errors), {Signatures.Count} distinct outcomes, {NewSignatures.Count} new, slowest {Slowest.TotalMilliseconds:F0} ms, {Crashes.Count} crashes");
         foreach (var signature in NewSignatures)
         {
             text.AppendLine($"  new: {(signature.Length <= 200 ? signature : signature[..200] + "…")}");

@@ -6,7 +6,7 @@ namespace ModelGate.Core.Tests.Fuzzing;
 /// How long and how hard to fuzz. A plain test run does a fixed number of executions from a fixed seed, so CI is
 /// deterministic and bounded; <c>MODELGATE_FUZZ_SECONDS</c> runs each target for that long instead (from a fresh
 /// seed unless <c>MODELGATE_FUZZ_SEED</c> is set), and <c>MODELGATE_FUZZ_SAVE=1</c> keeps every input that reached
-/// a new message in the corpus folder of the checkout.
+/// a new message in the corpus folder of the checkout (and drops kept inputs whose message another, smaller one has).
 /// </summary>
 internal sealed record FuzzSettings(ulong Seed, int Iterations, TimeSpan? Duration, bool SaveNewInputs)
 {

@@ -38,12 +38,29 @@ internal sealed partial class Fuzzer(FuzzTarget target, FuzzSettings settings, s
         var clock = Stopwatch.StartNew();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var pool = new List<byte[]>();
-        foreach (var input in target.Seeds.Concat(CorpusFiles(corpusFolder, target).Select(File.ReadAllBytes)))
+        foreach (var input in target.Seeds)
         {
             var outcome = await ExecuteAsync(input);
             seen.Add(outcome.Signature);
             pool.Add(input);
-            report.Count(outcome);
+            report.Count(outcome, TimeSpan.Zero);
+        }
+
+        // Smallest first, so that when saving, the corpus keeps the smallest input of each signature and drops the rest
+        // (crash inputs are regressions and always stay).
+        foreach (var file in CorpusFiles(corpusFolder, target).OrderBy(f => new FileInfo(f).Length))
+        {
+            var input = await File.ReadAllBytesAsync(file);
+            var outcome = await ExecuteAsync(input);
+            report.Count(outcome, TimeSpan.Zero);
+            if (seen.Add(outcome.Signature) || Path.GetFileName(file).StartsWith("crash-", StringComparison.Ordinal))
+            {
+                pool.Add(input);
+            }
+            else if (settings.SaveNewInputs)
+            {
+                File.Delete(file);
+            }
         }
 
         var random = new DeterministicRandom(settings.Seed);
@@ -57,8 +74,9 @@ internal sealed partial class Fuzzer(FuzzTarget target, FuzzSettings settings, s
                 input = input[..settings.MaxInputLength];
             }
 
+            var started = clock.Elapsed;
             var outcome = await ExecuteAsync(input);
-            report.Count(outcome);
+            report.Count(outcome, clock.Elapsed - started);
             if (outcome.Verdict == FuzzVerdict.Crash)
             {
                 if (report.Crashes.All(c => c.Outcome.Signature != outcome.Signature))
@@ -148,7 +166,8 @@ internal sealed partial class Fuzzer(FuzzTarget target, FuzzSettings settings, s
     }
 
     /// <summary>
-    /// A message with the path, quoted text, raw JSON after "got"/"found" and numbers taken out. A JSON syntax error
+    /// A message with the path, quoted text (from the first to the last apostrophe: names are echoed unescaped, and
+    /// may hold apostrophes themselves), raw JSON after "got"/"found" and numbers taken out. A JSON syntax error
     /// counts as one signature: System.Text.Json's messages echo the input, and its checks are not ours to cover.
     /// </summary>
     public static string Signature(string message, string path)
@@ -206,7 +225,7 @@ internal sealed partial class Fuzzer(FuzzTarget target, FuzzSettings settings, s
             .Select(t => Encoding.UTF8.GetString(seed, t.Start + 1, t.Length - 2))
             .Where(s => s.Length <= 64);
 
-    [GeneratedRegex(@"""(?:[^""\\]|\\.)*""|'[^'\n]*'")]
+    [GeneratedRegex(@"""(?:[^""\\]|\\.)*""|'.*'", RegexOptions.Singleline)]
     private static partial Regex Quoted();
 
     [GeneratedRegex(@"(not valid JSON).*$", RegexOptions.Singleline)]
