@@ -95,6 +95,11 @@ public sealed class AdapterConfig
 
         using (doc)
         {
+            if (JsonStrings.FindUnreadable(doc.RootElement) is { } unreadable)
+            {
+                throw new UserInputException($"{path}: {JsonStrings.Describe(unreadable)}");
+            }
+
             return Parse(doc.RootElement, path);
         }
     }

@@ -30,6 +30,11 @@ public static class GateBaselineLoader
 
         using (document)
         {
+            if (JsonStrings.FindUnreadable(document.RootElement) is { } unreadable)
+            {
+                throw new UserInputException($"{path}: {JsonStrings.Describe(unreadable)}");
+            }
+
             return Read(document.RootElement, path);
         }
     }
@@ -70,7 +75,7 @@ public static class GateBaselineLoader
         {
             foreach (var m in list.EnumerateArray())
             {
-                if (m.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String &&
+                if (m.ValueKind == JsonValueKind.Object && m.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String &&
                     m.TryGetProperty("intruders", out var count) && count.ValueKind == JsonValueKind.Number && count.TryGetInt32(out var c))
                 {
                     modules[name.GetString()!] = c;

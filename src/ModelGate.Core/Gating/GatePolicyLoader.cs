@@ -64,6 +64,11 @@ public static class GatePolicyLoader
 
         using (document)
         {
+            if (JsonStrings.FindUnreadable(document.RootElement) is { } unreadable)
+            {
+                throw new UserInputException($"{source}: {JsonStrings.Describe(unreadable)}");
+            }
+
             var reader = new Reader(source);
             return reader.Policy(document.RootElement, over);
         }

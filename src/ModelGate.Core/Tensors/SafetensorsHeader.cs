@@ -98,7 +98,7 @@ internal sealed class SafetensorsHeader
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var key = reader.GetString()!;
+                var key = ReadString(ref reader, path);
                 if (!keys.Add(key))
                 {
                     throw Fail(path, $"header has duplicate key {MessageText.Quote(key)}");
@@ -140,14 +140,14 @@ internal sealed class SafetensorsHeader
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var key = reader.GetString()!;
+            var key = ReadString(ref reader, path);
             reader.Read();
             if (reader.TokenType != JsonTokenType.String)
             {
                 throw Fail(path, $"{Expected}; {MessageText.Quote(key)} is {Describe(reader.TokenType)}");
             }
 
-            if (!metadata.TryAdd(key, reader.GetString()!))
+            if (!metadata.TryAdd(key, ReadString(ref reader, path)))
             {
                 throw Fail(path, $"__metadata__ has duplicate key {MessageText.Quote(key)}");
             }
@@ -168,7 +168,7 @@ internal sealed class SafetensorsHeader
         long[]? offsets = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var field = reader.GetString()!;
+            var field = ReadString(ref reader, path);
             reader.Read();
             switch (field)
             {
@@ -178,7 +178,7 @@ internal sealed class SafetensorsHeader
                         throw Fail(path, name, $"dtype must be a string, found {Describe(reader.TokenType)}");
                     }
 
-                    var dtypeName = reader.GetString()!;
+                    var dtypeName = ReadString(ref reader, path);
                     if (!TensorDTypes.TryParse(dtypeName, out var parsed))
                     {
                         throw Fail(path, name, $"unknown dtype {MessageText.Quote(dtypeName)} (expected one of {string.Join(", ", Enum.GetNames<TensorDType>())})");
@@ -321,6 +321,22 @@ internal sealed class SafetensorsHeader
 
             buffer = buffer[read..];
             offset += read;
+        }
+    }
+
+    /// <summary>
+    /// The header is valid UTF-8 (checked up front), but a <c>\u</c> escape can still name half a surrogate pair,
+    /// which the reference reader (serde_json) refuses and which no .NET string can hold as text.
+    /// </summary>
+    private static string ReadString(ref Utf8JsonReader reader, string path)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw Fail(path, "header has a \\u escape of half a surrogate pair; not valid text");
         }
     }
 

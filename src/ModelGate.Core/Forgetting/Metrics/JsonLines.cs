@@ -37,6 +37,11 @@ internal static class JsonLines
                 throw new UserInputException($"{path}:{number}: expected a JSON object");
             }
 
+            if (JsonStrings.FindUnreadable(value) is { } unreadable)
+            {
+                throw new UserInputException($"{path}:{number}: {JsonStrings.Describe(unreadable)}");
+            }
+
             yield return (value, number);
         }
     }
