@@ -84,5 +84,13 @@ public sealed class CliContext(TextWriter output, TextWriter error, bool outIsTe
         return null;
     }
 
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+    // A message can quote the user's own text (a key, a JSON value, a label): a hostile file must not turn the one
+    // error line into 64 KB of terminal output.
+    private const int MaxMessageChars = 1000;
+
+    internal static string OneLine(string message)
+    {
+        var line = message.ReplaceLineEndings(" ").Trim();
+        return line.Length <= MaxMessageChars ? line : $"{line[..MaxMessageChars]}… ({line.Length - MaxMessageChars} more characters)";
+    }
 }

@@ -127,6 +127,22 @@ public sealed class GateCommandTests : IDisposable
         Assert.Equal($"error: {_dir.Path}/{expected}", stderr.Trim());
     }
 
+    [Fact]
+    public async Task Gate_PolicyKeyOf64KCharacters_ErrorLineIsCutAndSaysHowMuchWasLeftOut()
+    {
+        var policy = _dir.File("policy.json");
+        var key = new string('k', 65_536);
+        File.WriteAllText(policy, $$"""{ "{{key}}": 1 }""");
+
+        var (code, _, stderr) = await CliRunner.RunAsync(["gate", "--base", _base, "--adapter", _dir.File("unused"), "--policy", policy]);
+
+        Assert.Equal(2, code);
+        var line = Assert.Single(stderr.Trim().Split('\n'));
+        Assert.StartsWith($"error: {policy}: unknown key 'kkk", line, StringComparison.Ordinal);
+        Assert.True(line.Length < 1100, $"{line.Length} characters");
+        Assert.EndsWith(" more characters)", line, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--fail-on", "sometimes", "--fail-on (MODELGATE_FAILON) must be one of fail, warn, never, got 'sometimes'")]
     [InlineData("--report", "/no/such/folder/r.md", "--report /no/such/folder/r.md: folder /no/such/folder does not exist")]

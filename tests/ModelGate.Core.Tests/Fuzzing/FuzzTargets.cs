@@ -21,9 +21,9 @@ internal static class FuzzTargets
         [
             new SafetensorsBytesBuilder()
                 .WithMetadata(new Dictionary<string, string> { ["format"] = "pt" })
-                .AddFloat32("model.layers.0.self_attn.q_proj.weight", [2, 2], 1f, -2f, 0.5f, float.NaN)
+                .AddFloat32("model.layers.0.self_attn.q_proj.weight", [2, 2], 1f, -2f, 0.5f, float.MaxValue)
                 .AddTensor("model.layers.0.self_attn.q_proj.bias", "BF16", [3], [0x80, 0x3F, 0x00, 0xC0, 0x7F, 0x7F])
-                .AddTensor("lm_head.weight", "F16", [1, 2], [0x00, 0x3C, 0x00, 0xFC])
+                .AddTensor("lm_head.weight", "F16", [1, 2], [0x00, 0x3C, 0xFF, 0xFB])
                 .AddTensor("position_ids", "I64", [1], BitConverter.GetBytes(7L))
                 .AddTensor("empty", "U8", [0], [])
                 .Build(),
@@ -31,7 +31,7 @@ internal static class FuzzTargets
                 .AddTensor("scale", "F64", [], BitConverter.GetBytes(0.125))
                 .AddTensor("mask", "BOOL", [4], [1, 0, 1, 1])
                 .AddTensor("fp8.e4m3", "F8_E4M3", [2], [0x38, 0xB8])
-                .AddTensor("fp8.e5m2", "F8_E5M2", [2], [0x3C, 0x7C])
+                .AddTensor("fp8.e5m2", "F8_E5M2", [2], [0x3C, 0x7B])
                 .AddTensor("ids", "I32", [1, 1, 1], BitConverter.GetBytes(-3))
                 .AddTensor("u16", "U16", [2], [1, 0, 255, 255])
                 .WithoutPadding()
