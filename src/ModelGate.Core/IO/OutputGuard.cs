@@ -66,6 +66,8 @@ public sealed class OutputGuard
             CheckAgainstInputs(output);
         }
 
+        CheckOutputsApart();
+
         foreach (var output in _outputs.Where(o => o.Kind != OutputKind.Cache))
         {
             CheckWritable(output);
@@ -98,6 +100,23 @@ public sealed class OutputGuard
         if (output.Kind == OutputKind.Folder && _inputs.FirstOrDefault(i => RealPath.IsSameOrInside(i.Resolved, output.Resolved)) is { } held)
         {
             throw new UserInputException($"{output}: holds {held}, an input of this run; choose another path");
+        }
+    }
+
+    /// <summary>Two outputs on one path would leave only the last one written, silently: refused like an input collision.</summary>
+    private void CheckOutputsApart()
+    {
+        var written = _outputs.Where(o => o.Kind != OutputKind.Cache).ToList();
+        for (var i = 0; i < written.Count; i++)
+        {
+            for (var j = i + 1; j < written.Count; j++)
+            {
+                var (a, b) = (written[i], written[j]);
+                if (RealPath.IsSameOrInside(a.Resolved, b.Resolved) || RealPath.IsSameOrInside(b.Resolved, a.Resolved))
+                {
+                    throw new UserInputException($"{b}: is the same path as {a}, or lies in it; give each output its own path");
+                }
+            }
         }
     }
 

@@ -29,6 +29,27 @@ public sealed class OutputGuardTests : IDisposable
     }
 
     [Fact]
+    public void Check_TwoOutputsOnOnePath_RefusesNamingBoth()
+    {
+        var report = _dir.File("report.md");
+
+        var error = Refused(Guard().WritesFile(report, "--json").WritesFile(report, "--report"));
+
+        Assert.Equal($"--report {report}: is the same path as --json {report}, or lies in it; give each output its own path", error);
+    }
+
+    [Fact]
+    public void Check_OutputFileInsideAnOutputFolder_Refuses()
+    {
+        var merged = _dir.File("merged");
+        var verdict = Path.Combine(merged, "verdict.json");
+
+        var error = Refused(Guard().WritesFolder(merged, "--output").WritesFile(verdict, "--json"));
+
+        Assert.StartsWith($"--json {verdict}: is the same path as --output {merged}", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Check_OutputFileInsideAnInputFolder_RefusesNamingTheFolder()
     {
         var error = Refused(Guard().WritesFile(_weights, "--json"));
