@@ -3,7 +3,11 @@ using ModelGate.Core.Errors;
 
 namespace ModelGate.Core.IO;
 
-/// <summary>Writes a file under a temporary name and renames it, so readers never see it half-written.</summary>
+/// <summary>
+/// Writes a file under a temporary name and renames it, so readers never see it half-written. The temporary name
+/// carries its owning process (<see cref="TemporaryOwner"/>), so the next write of the same file removes what a killed
+/// process left beside it.
+/// </summary>
 public static class AtomicFile
 {
     public static void WriteAllText(string path, string contents)
@@ -15,7 +19,9 @@ public static class AtomicFile
             throw new UserInputException($"{path}: folder {folder} does not exist");
         }
 
-        var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        var hidden = Path.Combine(folder, "." + Path.GetFileName(full));
+        RemoveOrphans(folder, hidden);
+        var temp = TemporaryOwner.TemporaryPathFor(hidden);
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
@@ -37,6 +43,21 @@ public static class AtomicFile
             }
 
             throw;
+        }
+    }
+
+    private static void RemoveOrphans(string folder, string hidden)
+    {
+        try
+        {
+            foreach (var orphan in Directory.EnumerateFiles(folder, Path.GetFileName(hidden) + ".tmp-*").Where(TemporaryOwner.IsOrphan))
+            {
+                TryDelete(orphan);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A folder that cannot be listed will fail the write itself, with the error worth reporting.
         }
     }
 
