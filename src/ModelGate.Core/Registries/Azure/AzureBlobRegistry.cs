@@ -142,26 +142,13 @@ public sealed class AzureBlobRegistry(RegistryEnvironment environment, IOptions<
             md5 = await MD5.HashDataAsync(stream, cancellationToken);
         }
 
-        var created = false;
-        await Call(azure, async () =>
+        // If-None-Match: * makes the upload create-only; a block upload becomes visible only when its block list is
+        // committed, so a killed upload leaves nothing a reader can see.
+        return await UploadIfAsync(azure, () => blob.UploadAsync(localPath, new BlobUploadOptions
         {
-            try
-            {
-                // If-None-Match: * makes the upload create-only; a block upload becomes visible only when its block
-                // list is committed, so a killed upload leaves nothing a reader can see.
-                await blob.UploadAsync(localPath, new BlobUploadOptions
-                {
-                    HttpHeaders = new BlobHttpHeaders { ContentHash = md5 },
-                    Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-                }, cancellationToken);
-                created = true;
-            }
-            catch (RequestFailedException e) when (e.Status is 409 or 412)
-            {
-                created = false;
-            }
-        });
-        return created;
+            HttpHeaders = new BlobHttpHeaders { ContentHash = md5 },
+            Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+        }, cancellationToken));
     }
 
     public async Task<TaggedText?> ReadTaggedTextAsync(RegistryReference folder, string name, CancellationToken cancellationToken)
@@ -189,26 +176,13 @@ public sealed class AzureBlobRegistry(RegistryEnvironment environment, IOptions<
         var azure = Locate(folder);
         var blob = azure.Container.GetBlobClient(azure.BlobName(RemoteFileNames.Check(folder.Display, name)));
         var bytes = new UTF8Encoding(false).GetBytes(text);
-        var written = false;
-        await Call(azure, async () =>
+        return await UploadIfAsync(azure, () => blob.UploadAsync(new BinaryData(bytes), new BlobUploadOptions
         {
-            try
-            {
-                await blob.UploadAsync(new BinaryData(bytes), new BlobUploadOptions
-                {
-                    HttpHeaders = new BlobHttpHeaders { ContentType = "application/json", ContentHash = MD5.HashData(bytes) },
-                    Conditions = expectedTag is null
-                        ? new BlobRequestConditions { IfNoneMatch = ETag.All }
-                        : new BlobRequestConditions { IfMatch = new ETag(expectedTag) },
-                }, cancellationToken);
-                written = true;
-            }
-            catch (RequestFailedException e) when (e.Status is 409 or 412)
-            {
-                written = false;
-            }
-        });
-        return written;
+            HttpHeaders = new BlobHttpHeaders { ContentType = "application/json", ContentHash = MD5.HashData(bytes) },
+            Conditions = expectedTag is null
+                ? new BlobRequestConditions { IfNoneMatch = ETag.All }
+                : new BlobRequestConditions { IfMatch = new ETag(expectedTag) },
+        }, cancellationToken));
     }
 
     public async Task<string?> ReadTextAsync(RegistryReference folder, string name, CancellationToken cancellationToken)
@@ -286,6 +260,25 @@ public sealed class AzureBlobRegistry(RegistryEnvironment environment, IOptions<
     }
 
     /// <summary>Runs an SDK call, turning what the user can fix into one-line messages and what the SDK's retries could not fix into <see cref="RegistryUnavailableException"/>.</summary>
+    /// <summary>A conditional upload: false when its condition failed (409/412: another writer got there first).</summary>
+    private static async Task<bool> UploadIfAsync(AzureBlobLocation azure, Func<Task> upload)
+    {
+        var uploaded = false;
+        await Call(azure, async () =>
+        {
+            try
+            {
+                await upload();
+                uploaded = true;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                uploaded = false;
+            }
+        });
+        return uploaded;
+    }
+
     private static async Task Call(AzureBlobLocation azure, Func<Task> call)
     {
         try
