@@ -23,11 +23,11 @@ public sealed class CliContext(TextWriter output, TextWriter error, bool outIsTe
     /// <summary>The GitHub Actions variables the GitHub sinks read (this process's; tests hand in a simulated run).</summary>
     public ActionsEnvironment GitHubEnvironment { get; init; } = ActionsEnvironment.FromProcess();
 
-    public Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, Func<IHost, int> verb) =>
-        RunAsync(parse, cancellationToken, host => Task.FromResult(verb(host)));
+    public Task<int> RunAsync(ParseResult parse, Func<IHost, int> verb, CancellationToken cancellationToken) =>
+        RunAsync(parse, host => Task.FromResult(verb(host)), cancellationToken);
 
     /// <summary>The same boundary for verbs that await (registry downloads, uploads).</summary>
-    public async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, Func<IHost, Task<int>> verb)
+    public async Task<int> RunAsync(ParseResult parse, Func<IHost, Task<int>> verb, CancellationToken cancellationToken)
     {
         try
         {
@@ -37,7 +37,7 @@ public sealed class CliContext(TextWriter output, TextWriter error, bool outIsTe
         catch (Exception e) when (Find<UserInputException>(e) is { } user)
         {
             Error.WriteLine($"error: {OneLine(user.Message)}");
-            return user.ExitCode;
+            return UserInputException.BadInputExitCode;
         }
         catch (Exception e) when (Find<NativeRuntimeException>(e) is { } native)
         {

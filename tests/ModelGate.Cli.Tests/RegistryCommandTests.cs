@@ -11,7 +11,7 @@ namespace ModelGate.Cli.Tests;
 /// <summary>The verbs with --base and --adapter taken from registries: Azurite, a Hub stand-in, folders.</summary>
 [Collection(RegistryEnvironmentCollection.Name)]
 [Trait("Category", "Integration")]
-public sealed class RegistryCommandTests : IAsyncLifetime
+public sealed class RegistryCommandTests : IAsyncLifetime, IDisposable
 {
     private static readonly string[] Variables = ["HF_ENDPOINT", "HF_TOKEN", "AZURE_STORAGE_CONNECTION_STRING", "MODELGATE_Registries__MaxRetries", "MODELGATE_Registries__RetryDelay"];
     private readonly TempDirectory dir = new();
@@ -36,9 +36,11 @@ public sealed class RegistryCommandTests : IAsyncLifetime
             Environment.SetEnvironmentVariable(name, value);
         }
 
-        dir.Dispose();
         return Task.CompletedTask;
     }
+
+    // xunit calls Dispose after DisposeAsync: the folder goes last.
+    public void Dispose() => dir.Dispose();
 
     [Fact]
     public async Task Analyze_BaseAndAdapterFromAzurite_CountsAsFromFoldersAndNamesTheUris()

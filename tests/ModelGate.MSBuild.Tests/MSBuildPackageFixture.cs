@@ -9,7 +9,7 @@ namespace ModelGate.MSBuild.Tests;
 /// package of the same version restored earlier on this machine is never used instead), and a tiny base model with
 /// a clean and an intruder adapter that sample projects copy.
 /// </summary>
-public sealed class MSBuildPackageFixture : IAsyncLifetime
+public sealed class MSBuildPackageFixture : IAsyncLifetime, IDisposable
 {
     public const string IntruderModuleA = "model.layers.0.self_attn.q_proj";
     public const string IntruderModuleB = "model.layers.1.mlp.up_proj";
@@ -26,7 +26,7 @@ public sealed class MSBuildPackageFixture : IAsyncLifetime
     public string Models => Path.Combine(_scratch.Path, "models");
 
     /// <summary>Planted intruders in the intruder adapter: 3 in each of two modules.</summary>
-    public int PlantedIntruders => 6;
+    public const int PlantedIntruders = 6;
 
     public async Task InitializeAsync()
     {
@@ -45,9 +45,8 @@ public sealed class MSBuildPackageFixture : IAsyncLifetime
         PackageVersion = LocalFeed.VersionOf(Feed, "ModelGate.MSBuild");
     }
 
-    public Task DisposeAsync()
-    {
-        _scratch.Dispose();
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    // xunit calls Dispose after DisposeAsync, for fixtures and test classes alike.
+    public void Dispose() => _scratch.Dispose();
 }

@@ -27,7 +27,7 @@ public sealed partial class MSBuildPackageTests(MSBuildPackageFixture fixture) :
         Assert.True(first.ExitCode != 0, first.Output);
         var error = Assert.Single(ErrorLine().Matches(first.StandardOutput).Select(m => m.Value).Distinct());
         Assert.Contains(Path.Combine("adapters", "intruder", "adapter_config.json") + " : IntruderGate error MG0001: ", error);
-        Assert.Contains($"{fixture.PlantedIntruders}", error);
+        Assert.Contains($"{MSBuildPackageFixture.PlantedIntruders}", error);
         Assert.True(File.Exists(sample.File("obj/Debug/net10.0/intruder-gate/intruder.verdict.failed.json")), first.Output);
         Assert.False(File.Exists(sample.Verdict("intruder")));
         // A failed gate is never up to date: the next build runs it again and fails again.

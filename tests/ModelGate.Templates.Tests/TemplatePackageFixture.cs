@@ -7,7 +7,7 @@ namespace ModelGate.Templates.Tests;
 /// Once per test class: the ModelGate.Templates package installed from a local feed into a template hive of this run
 /// (`--debug:custom-hive`), so neither the user's installed templates nor an older install take part.
 /// </summary>
-public sealed class TemplatePackageFixture : IAsyncLifetime
+public sealed class TemplatePackageFixture : IAsyncLifetime, IDisposable
 {
     private readonly TempDirectory _scratch = new();
 
@@ -28,9 +28,8 @@ public sealed class TemplatePackageFixture : IAsyncLifetime
     public Task<ProcessResult> NewAsync(string folder, params string[] arguments) =>
         ChildProcess.RunAsync(ChildProcess.DotNet, ["new", .. arguments, "--debug:custom-hive", Hive], folder, timeout: TimeSpan.FromMinutes(3));
 
-    public Task DisposeAsync()
-    {
-        _scratch.Dispose();
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    // xunit calls Dispose after DisposeAsync, for fixtures and test classes alike.
+    public void Dispose() => _scratch.Dispose();
 }

@@ -32,7 +32,7 @@ public static class AnalyzeCommand
         {
             Base, Adapters, Tuned, K, Epsilon, Modules, Method, Tolerance, Spectra, Format, Output,
         };
-        command.SetAction((parse, ct) => context.RunAsync(parse, ct, async host =>
+        command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
             var adapters = parse.GetValue(Adapters) ?? [];
             var tuned = parse.GetValue(Tuned);
@@ -73,7 +73,7 @@ public static class AnalyzeCommand
             };
             ReportWriter.Write(report, parse.GetValue(Format), parse.GetValue(Output), context.Out, context.OutIsTerminal);
             return ExitCodes.Ok;
-        }));
+        }, ct));
         return command;
     }
 }

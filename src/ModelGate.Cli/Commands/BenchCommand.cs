@@ -25,7 +25,7 @@ public static class BenchCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("bench", "Time the full-SVD path against the low-rank path (warm cache) on generated matrices.") { Shapes, Ranks };
-        command.SetAction((parse, ct) => context.RunAsync(parse, ct, host =>
+        command.SetAction((parse, ct) => context.RunAsync(parse, host =>
         {
             var shapes = ParseShapes(parse.GetValue(Shapes)!);
             var ranks = ParseList(parse.GetValue(Ranks)!, "--ranks").Select(r => (int)r).ToArray();
@@ -42,7 +42,7 @@ public static class BenchCommand
             {
                 Directory.Delete(work, recursive: true);
             }
-        }));
+        }, ct));
         return command;
     }
 

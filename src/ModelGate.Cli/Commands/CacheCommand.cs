@@ -31,18 +31,18 @@ public static class CacheCommand
     public static Command Create(CliContext context)
     {
         var list = new Command("list", "List the cached base spectra, most recently used first.");
-        list.SetAction((parse, ct) => context.RunAsync(parse, ct, host =>
+        list.SetAction((parse, ct) => context.RunAsync(parse, host =>
         {
             var cache = Open(parse, host, SpectrumPrecision.F32);
             CacheTable.Write(cache.List(), cache.Root, context.Out, context.OutIsTerminal);
             return ExitCodes.Ok;
-        }));
+        }, ct));
 
         var prune = new Command("prune", "Remove cached spectra by age, by total size (least recently used first), or all.")
         {
             OlderThan, MaxSize, All,
         };
-        prune.SetAction((parse, ct) => context.RunAsync(parse, ct, host =>
+        prune.SetAction((parse, ct) => context.RunAsync(parse, host =>
         {
             var olderThan = parse.GetValue(OlderThan);
             var maxSize = parse.GetValue(MaxSize);
@@ -58,7 +58,7 @@ public static class CacheCommand
             context.Out.WriteLine(
                 $"removed {result.Removed} entries ({HumanQuantities.FormatSize(result.BytesFreed)}); kept {result.Kept} ({HumanQuantities.FormatSize(result.BytesKept)}) in {cache.Root}");
             return ExitCodes.Ok;
-        }));
+        }, ct));
 
         return new Command("cache", "Look after the cache of base-model spectra that precompute fills.") { list, prune };
     }

@@ -22,7 +22,7 @@ public static class DemoCommand
         {
             Folder, AnalyzeCommand.K, AnalyzeCommand.Epsilon, AnalyzeCommand.Format,
         };
-        command.SetAction((parse, ct) => context.RunAsync(parse, ct, host =>
+        command.SetAction((parse, ct) => context.RunAsync(parse, host =>
         {
             var root = parse.GetValue(Folder) ?? Path.Combine(Path.GetTempPath(), $"modelgate-demo-{Guid.NewGuid():N}"[..22]);
             var demo = IntruderDemoBuilder.Build(root);
@@ -60,7 +60,7 @@ public static class DemoCommand
             }
 
             return ExitCodes.Ok;
-        }));
+        }, ct));
         return command;
     }
 }

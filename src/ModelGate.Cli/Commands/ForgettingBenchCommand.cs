@@ -25,7 +25,7 @@ public static class ForgettingBenchCommand
         {
             Base, ForgettingCommand.Corpus, Documents, ForgettingCommand.MaxLength, ForgettingCommand.Stride, ForgettingCommand.BatchSize, ForgettingCommand.DType,
         };
-        command.SetAction((parse, ct) => context.RunAsync(parse, ct, host =>
+        command.SetAction((parse, ct) => context.RunAsync(parse, host =>
         {
             var folder = parse.GetValue(Base)!;
             var settings = ForgettingCommand.Settings(parse, host);
@@ -48,7 +48,7 @@ public static class ForgettingBenchCommand
                 new Rendering.SynchronousProgress<string>(line => context.Error.WriteLine(line)), ct);
             Write(context, result, corpus?.Name ?? $"{documents.Count} random-token documents", maxLength, stride);
             return ExitCodes.Ok;
-        }));
+        }, ct));
         return command;
     }
 

@@ -2,9 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Cli.Hosting;
 using ModelGate.Cli.Rendering;
-using ModelGate.Core.Errors;
 using ModelGate.Core.Forgetting.Metrics;
-using ModelGate.Core.Forgetting.Models;
 using ModelGate.Core.IO;
 using ModelGate.Core.Reporting;
 
@@ -36,7 +34,7 @@ public static class ForgettingCommand
         {
             Base, Adapters, Corpus, Tasks, MaxLength, Stride, BatchSize, DType, Bootstrap, Seed, NoBos, Format, Output,
         };
-        command.SetAction((parse, ct) => context.RunAsync(parse, ct, host =>
+        command.SetAction((parse, ct) => context.RunAsync(parse, host =>
         {
             RunPaths.Guard(parse, host)
                 .Reads(parse.GetValue(Base), "the --base model folder")
@@ -59,7 +57,7 @@ public static class ForgettingCommand
             var report = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "forgetting", progress => evaluator.Evaluate(request, progress, ct));
             Write(report, parse.GetValue(Format), parse.GetValue(Output), context);
             return ExitCodes.Ok;
-        }));
+        }, ct));
         return command;
     }
 

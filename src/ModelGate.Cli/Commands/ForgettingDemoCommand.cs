@@ -20,7 +20,7 @@ public static class ForgettingDemoCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("forgetting-demo", "Train a tiny base and two adapters (one forgets, one does not), measure forgetting and gate both.") { Folder };
-        command.SetAction((parse, ct) => context.RunAsync(parse, ct, host =>
+        command.SetAction((parse, ct) => context.RunAsync(parse, host =>
         {
             var root = Path.GetFullPath(parse.GetValue(Folder) ?? Path.Combine(Path.GetTempPath(), $"modelgate-forgetting-demo-{Guid.NewGuid():N}"[..34]));
             var (baseModel, forgets, mild, prose) = (Path.Combine(root, "base"), Path.Combine(root, "adapter-forgets"), Path.Combine(root, "adapter-mild"), Path.Combine(root, "corpus", "prose-heldout.txt"));
@@ -54,7 +54,7 @@ public static class ForgettingDemoCommand
             context.Out.WriteLine($"try: dotnet intruder-gate forgetting --base {baseModel} --adapter {forgets} --corpus {prose} --format markdown");
             context.Out.WriteLine($"     dotnet intruder-gate gate --base {baseModel} --adapter {mild} --corpus {prose}");
             return ExitCodes.Ok;
-        }));
+        }, ct));
         return command;
     }
 }

@@ -41,7 +41,7 @@ public static class GateCommand
             Base, Adapters, Policy, Baseline, Json, Report, Html, Template, FailOnOption,
             AnalyzeCommand.K, AnalyzeCommand.Epsilon, AnalyzeCommand.Method, Modules, AnalyzeCommand.Tolerance, AnalyzeCommand.Spectra, GitHubComment, GitHubCommentLabel, Corpus, Tasks, Promote, ReleaseVersion,
         };
-        command.SetAction((parse, ct) => context.RunAsync(parse, ct, async host =>
+        command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
             var policyFile = CliHost.Setting<string?>(parse, host, Policy, "Policy", null);
             var policy = policyFile is null ? GatePolicyLoader.Default : GatePolicyLoader.LoadFile(policyFile);
@@ -125,7 +125,7 @@ public static class GateCommand
             }
 
             return result.Verdict.ExitCode;
-        }));
+        }, ct));
         return command;
     }
 

@@ -23,7 +23,7 @@ public static class LineageCommand
         {
             Base, Adapters, AnalyzeCommand.K, AnalyzeCommand.Epsilon, Modules, AnalyzeCommand.Method, AnalyzeCommand.Tolerance, AnalyzeCommand.Spectra, AnalyzeCommand.Format, AnalyzeCommand.Output,
         };
-        command.SetAction((parse, ct) => context.RunAsync(parse, ct, async host =>
+        command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
             RunPaths.Guard(parse, host)
                 .Reads(ModelLocations.LocalPath(parse.GetValue(Base)), "the --base model folder")
@@ -55,7 +55,7 @@ public static class LineageCommand
             };
             ReportWriter.Write(report, parse.GetValue(AnalyzeCommand.Format), parse.GetValue(AnalyzeCommand.Output), context.Out, context.OutIsTerminal);
             return ExitCodes.Ok;
-        }));
+        }, ct));
         return command;
     }
 }

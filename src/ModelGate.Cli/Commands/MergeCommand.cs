@@ -21,7 +21,7 @@ public static class MergeCommand
         {
             Base, Adapters, Output, DType, Force,
         };
-        command.SetAction((parse, ct) => context.RunAsync(parse, ct, async host =>
+        command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
             RunPaths.Guard(parse, host)
                 .Reads(ModelLocations.LocalPath(parse.GetValue(Base)), "the --base model folder")
@@ -41,7 +41,7 @@ public static class MergeCommand
                 merger.Merge(baseFolder, adapterFolders, parse.GetValue(Output)!, settings, device, progress, ct));
             context.Out.WriteLine($"merged {result.ChangedTensors} of {result.Tensors} tensors into {result.OutputFolder} ({result.Shards} shard{(result.Shards == 1 ? "" : "s")})");
             return ExitCodes.Ok;
-        }));
+        }, ct));
         return command;
     }
 }

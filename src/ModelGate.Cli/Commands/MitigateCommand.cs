@@ -28,7 +28,7 @@ public static class MitigateCommand
         {
             Base, Adapter, Output, Lambda, ModuleLambda, MinIntruders, DryRun, Force, AnalyzeCommand.K, AnalyzeCommand.Epsilon, Modules, AnalyzeCommand.Spectra,
         };
-        command.SetAction((parse, ct) => context.RunAsync(parse, ct, async host =>
+        command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
             RunPaths.Guard(parse, host)
                 .Reads(ModelLocations.LocalPath(parse.GetValue(Base)), "the --base model folder")
@@ -59,7 +59,7 @@ public static class MitigateCommand
                 mitigator.Mitigate(baseFolder, adapterFolder, parse.GetValue(Output), settings, device, progress, ct));
             Write(context, result);
             return ExitCodes.Ok;
-        }));
+        }, ct));
         return command;
     }
 

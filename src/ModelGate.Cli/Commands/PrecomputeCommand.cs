@@ -33,7 +33,7 @@ public static class PrecomputeCommand
         {
             Base, Modules, Precision, Publish,
         };
-        command.SetAction((parse, ct) => context.RunAsync(parse, ct, async host =>
+        command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
             var publish = parse.GetValue(Publish);
             if (publish is not null)
@@ -60,7 +60,7 @@ public static class PrecomputeCommand
                 context.Out.WriteLine($"published to {published.Location}: {published.Uploaded} uploaded ({published.BytesUploaded} bytes), {published.AlreadyPublished} already there");
             }
             return ExitCodes.Ok;
-        }));
+        }, ct));
         return command;
     }
 

@@ -21,7 +21,7 @@ public static class RegistryCommand
         {
             Location, Json,
         };
-        list.SetAction((parse, ct) => context.RunAsync(parse, ct, async host =>
+        list.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
             var reference = RegistryReference.Parse(parse.GetValue(Location)!);
             var registry = host.Services.GetRequiredService<RegistryCatalog>().For(reference);
@@ -36,7 +36,7 @@ public static class RegistryCommand
             }
 
             return ExitCodes.Ok;
-        }));
+        }, ct));
 
         return new Command("registry", "Model and adapter registries (az://, hf://, folders).") { list };
     }

@@ -8,6 +8,8 @@ namespace ModelGate.Cli.Rendering;
 /// <summary>The versions under a registry location: released ones with their verdict, the rest marked as not released.</summary>
 public static class RegistryVersionsTable
 {
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     public static void Write(string location, IReadOnlyList<RegistryVersion> versions, TextWriter output, bool isTerminal)
     {
         if (versions.Count == 0)
@@ -49,5 +51,5 @@ public static class RegistryVersionsTable
             totalIntruders = v.Release?.TotalIntruders,
             releasedAt = v.Release?.ReleasedAt,
         }),
-        new JsonSerializerOptions { WriteIndented = true });
+        Indented);
 }

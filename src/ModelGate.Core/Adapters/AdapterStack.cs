@@ -1,6 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace ModelGate.Core.Adapters;
 
 /// <summary>Adapters to apply in order, loaded together and released together.</summary>
+[SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix",
+    Justification = "A stack is the domain's word for adapters applied one on top of the other, in order (each --adapter on the last); it is not a Stack<T>.")]
 public sealed class AdapterStack : IDisposable
 {
     private readonly List<LoraAdapter> _adapters;

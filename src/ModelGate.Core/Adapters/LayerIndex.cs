@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace ModelGate.Core.Adapters;
@@ -14,7 +15,7 @@ public static partial class LayerIndex
         if (layersPatterns is null || layersPatterns.Count == 0)
         {
             var m = FirstNumberedSegment().Match(name);
-            return m.Success ? int.Parse(m.Groups[1].ValueSpan) : null;
+            return m.Success ? int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture) : null;
         }
 
         foreach (var p in layersPatterns)
@@ -22,7 +23,7 @@ public static partial class LayerIndex
             var m = new Regex(@"^.*?\." + p + @"\.(\d+)\.", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)).Match(name);
             if (m.Success)
             {
-                return int.Parse(m.Groups[1].ValueSpan);
+                return int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture);
             }
         }
 
@@ -33,7 +34,7 @@ public static partial class LayerIndex
     public static int? OfTensor(string tensorName)
     {
         var m = AnyNumberedSegment().Match(tensorName);
-        return m.Success ? int.Parse(m.Groups[1].ValueSpan) : null;
+        return m.Success ? int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture) : null;
     }
 
     [GeneratedRegex(@"^.*?\.[^.]*\.(\d+)\.", RegexOptions.CultureInvariant)]

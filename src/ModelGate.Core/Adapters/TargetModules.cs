@@ -25,6 +25,7 @@ public sealed class TargetModules
 
     public static TargetModules FromList(IEnumerable<string> names) => new(names.ToArray(), null);
 
+    /// <param name="pattern">The config's string, a Python regular expression that must match a whole module path.</param>
     /// <param name="source">Where the pattern was written (file and field), for the error when matching it runs out of time.</param>
     /// <exception cref="ArgumentException">Not a valid regular expression.</exception>
     public static TargetModules FromPattern(string pattern, string source) => new([], PythonRegex.FullMatch(pattern, source));

@@ -1,6 +1,5 @@
 using ModelGate.Core.Tensors;
 using ModelGate.Core.Torch;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ModelGate.Core.Adapters;

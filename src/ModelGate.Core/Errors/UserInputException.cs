@@ -2,7 +2,7 @@ namespace ModelGate.Core.Errors;
 
 /// <summary>
 /// A problem with what the user gave us (a file, a tensor, an option), not a bug in ModelGate.
-/// Front ends print <see cref="Exception.Message"/> as one line, without a stack trace, and exit with <see cref="ExitCode"/>.
+/// Front ends print <see cref="Exception.Message"/> as one line, without a stack trace, and exit with <see cref="BadInputExitCode"/>.
 /// </summary>
 public sealed class UserInputException : Exception
 {
@@ -13,6 +13,4 @@ public sealed class UserInputException : Exception
         : base(message, inner)
     {
     }
-
-    public int ExitCode => BadInputExitCode;
 }

@@ -114,7 +114,5 @@ public static class GateRules
 
     private static string Count(int n) => n == 1 ? "1 intruder dimension" : $"{n.ToString(Inv)} intruder dimensions";
 
-    private static string Count(double n) => Count((int)n);
-
     private static string Signed(double v) => v > 0 ? "+" + v.ToString("0.####", Inv) : v.ToString("0.####", Inv);
 }

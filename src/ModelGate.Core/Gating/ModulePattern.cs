@@ -27,6 +27,7 @@ public sealed class ModulePattern
     public string Text { get; }
 
     /// <summary>Compiles <paramref name="text"/>; throws <see cref="ArgumentException"/> with the reason when the regex is invalid.</summary>
+    /// <param name="text">A glob, or a .NET regular expression after the <c>regex:</c> prefix.</param>
     /// <param name="source">Where it was written (policy file and field), for the error when matching it runs out of time.</param>
     public static ModulePattern Parse(string text, string source = "match")
     {

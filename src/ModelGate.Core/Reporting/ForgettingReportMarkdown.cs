@@ -15,12 +15,12 @@ public static class ForgettingReportMarkdown
         md.AppendLine("## Forgetting: base vs merged").AppendLine();
         md.AppendLine(string.Create(inv, $"{report.ModelType} ({report.Kind.ToString().ToLowerInvariant()} LM), window {report.MaxLength} tokens, stride {report.Stride}; Δ is positive when the merged model is worse; {confidence} % paired-bootstrap interval over documents/items ({report.Settings.BootstrapSamples} resamples, seed {report.Settings.Seed})."));
         md.AppendLine();
-        md.AppendLine($"| dataset | metric | base | merged | Δ | {confidence} % interval |");
+        md.AppendLine(inv, $"| dataset | metric | base | merged | Δ | {confidence} % interval |");
         md.AppendLine("|---|---|---:|---:|---:|---|");
         foreach (var m in report.Metrics)
         {
             var label = ForgettingMetricText.Label(m.Metric);
-            md.AppendLine($"| {m.Dataset} | {(m.IsGated ? $"**{label}**" : label)} | {ForgettingMetricText.Value(m.Base)} | {ForgettingMetricText.Value(m.Merged)} | {ForgettingMetricText.Delta(m.Metric, m.Delta)} | {ForgettingMetricText.Interval(m.Metric, m)} |");
+            md.AppendLine(inv, $"| {m.Dataset} | {(m.IsGated ? $"**{label}**" : label)} | {ForgettingMetricText.Value(m.Base)} | {ForgettingMetricText.Value(m.Merged)} | {ForgettingMetricText.Delta(m.Metric, m.Delta)} | {ForgettingMetricText.Interval(m.Metric, m)} |");
         }
 
         md.AppendLine();

@@ -3,7 +3,6 @@ using ModelGate.Core.Gating;
 using ModelGate.Core.IO;
 using Scriban;
 using Scriban.Parsing;
-using Scriban.Runtime;
 using Scriban.Syntax;
 
 namespace ModelGate.Core.Reporting;

@@ -13,7 +13,12 @@ internal static class BlockKrylov
 {
     /// <param name="apply">X (cols × b) ↦ M·X (rows × b), float64.</param>
     /// <param name="applyTransposed">Y (rows × b) ↦ Mᵀ·Y (cols × b), float64.</param>
+    /// <param name="rows">Rows of M.</param>
+    /// <param name="cols">Columns of M.</param>
+    /// <param name="k">How many of the largest triplets are wanted (at most min(rows, cols)).</param>
     /// <param name="start">cols × b starting block (float64); its span should contain good guesses of the top right vectors.</param>
+    /// <param name="tolerance">Converged when every wanted residual is below tolerance·σ₁.</param>
+    /// <param name="maxBasis">Most basis vectors to grow to; the result then says whether it converged.</param>
     /// <param name="correction">
     /// Optional preconditioner (Davidson): given the residuals R = M·Mᵀ·Y − Y·diag(σ²) of the unconverged Ritz vectors
     /// (rows × c) and their σ² (c), an approximation of (σ²·I − M·Mᵀ)⁻¹·R — e.g. with the base's own spectrum in

@@ -10,8 +10,11 @@ namespace ModelGate.Core.Spectral;
 /// </summary>
 public static class IntruderCounter
 {
+    /// <param name="name">The weight's tensor name, for the result and for errors.</param>
     /// <param name="baseMatrix">W0, out × in.</param>
     /// <param name="tunedMatrix">Wt, same shape.</param>
+    /// <param name="k">How many of the tuned matrix's top singular vectors are checked.</param>
+    /// <param name="epsilon">A tuned vector whose largest cosine with every base vector is below this is an intruder.</param>
     public static ModuleIntruders Count(string name, Tensor baseMatrix, Tensor tunedMatrix, int k, double epsilon)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);

@@ -6,7 +6,14 @@ namespace ModelGate.Core.Spectral;
 /// <summary>Turns tuned singular vectors' coordinates on the base's left singular vectors into the paper's verdict.</summary>
 internal static class IntruderMath
 {
+    /// <param name="name">The weight's tensor name; it gives the layer.</param>
+    /// <param name="shape">The weight's shape, out × in.</param>
     /// <param name="coordinates">p × k: column j holds u_tⱼ's cosines with every base left singular vector.</param>
+    /// <param name="tunedSingularValues">The tuned matrix's singular values, largest first, at least k of them.</param>
+    /// <param name="baseSingularValues">The base matrix's singular values, largest first.</param>
+    /// <param name="epsilon">A tuned vector whose largest cosine is below this is an intruder.</param>
+    /// <param name="method">The <see cref="AnalysisMethod"/> that computed the vectors.</param>
+    /// <param name="residual">The solver's relative residual; 0 for an exact SVD.</param>
     public static ModuleIntruders FromCoordinates(string name, long[] shape, Tensor coordinates, Tensor tunedSingularValues,
         Tensor baseSingularValues, double epsilon, string method, double residual)
     {

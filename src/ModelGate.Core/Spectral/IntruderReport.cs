@@ -49,8 +49,6 @@ public sealed record IntruderReport
 
     public int TotalIntruders => Modules.Sum(m => m.Intruders);
 
-    public IReadOnlyList<double> SweepThresholds => EpsilonSweep.Thresholds;
-
     /// <summary>Total intruders at each ε of <see cref="EpsilonSweep.Thresholds"/>.</summary>
     public IReadOnlyList<int> SweepTotals =>
         EpsilonSweep.Thresholds.Select((_, i) => Modules.Sum(m => m.SweepCounts[i])).ToArray();

@@ -6,7 +6,6 @@ using ModelGate.Core.Forgetting.Models;
 using ModelGate.Core.IO;
 using ModelGate.Core.Tensors;
 using ModelGate.Core.Torch;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

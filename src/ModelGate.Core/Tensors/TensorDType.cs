@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace ModelGate.Core.Tensors;
 
 /// <summary>
@@ -19,6 +21,8 @@ public enum TensorDType
     U32,
     U64,
     BOOL,
+    [SuppressMessage("Naming", "CA1707:Identifiers should not contain underscores", Justification = "The safetensors dtype name, spelled as the format does so that names round-trip without a table.")]
     F8_E4M3,
+    [SuppressMessage("Naming", "CA1707:Identifiers should not contain underscores", Justification = "The safetensors dtype name, spelled as the format does so that names round-trip without a table.")]
     F8_E5M2,
 }

@@ -118,7 +118,13 @@ public sealed class MergeTests
         var model = new TinyModelBuilder().Build(dir.File("base"));
         new LoraAdapterBuilder().WithRandomUpdate("model.layers.0.self_attn.q_proj").Build(model.Folder, dir.File("adapter"));
         using var cts = new CancellationTokenSource();
-        var progress = new CallbackProgress(p => { if (p.Completed == 3) cts.Cancel(); });
+        var progress = new CallbackProgress(p =>
+        {
+            if (p.Completed == 3)
+            {
+                cts.Cancel();
+            }
+        });
 
         Assert.ThrowsAny<OperationCanceledException>(() =>
             Merger.Merge(model.Folder, [dir.File("adapter")], dir.File("out"), new MergeSettings(), "cpu", progress, cts.Token));

@@ -1,6 +1,5 @@
 using ModelGate.Core.Forgetting.Models;
 using ModelGate.Core.Torch;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ModelGate.Core.Tests.Forgetting;

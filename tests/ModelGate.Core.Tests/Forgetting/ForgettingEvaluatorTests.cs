@@ -29,7 +29,7 @@ public sealed class ForgettingEvaluatorTests
     }
 
     private static ForgettingReport Run(string tokenizer, TextCorpus? corpus, IReadOnlyList<MultipleChoiceTask> tasks, BigramLanguageModel b, BigramLanguageModel m, ForgettingSettings? settings = null) =>
-        new ForgettingEvaluator(new LanguageModelLoader()).Evaluate(tokenizer, corpus, tasks, merged => merged ? m : b, settings ?? new ForgettingSettings { BatchSize = 4 }, null, CancellationToken.None);
+        ForgettingEvaluator.Evaluate(tokenizer, corpus, tasks, merged => merged ? m : b, settings ?? new ForgettingSettings { BatchSize = 4 }, null, CancellationToken.None);
 
     private static ForgettingMetric Metric(ForgettingReport report, string name, string? dataset = null) =>
         report.Metrics.Single(m => m.Metric == name && (dataset is null || m.Dataset == dataset));

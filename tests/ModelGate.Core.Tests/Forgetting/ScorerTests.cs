@@ -6,6 +6,7 @@ namespace ModelGate.Core.Tests.Forgetting;
 public sealed class ScorerTests
 {
     private static readonly Random Random = new(5);
+    private static readonly int[] CausalLengths = [7, 3, 12, 2, 9, 5, 11];
 
     private static int[] RandomTokens(int length, int vocabulary) => Enumerable.Range(0, length).Select(_ => Random.Next(vocabulary)).ToArray();
 
@@ -14,7 +15,7 @@ public sealed class ScorerTests
     {
         var table = BigramLanguageModel.Table(12, [RandomTokens(200, 12)]);
         using var model = new BigramLanguageModel(table);
-        var requests = new[] { 7, 3, 12, 2, 9, 5, 11 }.Select((n, i) => new CausalRequest(RandomTokens(n, 12), 1 + (i % 2))).ToArray();
+        var requests = CausalLengths.Select((n, i) => new CausalRequest(RandomTokens(n, 12), 1 + (i % 2))).ToArray();
 
         var scores = CausalScorer.Score(model, requests, batchSize: 3, null, CancellationToken.None, out var throughput);
 

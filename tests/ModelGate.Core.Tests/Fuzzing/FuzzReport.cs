@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace ModelGate.Core.Tests.Fuzzing;
@@ -42,15 +43,15 @@ internal sealed class FuzzReport(string target, ulong seed)
     public override string ToString()
     {
         var text = new StringBuilder()
-            .AppendLine($"fuzz {target}: seed {seed}, {Executions} executions in {Elapsed.TotalSeconds:F1} s ({Accepted} accepted, {Rejected} rejected as user errors), {Signatures.Count} distinct outcomes, {NewSignatures.Count} new, slowest {Slowest.TotalMilliseconds:F0} ms, {Crashes.Count} crashes");
+            .AppendLine(CultureInfo.InvariantCulture, $"fuzz {target}: seed {seed}, {Executions} executions in {Elapsed.TotalSeconds:F1} s ({Accepted} accepted, {Rejected} rejected as user errors), {Signatures.Count} distinct outcomes, {NewSignatures.Count} new, slowest {Slowest.TotalMilliseconds:F0} ms, {Crashes.Count} crashes");
         foreach (var signature in NewSignatures)
         {
-            text.AppendLine($"  new: {(signature.Length <= 200 ? signature : signature[..200] + "…")}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  new: {(signature.Length <= 200 ? signature : signature[..200] + "…")}");
         }
 
         foreach (var crash in Crashes)
         {
-            text.AppendLine($"  CRASH after mutation {crash.Iteration}: {crash.Outcome.Signature}; input saved to {crash.SavedInput}")
+            text.AppendLine(CultureInfo.InvariantCulture, $"  CRASH after mutation {crash.Iteration}: {crash.Outcome.Signature}; input saved to {crash.SavedInput}")
                 .AppendLine("    " + crash.Outcome.Detail.ReplaceLineEndings(Environment.NewLine + "    "));
         }
 

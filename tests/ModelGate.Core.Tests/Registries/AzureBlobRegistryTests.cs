@@ -11,7 +11,7 @@ using Xunit.Abstractions;
 namespace ModelGate.Core.Tests.Registries;
 
 [Trait("Category", "Integration")]
-public sealed class AzureBlobRegistryTests(AzuriteFixture shared, ITestOutputHelper output) : IAsyncLifetime, IClassFixture<AzuriteFixture>
+public sealed class AzureBlobRegistryTests(AzuriteFixture shared, ITestOutputHelper output) : IAsyncLifetime, IDisposable, IClassFixture<AzuriteFixture>
 {
     private readonly TempDirectory dir = new();
     private AzuriteServer azurite = null!;
@@ -45,9 +45,10 @@ public sealed class AzureBlobRegistryTests(AzuriteFixture shared, ITestOutputHel
         {
             await azurite.DisposeAsync();
         }
-
-        dir.Dispose();
     }
+
+    // xunit calls Dispose after DisposeAsync: the folder goes last.
+    public void Dispose() => dir.Dispose();
 
     private RegistryTestHost Host(int maxRetries = 4, TimeSpan? maxRetryDelay = null) =>
         new(new Dictionary<string, string> { ["AZURE_STORAGE_CONNECTION_STRING"] = azurite.ConnectionString }, maxRetries: maxRetries, maxRetryDelay: maxRetryDelay);

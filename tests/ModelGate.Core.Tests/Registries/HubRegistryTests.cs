@@ -7,7 +7,7 @@ using ModelGate.Testing.Registries;
 namespace ModelGate.Core.Tests.Registries;
 
 [Trait("Category", "Integration")]
-public sealed class HubRegistryTests : IAsyncLifetime
+public sealed class HubRegistryTests : IAsyncLifetime, IDisposable
 {
     private readonly TempDirectory dir = new();
     private HubStandIn hub = null!;
@@ -22,11 +22,10 @@ public sealed class HubRegistryTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        await hub.DisposeAsync();
-        dir.Dispose();
-    }
+    public async Task DisposeAsync() => await hub.DisposeAsync();
+
+    // xunit calls Dispose after DisposeAsync: the folder goes last.
+    public void Dispose() => dir.Dispose();
 
     private RegistryTestHost Host(string? token = null, int maxRetries = 4, TimeSpan? timeout = null) => new(new Dictionary<string, string>
     {

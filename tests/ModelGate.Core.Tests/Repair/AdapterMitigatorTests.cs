@@ -59,7 +59,7 @@ public sealed class AdapterMitigatorTests : IDisposable
         return edited;
     }
 
-    private void AssertMergesToDirectEdit(string baseFolder, string adapterFolder, MitigationResult result, double tolerance = 1e-5)
+    private static void AssertMergesToDirectEdit(string baseFolder, string adapterFolder, MitigationResult result, double tolerance = 1e-5)
     {
         var original = Merged(baseFolder, adapterFolder);
         var repaired = Merged(baseFolder, result.OutputFolder!);

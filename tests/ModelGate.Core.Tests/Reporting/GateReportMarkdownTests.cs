@@ -62,7 +62,7 @@ public sealed class GateReportMarkdownTests
         Assert.Contains(Rows(rules), r => r.SequenceEqual(["❌ fail", "intruders.perModule", "MG0002", Q0, "3", "0", "2"]));
         Assert.Contains(Rows(rules), r => r.SequenceEqual(["⚠️ warn", "intruders.growth", "MG0004", "—", "2", "0", "2"]));
 
-        var heat = doc.Descendants<Table>().Single(t => HeaderCells(t).First() == "Layer" && HeaderCells(t).Last() == "Σ");
+        var heat = doc.Descendants<Table>().Single(t => HeaderCells(t)[0] == "Layer" && HeaderCells(t)[^1] == "Σ");
         Assert.Equal(["Layer", "down_proj", "q_proj", "v_proj", "Σ"], HeaderCells(heat));
         Assert.Equal([["0", "🟨 1", "🟧 3", "🟩 0", "4"], ["1", "·", "🟩 0", "🟨 2", "2"]], Rows(heat));
 

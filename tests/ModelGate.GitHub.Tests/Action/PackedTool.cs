@@ -7,7 +7,7 @@ namespace ModelGate.GitHub.Tests.Action;
 /// The tool as users get it: ModelGate.Tool packed into a local feed once per test class, or the feed CI packed
 /// already (MODELGATE_PACKAGES, see <see cref="LocalFeed"/>).
 /// </summary>
-public sealed class PackedTool : IAsyncLifetime
+public sealed class PackedTool : IAsyncLifetime, IDisposable
 {
     private const string PackageId = "ModelGate.Tool";
     private readonly TempDirectory _folder = new();
@@ -22,9 +22,8 @@ public sealed class PackedTool : IAsyncLifetime
         Version = LocalFeed.VersionOf(Feed, PackageId);
     }
 
-    public Task DisposeAsync()
-    {
-        _folder.Dispose();
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    // xunit calls Dispose after DisposeAsync, for fixtures and test classes alike.
+    public void Dispose() => _folder.Dispose();
 }

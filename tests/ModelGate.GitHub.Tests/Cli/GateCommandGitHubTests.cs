@@ -1,5 +1,4 @@
 using ModelGate.Cli;
-using ModelGate.GitHub.Actions;
 using ModelGate.GitHub.Tests.StandIn;
 
 namespace ModelGate.GitHub.Tests.Cli;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
@@ -12,7 +13,7 @@ namespace ModelGate.Testing.Tensors;
 public sealed class SafetensorsBytesBuilder
 {
     private readonly List<(string Key, string Json)> entries = [];
-    private readonly MemoryStream data = new();
+    private readonly ArrayBufferWriter<byte> data = new();
     private string? metadataJson;
     private string? rawHeader;
     private ulong? headerLengthOverride;
@@ -21,9 +22,9 @@ public sealed class SafetensorsBytesBuilder
     /// <summary>Adds a tensor whose data_offsets follow the data added so far; dtype is a string so unknown ones can be tested.</summary>
     public SafetensorsBytesBuilder AddTensor(string name, string dtype, long[] shape, byte[] bytes)
     {
-        var begin = data.Length;
+        var begin = data.WrittenCount;
         data.Write(bytes);
-        return AddEntry(name, dtype, shape, begin, data.Length);
+        return AddEntry(name, dtype, shape, begin, data.WrittenCount);
     }
 
     public SafetensorsBytesBuilder AddFloat32(string name, long[] shape, params float[] values)
@@ -97,10 +98,10 @@ public sealed class SafetensorsBytesBuilder
             padded.AsSpan(header.Length).Fill((byte)' ');
         }
 
-        var result = new byte[8 + padded.Length + data.Length];
+        var result = new byte[8 + padded.Length + data.WrittenCount];
         BinaryPrimitives.WriteUInt64LittleEndian(result, headerLengthOverride ?? (ulong)padded.Length);
         padded.CopyTo(result, 8);
-        data.ToArray().CopyTo(result, 8 + padded.Length);
+        data.WrittenSpan.CopyTo(result.AsSpan(8 + padded.Length));
         return result;
     }
 

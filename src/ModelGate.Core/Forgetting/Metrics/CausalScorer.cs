@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using ModelGate.Core.Forgetting.Models;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ModelGate.Core.Forgetting.Metrics;

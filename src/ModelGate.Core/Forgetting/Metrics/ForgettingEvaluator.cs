@@ -39,9 +39,15 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
             request.Settings, progress, cancellationToken);
     }
 
+    /// <summary>Measures both models on data already read; the loader decides where the models come from.</summary>
     /// <param name="tokenizerFolder">The base model folder (the merged model shares its tokenizer).</param>
+    /// <param name="corpus">Held-out text for perplexity, or null to measure the tasks only.</param>
+    /// <param name="tasks">Multiple-choice tasks scored by accuracy; may be empty when there is a corpus.</param>
     /// <param name="loadModel">false: the base model; true: the merged one. Each is disposed before the next loads.</param>
-    public ForgettingReport Evaluate(string tokenizerFolder, TextCorpus? corpus, IReadOnlyList<MultipleChoiceTask> tasks,
+    /// <param name="settings">Window, stride, batch size and bootstrap; validated before any model loads.</param>
+    /// <param name="progress">Rows scored out of both models' rows, at most once a second; or null.</param>
+    /// <param name="cancellationToken">Stops the scoring; nothing is written either way.</param>
+    public static ForgettingReport Evaluate(string tokenizerFolder, TextCorpus? corpus, IReadOnlyList<MultipleChoiceTask> tasks,
         Func<bool, ILanguageModel> loadModel, ForgettingSettings settings, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
         Validate(settings);

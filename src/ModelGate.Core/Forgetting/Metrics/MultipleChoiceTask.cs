@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using ModelGate.Core.Errors;
-using ModelGate.Core.IO;
 
 namespace ModelGate.Core.Forgetting.Metrics;
 

@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ModelGate.Core.Forgetting.Models;
@@ -13,7 +12,7 @@ internal static class Activations
     /// <summary>The activation named by <paramref name="field"/> of the config; a user error naming the field for others.</summary>
     public static Func<Tensor, Tensor> From(ModelConfig config, string field, string fallback)
     {
-        var name = config.String(field) ?? fallback;
+        var name = config.StringOrNull(field) ?? fallback;
         return name switch
         {
             // GELUActivation: the exact erf form.

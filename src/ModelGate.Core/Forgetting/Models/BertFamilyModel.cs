@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -46,15 +45,15 @@ internal sealed class BertFamilyModel : LanguageModelModule
         _headDim = hidden / _heads;
         VocabularySize = config.RequirePositiveInt("vocab_size");
         var positions = config.RequirePositiveInt("max_position_embeddings");
-        _paddingIndex = config.Int("pad_token_id", _roberta ? 1 : 0);
+        _paddingIndex = config.IntOrDefault("pad_token_id", _roberta ? 1 : 0);
         MaxPositions = _roberta ? positions - (int)_paddingIndex - 1 : positions;
         if (MaxPositions <= 0)
         {
             throw config.Invalid("max_position_embeddings", $"is {positions}, which leaves no positions after RoBERTa's padding offset {_paddingIndex + 1}");
         }
 
-        var typeCount = config.Int("type_vocab_size", 2);
-        var epsilon = config.Double("layer_norm_eps", 1e-12);
+        var typeCount = config.IntOrDefault("type_vocab_size", 2);
+        var epsilon = config.DoubleOrDefault("layer_norm_eps", 1e-12);
         _activation = Activations.From(config, "hidden_act", "gelu");
         // RobertaLMHead calls gelu directly; BertPredictionHeadTransform uses hidden_act.
         _headActivation = _roberta ? x => nn.functional.gelu(x) : _activation;
@@ -93,7 +92,7 @@ internal sealed class BertFamilyModel : LanguageModelModule
         encoder.Add("layer", blocks);
         register_module(prefix, backbone);
 
-        var tied = config.Bool("tie_word_embeddings", true);
+        var tied = config.BoolOrDefault("tie_word_embeddings", true);
         if (_roberta)
         {
             var head = new ModuleGroup("lm_head");

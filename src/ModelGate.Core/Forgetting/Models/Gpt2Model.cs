@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ModelGate.Core.Forgetting.Models;
@@ -33,12 +32,12 @@ internal sealed class Gpt2Model : LanguageModelModule
         }
 
         _headDim = hidden / _heads;
-        var inner = config.Int("n_inner") ?? 4 * hidden;
+        var inner = config.IntOrNull("n_inner") ?? 4 * hidden;
         VocabularySize = config.RequirePositiveInt("vocab_size");
         MaxPositions = config.RequirePositiveInt("n_positions");
-        var epsilon = config.Double("layer_norm_epsilon", 1e-5);
-        _scaleByDimension = config.Bool("scale_attn_weights", true);
-        _scaleByLayer = config.Bool("scale_attn_by_inverse_layer_idx", false);
+        var epsilon = config.DoubleOrDefault("layer_norm_epsilon", 1e-5);
+        _scaleByDimension = config.BoolOrDefault("scale_attn_weights", true);
+        _scaleByLayer = config.BoolOrDefault("scale_attn_by_inverse_layer_idx", false);
         _activation = Activations.From(config, "activation_function", "gelu_new");
 
         var transformer = new ModuleGroup("transformer");
@@ -64,7 +63,7 @@ internal sealed class Gpt2Model : LanguageModelModule
         transformer.Add("h", blocks);
         _finalNorm = transformer.Add("ln_f", new LayerNormLayer("ln_f", hidden, epsilon, placement));
         register_module("transformer", transformer);
-        if (!config.Bool("tie_word_embeddings", true))
+        if (!config.BoolOrDefault("tie_word_embeddings", true))
         {
             _lmHead = new LinearLayer("lm_head", hidden, VocabularySize, false, placement);
             register_module("lm_head", _lmHead);

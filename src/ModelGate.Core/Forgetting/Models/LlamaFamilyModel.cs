@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ModelGate.Core.Forgetting.Models;
@@ -30,21 +29,21 @@ internal sealed class LlamaFamilyModel : LanguageModelModule
         var intermediate = config.RequirePositiveInt("intermediate_size");
         var layers = config.RequirePositiveInt("num_hidden_layers");
         _heads = config.RequirePositiveInt("num_attention_heads");
-        _keyValueHeads = config.Int("num_key_value_heads") ?? _heads;
+        _keyValueHeads = config.IntOrNull("num_key_value_heads") ?? _heads;
         if (_keyValueHeads <= 0 || _heads % _keyValueHeads != 0)
         {
             throw config.Invalid("num_key_value_heads", $"is {_keyValueHeads}; it must divide num_attention_heads ({_heads})");
         }
 
-        _headDim = config.Int("head_dim") ?? hidden / _heads;
-        if (config.Int("head_dim") is null && hidden % _heads != 0)
+        _headDim = config.IntOrNull("head_dim") ?? hidden / _heads;
+        if (config.IntOrNull("head_dim") is null && hidden % _heads != 0)
         {
             throw config.Invalid("num_attention_heads", $"({_heads}) does not divide hidden_size ({hidden}) and there is no head_dim");
         }
 
         VocabularySize = config.RequirePositiveInt("vocab_size");
-        MaxPositions = config.Int("max_position_embeddings", 2048);
-        var epsilon = config.Double("rms_norm_eps", 1e-6);
+        MaxPositions = config.IntOrDefault("max_position_embeddings", 2048);
+        var epsilon = config.DoubleOrDefault("rms_norm_eps", 1e-6);
         _activation = Activations.From(config, "hidden_act", "silu");
         _rotary = new RotaryEmbedding(config, _headDim);
 
@@ -52,7 +51,7 @@ internal sealed class LlamaFamilyModel : LanguageModelModule
         {
             "qwen2" => (true, false, false),
             "mistral" => (false, false, false),
-            _ => (config.Bool("attention_bias", false), config.Bool("attention_bias", false), config.Bool("mlp_bias", false)),
+            _ => (config.BoolOrDefault("attention_bias", false), config.BoolOrDefault("attention_bias", false), config.BoolOrDefault("mlp_bias", false)),
         };
 
         var model = new ModuleGroup("model");
@@ -81,7 +80,7 @@ internal sealed class LlamaFamilyModel : LanguageModelModule
         model.Add("layers", blocks);
         _norm = model.Add("norm", new RmsNormLayer("norm", hidden, epsilon, placement));
         register_module("model", model);
-        if (!config.Bool("tie_word_embeddings", false))
+        if (!config.BoolOrDefault("tie_word_embeddings", false))
         {
             _lmHead = new LinearLayer("lm_head", hidden, VocabularySize, false, placement);
             register_module("lm_head", _lmHead);
@@ -135,7 +134,7 @@ internal sealed class LlamaFamilyModel : LanguageModelModule
     /// </summary>
     private static int? SlidingWindow(ModelConfig config, string modelType, int layer)
     {
-        var window = config.Int("sliding_window");
+        var window = config.IntOrNull("sliding_window");
         if (window is null)
         {
             return null;
@@ -158,7 +157,7 @@ internal sealed class LlamaFamilyModel : LanguageModelModule
 
         return modelType switch
         {
-            "qwen2" => config.Bool("use_sliding_window", false) && layer >= config.Int("max_window_layers", 28) ? window : null,
+            "qwen2" => config.BoolOrDefault("use_sliding_window", false) && layer >= config.IntOrDefault("max_window_layers", 28) ? window : null,
             "mistral" => window,
             _ => null,
         };

@@ -58,23 +58,23 @@ public sealed class ModelConfig
 
     public bool Has(string field) => _root[field] is not null;
 
-    public JsonObject? Object(string field) => _root[field] switch
+    public JsonObject? ObjectOrNull(string field) => _root[field] switch
     {
         null => null,
         JsonObject o => o,
         _ => throw Wrong(field, "an object"),
     };
 
-    public string RequireString(string field) => String(field) ?? throw Missing(field);
+    public string RequireString(string field) => StringOrNull(field) ?? throw Missing(field);
 
-    public string? String(string field) => _root[field] switch
+    public string? StringOrNull(string field) => _root[field] switch
     {
         null => null,
         JsonValue v when v.TryGetValue<string>(out var s) => s,
         _ => throw Wrong(field, "a string"),
     };
 
-    public int RequireInt(string field) => Int(field) ?? throw Missing(field);
+    public int RequireInt(string field) => IntOrNull(field) ?? throw Missing(field);
 
     public int RequirePositiveInt(string field)
     {
@@ -82,17 +82,17 @@ public sealed class ModelConfig
         return value > 0 ? value : throw Invalid(field, $"is {value}; it must be positive");
     }
 
-    public int? Int(string field) => Int(_root, field, field);
+    public int? IntOrNull(string field) => IntOrNull(_root, field, field);
 
-    public int Int(string field, int fallback) => Int(field) ?? fallback;
+    public int IntOrDefault(string field, int fallback) => IntOrNull(field) ?? fallback;
 
-    public double RequireDouble(string field) => Double(field) ?? throw Missing(field);
+    public double RequireDouble(string field) => DoubleOrNull(field) ?? throw Missing(field);
 
-    public double? Double(string field) => Double(_root, field, field);
+    public double? DoubleOrNull(string field) => DoubleOrNull(_root, field, field);
 
-    public double Double(string field, double fallback) => Double(field) ?? fallback;
+    public double DoubleOrDefault(string field, double fallback) => DoubleOrNull(field) ?? fallback;
 
-    public bool Bool(string field, bool fallback) => _root[field] switch
+    public bool BoolOrDefault(string field, bool fallback) => _root[field] switch
     {
         null => fallback,
         JsonValue v when v.TryGetValue<bool>(out var b) => b,
@@ -108,7 +108,7 @@ public sealed class ModelConfig
     };
 
     /// <summary>An integer inside a nested object such as <c>rope_parameters</c>; <paramref name="label"/> names it in messages.</summary>
-    public int? Int(JsonObject parent, string field, string label) => Number(parent, field, label, "an integer") switch
+    public int? IntOrNull(JsonObject parent, string field, string label) => Number(parent, field, label, "an integer") switch
     {
         null => null,
         { } d when d == Math.Floor(d) && Math.Abs(d) <= int.MaxValue => (int)d,
@@ -116,7 +116,7 @@ public sealed class ModelConfig
     };
 
     /// <summary>A number inside a nested object; <paramref name="label"/> names it in messages.</summary>
-    public double? Double(JsonObject parent, string field, string label) => Number(parent, field, label, "a number");
+    public double? DoubleOrNull(JsonObject parent, string field, string label) => Number(parent, field, label, "a number");
 
     /// <summary>Any JSON number, whether parsed from text or built in memory with an int, long or double.</summary>
     private double? Number(JsonObject parent, string field, string label, string expected) => parent[field] switch

@@ -18,15 +18,15 @@ internal sealed class RotaryEmbedding
 
     public RotaryEmbedding(ModelConfig config, long headDim)
     {
-        var parameters = config.Object("rope_parameters");
-        var legacy = config.Object("rope_scaling");
+        var parameters = config.ObjectOrNull("rope_parameters");
+        var legacy = config.ObjectOrNull("rope_scaling");
         var scaling = parameters ?? legacy;
         var scalingField = parameters is not null ? "rope_parameters" : "rope_scaling";
-        var theta = (parameters is null ? null : config.Double(parameters, "rope_theta", "rope_parameters.rope_theta"))
-            ?? config.Double("rope_theta") ?? 10000.0;
+        var theta = (parameters is null ? null : config.DoubleOrNull(parameters, "rope_theta", "rope_parameters.rope_theta"))
+            ?? config.DoubleOrNull("rope_theta") ?? 10000.0;
         var type = scaling is null ? "default" : ScalingType(config, scaling, scalingField);
-        var partial = (parameters is null ? null : config.Double(parameters, "partial_rotary_factor", "rope_parameters.partial_rotary_factor"))
-            ?? config.Double("partial_rotary_factor") ?? 1.0;
+        var partial = (parameters is null ? null : config.DoubleOrNull(parameters, "partial_rotary_factor", "rope_parameters.partial_rotary_factor"))
+            ?? config.DoubleOrNull("partial_rotary_factor") ?? 1.0;
         if (partial != 1.0)
         {
             throw config.Invalid("partial_rotary_factor", $"is {partial}; only full rotary embeddings (1.0) are supported for this architecture");
@@ -107,5 +107,5 @@ internal sealed class RotaryEmbedding
     }
 
     private static double Required(ModelConfig config, JsonObject scaling, string field, string key) =>
-        config.Double(scaling, key, $"{field}.{key}") ?? throw config.Invalid(field, $"has no '{key}'");
+        config.DoubleOrNull(scaling, key, $"{field}.{key}") ?? throw config.Invalid(field, $"has no '{key}'");
 }

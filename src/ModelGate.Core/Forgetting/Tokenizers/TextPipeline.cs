@@ -60,7 +60,7 @@ internal static class TextPipeline
         }
     }
 
-    /// <summary>Splits one segment (text between added tokens); <paramref name="isFirst"/> is Metaspace's prepend_scheme "first".</summary>
+    /// <summary>Splits one segment (text between added tokens); the function's second argument says whether the segment is the first, for Metaspace's prepend_scheme "first".</summary>
     public static Func<string, bool, IEnumerable<string>> PreTokenizer(JsonElement node, string path)
     {
         if (node.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)

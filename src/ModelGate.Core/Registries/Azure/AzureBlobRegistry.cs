@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 using Azure;
@@ -109,6 +110,19 @@ public sealed class AzureBlobRegistry(RegistryEnvironment environment, IOptions<
         }
     }
 
+    private const string ContentMd5Justification =
+        "Content-MD5 is Azure Blob Storage's transfer-integrity check (the service verifies it on upload, downloads are checked against it): a protocol requirement, not a security use.";
+
+    [SuppressMessage("Security", "CA5351:Do Not Use Broken Cryptographic Algorithms", Justification = ContentMd5Justification)]
+    private static byte[] ContentMd5(byte[] bytes) => MD5.HashData(bytes);
+
+    [SuppressMessage("Security", "CA5351:Do Not Use Broken Cryptographic Algorithms", Justification = ContentMd5Justification)]
+    private static async Task<byte[]> ContentMd5Async(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = File.OpenRead(path);
+        return await MD5.HashDataAsync(stream, cancellationToken);
+    }
+
     public RegistryReference Child(RegistryReference folder, string name) => folder.Append(RemoteFileNames.Check(folder.Display, name));
 
     public async Task WriteFolderAsync(RegistryReference destination, string localFolder, CancellationToken cancellationToken)
@@ -117,11 +131,7 @@ public sealed class AzureBlobRegistry(RegistryEnvironment environment, IOptions<
         foreach (var path in Directory.EnumerateFiles(localFolder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             var relative = RemoteFileNames.Check(destination.Display, Path.GetRelativePath(localFolder, path).Replace(Path.DirectorySeparatorChar, '/'));
-            byte[] md5;
-            await using (var stream = File.OpenRead(path))
-            {
-                md5 = await MD5.HashDataAsync(stream, cancellationToken);
-            }
+            var md5 = await ContentMd5Async(path, cancellationToken);
 
             await Call(azure, async () =>
                 await azure.Container.GetBlobClient(azure.BlobName(relative)).UploadAsync(path, new BlobUploadOptions
@@ -136,11 +146,7 @@ public sealed class AzureBlobRegistry(RegistryEnvironment environment, IOptions<
     {
         var azure = Locate(folder);
         var blob = azure.Container.GetBlobClient(azure.BlobName(RemoteFileNames.Check(folder.Display, name)));
-        byte[] md5;
-        await using (var stream = File.OpenRead(localPath))
-        {
-            md5 = await MD5.HashDataAsync(stream, cancellationToken);
-        }
+        var md5 = await ContentMd5Async(localPath, cancellationToken);
 
         // If-None-Match: * makes the upload create-only; a block upload becomes visible only when its block list is
         // committed, so a killed upload leaves nothing a reader can see.
@@ -178,7 +184,7 @@ public sealed class AzureBlobRegistry(RegistryEnvironment environment, IOptions<
         var bytes = new UTF8Encoding(false).GetBytes(text);
         return await UploadIfAsync(azure, () => blob.UploadAsync(new BinaryData(bytes), new BlobUploadOptions
         {
-            HttpHeaders = new BlobHttpHeaders { ContentType = "application/json", ContentHash = MD5.HashData(bytes) },
+            HttpHeaders = new BlobHttpHeaders { ContentType = "application/json", ContentHash = ContentMd5(bytes) },
             Conditions = expectedTag is null
                 ? new BlobRequestConditions { IfNoneMatch = ETag.All }
                 : new BlobRequestConditions { IfMatch = new ETag(expectedTag) },
@@ -203,7 +209,7 @@ public sealed class AzureBlobRegistry(RegistryEnvironment environment, IOptions<
             HttpHeaders = new BlobHttpHeaders
             {
                 ContentType = name.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "text/markdown; charset=utf-8",
-                ContentHash = MD5.HashData(bytes),
+                ContentHash = ContentMd5(bytes),
             },
             // Metadata names must be C# identifiers: intruder-gate is stored as intruder_gate.
             Metadata = labels.ToDictionary(l => l.Key.Replace('-', '_'), l => l.Value),

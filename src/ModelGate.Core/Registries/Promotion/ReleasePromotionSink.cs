@@ -9,9 +9,13 @@ namespace ModelGate.Core.Registries.Promotion;
 /// report beside it (<see cref="ReleasePromoter"/>). It runs after the file sinks, so a failed upload never hides
 /// the local reports.
 /// </summary>
+/// <param name="promoter">Copies the adapter and its reports to the release location, marker last.</param>
+/// <param name="destination">The registry folder of the releases (<c>--promote</c>), as a registry URI.</param>
+/// <param name="version">The release's version; its folder under <paramref name="destination"/>.</param>
 /// <param name="adapterFolder">The local folder of the adapter being released (the last --adapter: the new release).</param>
 /// <param name="adapter">That adapter as the user gave it (secrets redacted).</param>
 /// <param name="adapterPinned">The immutable version it resolved to.</param>
+/// <param name="template">Renders the Markdown report uploaded beside the adapter.</param>
 public sealed class ReleasePromotionSink(
     ReleasePromoter promoter, string destination, string version, string adapterFolder, string adapter, string? adapterPinned,
     GateReportTemplate template) : IReportSink
