@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ModelGate.Core.Forgetting.Models;
@@ -27,5 +28,12 @@ internal static class Activations
 
     /// <summary>0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), written out as NewGELUActivation computes it.</summary>
     public static Tensor TanhGelu(Tensor x) =>
-        x.mul(0.5).mul(x.add(x.pow(3).mul(0.044715)).mul(TanhGeluScale).tanh().add(1.0));
+        x.mul(Half).mul(x.add(x.pow(Three).mul(CubicCoefficient)).mul(TanhGeluScalar).tanh().add(One));
+
+    // Scalars that live as long as the process: an implicit conversion's Scalar can be finalized while libtorch reads it.
+    private static readonly Scalar Half = 0.5.ToScalar();
+    private static readonly Scalar One = 1.0.ToScalar();
+    private static readonly Scalar Three = 3.ToScalar();
+    private static readonly Scalar CubicCoefficient = 0.044715.ToScalar();
+    private static readonly Scalar TanhGeluScalar = TanhGeluScale.ToScalar();
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ModelGate.Core.Forgetting.Models;
@@ -9,17 +10,21 @@ namespace ModelGate.Core.Forgetting.Models;
 /// </summary>
 internal static class AttentionMath
 {
+    private static readonly Scalar MaskedScore = float.MinValue.ToScalar();
+
     /// <summary>q [b, h, t, d], k and v [b, kvHeads, t, d] (grouped-query: each key/value head serves h / kvHeads query heads).</summary>
     public static Tensor Attend(Tensor query, Tensor key, Tensor value, Tensor? allowed, double scaling)
     {
         var groups = query.shape[1] / key.shape[1];
         key = RepeatHeads(key, groups);
         value = RepeatHeads(value, groups);
-        var scores = query.matmul(key.transpose(2, 3)).mul(scaling).to_type(ScalarType.Float32);
+        // Held until the end of the call: an implicitly converted Scalar may be finalized while libtorch reads it.
+        using var scale = scaling.ToScalar();
+        var scores = query.matmul(key.transpose(2, 3)).mul(scale).to_type(ScalarType.Float32);
         if (allowed is not null)
         {
             // transformers adds finfo.min where masking; filling with it is the same and cannot overflow.
-            scores = scores.masked_fill(allowed.logical_not(), float.MinValue);
+            scores = scores.masked_fill(allowed.logical_not(), MaskedScore);
         }
 
         var probabilities = scores.softmax(-1).to_type(query.dtype);

@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -13,7 +14,8 @@ internal sealed class LinearLayer : nn.Module<Tensor, Tensor>
     private readonly bool _storedInByOut;
     private LinearLayer? _loraA;
     private LinearLayer? _loraB;
-    private double _loraScale;
+    // A Scalar held by the layer: one converted implicitly in forward can be finalized while libtorch reads it.
+    private Scalar? _loraScale;
 
     public LinearLayer(string name, long inFeatures, long outFeatures, bool hasBias, TensorPlacement placement, bool storedInByOut = false)
         : base(name)
@@ -46,7 +48,7 @@ internal sealed class LinearLayer : nn.Module<Tensor, Tensor>
         var output = _storedInByOut
             ? Bias is null ? input.matmul(Weight) : input.matmul(Weight).add(Bias)
             : nn.functional.linear(input, Weight, Bias);
-        return _loraA is null ? output : output.add(_loraB!.forward(_loraA.forward(input)).mul(_loraScale));
+        return _loraA is null ? output : output.add(_loraB!.forward(_loraA.forward(input)).mul(_loraScale!));
     }
 
     /// <summary>
@@ -69,7 +71,7 @@ internal sealed class LinearLayer : nn.Module<Tensor, Tensor>
             _loraB.Weight.zero_();
         }
 
-        _loraScale = scale;
+        _loraScale = scale.ToScalar();
         register_module("lora_A", _loraA);
         register_module("lora_B", _loraB);
     }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -9,12 +10,15 @@ namespace ModelGate.Core.Forgetting.Models;
 /// </summary>
 internal sealed class RmsNormLayer : nn.Module<Tensor, Tensor>
 {
-    private readonly double _epsilon;
+    // Held for the module's life: a Scalar converted implicitly inside forward is unreachable once its handle is read,
+    // so the GC may finalize (free) it while libtorch still reads it; under memory pressure that showed as a corrupt
+    // Scalar ("Expected false to be true" in toFloat) mid-training.
+    private readonly Scalar _epsilon;
 
     public RmsNormLayer(string name, long dimension, double epsilon, TensorPlacement placement)
         : base(name)
     {
-        _epsilon = epsilon;
+        _epsilon = epsilon.ToScalar();
         Weight = placement.NewParameter(dimension);
         register_parameter("weight", Weight);
     }
