@@ -49,6 +49,50 @@ public static class WeightMerger
         return merged;
     }
 
+    /// <summary>
+    /// Whether <see cref="RowBlocks"/> can merge this update: every edit a LoRA of a linear layer stored out × in, where
+    /// row i of the result needs only row i of W and of B (DoRA's norm is per row too).
+    /// </summary>
+    public static bool MergesByRows(TensorUpdate update) =>
+        update.Base.Shape.Length == 2 && update.Edits.All(e => e is TensorEdit.Lora { Module: { Kind: LoraModuleKind.Linear, FanInFanOut: false } });
+
+    /// <summary>
+    /// <see cref="ApplyChecked"/> on blocks of whole rows: the returned function takes rows [start, start + n) of W
+    /// (float32) and returns those rows merged, the same values as the whole-matrix merge, without a second copy of the
+    /// matrix. The factors are loaded once, into the caller's dispose scope.
+    /// </summary>
+    public static Func<Tensor, long, Tensor> RowBlocks(TensorUpdate update, Device device)
+    {
+        var factors = update.Edits.Cast<TensorEdit.Lora>().Select(e => (
+            A: Load(e.Adapter.Weights, e.Module.A, device),
+            B: Load(e.Adapter.Weights, e.Module.B, device),
+            Magnitude: e.Module.IsDora ? Load(e.Adapter.Weights, e.Module.Magnitude!, device) : null,
+            e.Module.Scale)).ToArray();
+        return (rows, start) =>
+        {
+            var n = rows.shape[0];
+            var current = rows;
+            foreach (var (a, b, magnitude, scale) in factors)
+            {
+                var merged = current + b.narrow(0, start, n).matmul(a).mul(scale);
+                if (magnitude is not null)
+                {
+                    merged = (magnitude.narrow(0, start, n) / linalg.vector_norm(merged, 2, [1])).unsqueeze(1) * merged;
+                }
+
+                current = merged;
+            }
+
+            if (!isfinite(current).all().item<bool>())
+            {
+                throw new Errors.UserInputException(
+                    $"merging into '{update.TensorName}' gives NaN or infinite values: adapter {update.Edits[^1].Adapter.Folder} seems broken");
+            }
+
+            return current;
+        };
+    }
+
     /// <summary>s·B·A in the layer's out × in orientation (for embeddings: dim × vocab, transposed by the caller).</summary>
     public static Tensor Delta(LoraAdapter adapter, LoraModule module, Device device)
     {

@@ -138,6 +138,9 @@ public sealed class ModelWeights : IDisposable
     /// <inheritdoc cref="SafetensorsFile.ReadFloat32"/>
     public float[] ReadFloat32(TensorInfo t) => FileFor(t).ReadFloat32(t);
 
+    /// <inheritdoc cref="SafetensorsFile.ReadBytes"/>
+    public void ReadBytes(TensorInfo t, long byteOffset, Span<byte> destination) => FileFor(t).ReadBytes(t, byteOffset, destination);
+
     public void Dispose()
     {
         if (disposed)

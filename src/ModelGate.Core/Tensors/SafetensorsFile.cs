@@ -122,6 +122,34 @@ public sealed unsafe class SafetensorsFile : IDisposable
         new ReadOnlySpan<byte>(dataStart + t.DataStart + byteOffset, destination.Length).CopyTo(destination);
     }
 
+    /// <summary>
+    /// Like <see cref="CopyBytes"/>, but read through the page cache (pread) rather than the mapping: a model streamed
+    /// through once (a merge, a copy) then never becomes resident in this process, whose RSS stays at its buffers.
+    /// </summary>
+    public void ReadBytes(TensorInfo t, long byteOffset, Span<byte> destination)
+    {
+        CheckOwned(t);
+        if (byteOffset < 0 || byteOffset > t.ByteLength || destination.Length > t.ByteLength - byteOffset)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(byteOffset),
+                $"Bytes [{byteOffset}, {byteOffset + destination.Length}) are outside tensor {MessageText.Quote(t.Name)} of {t.ByteLength} bytes.");
+        }
+
+        var position = header.DataSectionStart + t.DataStart + byteOffset;
+        while (!destination.IsEmpty)
+        {
+            var n = RandomAccess.Read(handle, destination, position);
+            if (n == 0)
+            {
+                throw new UserInputException($"{Path}: the file ends inside tensor {MessageText.Quote(t.Name)}; it was truncated after it was opened");
+            }
+
+            destination = destination[n..];
+            position += n;
+        }
+    }
+
     /// <summary>The tensor converted to float32 (see <see cref="DTypeConversion.ToFloat32"/> for what each dtype becomes).</summary>
     public float[] ReadFloat32(TensorInfo t)
     {
