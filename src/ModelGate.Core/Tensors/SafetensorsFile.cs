@@ -163,10 +163,15 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
         var result = new float[count];
         var size = TensorDTypes.SizeOf(t.DType);
+
+        // Through the page cache, not the mapping: reading a whole model (to load or merge it) must not make it
+        // resident in this process on top of the float32 copies the caller keeps.
+        var buffer = new byte[Math.Min(result.Length, ConversionChunkElements) * size];
         for (var done = 0; done < result.Length; done += ConversionChunkElements)
         {
             var n = Math.Min(ConversionChunkElements, result.Length - done);
-            var source = new ReadOnlySpan<byte>(dataStart + t.DataStart + ((long)done * size), n * size);
+            var source = buffer.AsSpan(0, n * size);
+            ReadBytes(t, (long)done * size, source);
             DTypeConversion.ToFloat32(source, t.DType, result.AsSpan(done, n));
         }
 

@@ -13,6 +13,8 @@ namespace ModelGate.Core.Forgetting.Models;
 /// </summary>
 internal static class CheckpointParameters
 {
+    private const long BlockElements = 1 << 22;
+
     public static void Load(LanguageModelModule module, ModelWeights weights, IReadOnlyList<TensorUpdate> updates, Device device)
     {
         var pending = updates.ToDictionary(u => u.TensorName, StringComparer.Ordinal);
@@ -28,13 +30,15 @@ internal static class CheckpointParameters
                         $"{info.FilePath}: tensor '{info.Name}' is {LoraAdapter.Shape(info)} but {module.Config.Path} makes it [{string.Join(", ", parameter.shape)}]");
                 }
 
-                var values = TorchTensors.LoadFloat32(weights, info, device);
                 if (pending.Remove(info.Name, out var update))
                 {
-                    values = WeightMerger.ApplyChecked(values, update, device);
+                    var merged = WeightMerger.ApplyChecked(TorchTensors.LoadFloat32(weights, info, device), update, device);
+                    parameter.copy_(merged.to_type(parameter.dtype));
                 }
-
-                parameter.copy_(values.to_type(parameter.dtype));
+                else
+                {
+                    CopyInBlocks(weights, info, parameter);
+                }
             }
         }
 
@@ -45,6 +49,37 @@ internal static class CheckpointParameters
                 $"{update.Edits[0].Adapter.Folder}: the adapter changes '{tensor}', which the {module.Config.ModelType} model does not use" +
                 (pending.Count > 1 ? $" (and {pending.Count - 1} more)" : "") +
                 "; its effect could not be measured (is the head tied to the embeddings?)");
+        }
+    }
+
+    /// <summary>
+    /// An unchanged tensor straight into its parameter a block at a time (libtorch converts the dtype on copy, rounding
+    /// as the whole-tensor path does), so loading a 128k-token embedding needs no float32 copy of it beside the model.
+    /// </summary>
+    private static void CopyInBlocks(ModelWeights weights, TensorInfo info, Tensor parameter)
+    {
+        ScalarType? stored = info.DType switch
+        {
+            TensorDType.F32 => ScalarType.Float32,
+            TensorDType.BF16 => ScalarType.BFloat16,
+            TensorDType.F16 => ScalarType.Float16,
+            _ => null,
+        };
+        if (stored is not { } from || !parameter.is_contiguous())
+        {
+            parameter.copy_(TorchTensors.LoadFloat32(weights, info, parameter.device).to_type(parameter.dtype));
+            return;
+        }
+
+        var flat = parameter.view(-1);
+        var size = TensorDTypes.SizeOf(info.DType);
+        for (long start = 0; start < info.ElementCount; start += BlockElements)
+        {
+            using var scope = NewDisposeScope();
+            var n = Math.Min(BlockElements, info.ElementCount - start);
+            var block = empty([n], from);
+            weights.ReadBytes(info, start * size, block.bytes);
+            flat.narrow(0, start, n).copy_(block);
         }
     }
 
