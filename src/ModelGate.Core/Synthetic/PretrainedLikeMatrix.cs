@@ -29,16 +29,18 @@ internal static class PretrainedLikeMatrix
     }
 
     /// <summary>
-    /// The matrix in blocks of whole rows (a few MB each), float32, so a 128256-row embedding or a 14336 × 4096 MLP
-    /// matrix is written without ever being whole in memory. Each block belongs to the caller's dispose scope.
+    /// Hands the matrix to <paramref name="write"/> in blocks of whole rows (a few MB each, float32), so a 128256-row
+    /// embedding or a 14336 × 4096 MLP matrix is never whole in memory; every tensor made here is freed per block.
     /// </summary>
-    public static IEnumerable<Tensor> RowBlocks(ulong seed, string name, long rows, long cols, bool noiseOnly)
+    public static void WriteRowBlocks(ulong seed, string name, long rows, long cols, bool noiseOnly, Action<Tensor> write)
     {
+        using var scope = NewDisposeScope();
         var generator = new TorchSharp.torch.Generator(Seed(seed, name + "/noise"));
         var (u, s, v) = noiseOnly ? (null, null, null) : Head(seed, name, rows, cols);
         var step = Math.Max(1, ChunkElements / cols);
         for (long start = 0; start < rows; start += step)
         {
+            using var blockScope = NewDisposeScope();
             var n = Math.Min(step, rows - start);
             var block = randn([n, cols], generator: generator) * NoiseStd;
             if (u is not null)
@@ -46,7 +48,7 @@ internal static class PretrainedLikeMatrix
                 block.add_((u.narrow(0, start, n) * s!.unsqueeze(0)).matmul(v!.t()));
             }
 
-            yield return block;
+            write(block);
         }
     }
 

@@ -53,11 +53,7 @@ public sealed record RealShapeModelBuilder
             foreach (var (name, shape, kind) in tensors)
             {
                 writer.BeginTensor(name);
-                foreach (var block in Blocks(name, shape, kind))
-                {
-                    using var scope = NewDisposeScope();
-                    writer.WriteTensorChunk(block.to_type(ScalarType.BFloat16).contiguous().bytes);
-                }
+                WriteBlocks(name, shape, kind, block => writer.WriteTensorChunk(block.to_type(ScalarType.BFloat16).contiguous().bytes));
             }
 
             writer.Commit();
@@ -157,13 +153,28 @@ public sealed record RealShapeModelBuilder
         return tensors;
     }
 
-    private IEnumerable<Tensor> Blocks(string name, long[] shape, TensorKind kind) => kind switch
+    private void WriteBlocks(string name, long[] shape, TensorKind kind, Action<Tensor> write)
     {
-        TensorKind.Linear => PretrainedLikeMatrix.RowBlocks(Seed, name, shape[0], shape[1], noiseOnly: false),
-        TensorKind.Embedding => PretrainedLikeMatrix.RowBlocks(Seed, name, shape[0], shape[1], noiseOnly: true),
-        TensorKind.Bias => PretrainedLikeMatrix.RowBlocks(Seed, name, 1, shape[0], noiseOnly: true),
-        _ => [ones(shape)],
-    };
+        switch (kind)
+        {
+            case TensorKind.Linear:
+                PretrainedLikeMatrix.WriteRowBlocks(Seed, name, shape[0], shape[1], noiseOnly: false, write);
+                break;
+            case TensorKind.Embedding:
+                PretrainedLikeMatrix.WriteRowBlocks(Seed, name, shape[0], shape[1], noiseOnly: true, write);
+                break;
+            case TensorKind.Bias:
+                PretrainedLikeMatrix.WriteRowBlocks(Seed, name, 1, shape[0], noiseOnly: true, write);
+                break;
+            default:
+                using (var scope = NewDisposeScope())
+                {
+                    write(ones(shape));
+                }
+
+                break;
+        }
+    }
 
     /// <summary>
     /// transformers' sharding (fill a shard in state-dict order until the next tensor would pass the limit) or, when
