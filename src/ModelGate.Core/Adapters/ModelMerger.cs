@@ -63,6 +63,7 @@ public sealed class ModelMerger(ILogger<ModelMerger> logger)
         var total = layout.Sum(s => s.Item2.Count);
         var done = 0;
         var buffer = new byte[CopyBufferBytes];
+        using var buffers = new BlockBuffers();
         using var writer = new ShardedModelWriter(staging, layout, metadata);
         foreach (var (_, specs) in layout)
         {
@@ -73,9 +74,9 @@ public sealed class ModelMerger(ILogger<ModelMerger> logger)
                 var info = baseWeights.Get(spec.Name);
                 if (updates.TryGetValue(spec.Name, out var update))
                 {
-                    if (WeightMerger.MergesByRows(update) && TorchTypeOf(info.DType) is { } from && TorchTypeOf(spec.DType) is { } to)
+                    if (WeightMerger.MergesByRows(update) && info.Shape[1] <= CopyBufferBytes / 4 && TorchTypeOf(info.DType) is { } from && TorchTypeOf(spec.DType) is { } to)
                     {
-                        MergeByRows(baseWeights, info, update, from, to, writer, device);
+                        MergeByRows(baseWeights, info, update, from, to, writer, device, buffers);
                     }
                     else
                     {
@@ -107,23 +108,57 @@ public sealed class ModelMerger(ILogger<ModelMerger> logger)
     /// output dtype (libtorch's round-to-nearest-even, as PEFT's cast), write. Memory: a few blocks, not the matrix.
     /// </summary>
     private static void MergeByRows(ModelWeights weights, TensorInfo info, TensorUpdate update, ScalarType from, ScalarType to,
-        ShardedModelWriter writer, Device device)
+        ShardedModelWriter writer, Device device, BlockBuffers buffers)
     {
         using var tensorScope = NewDisposeScope();
         var merge = WeightMerger.RowBlocks(update, device);
         var rows = info.Shape[0];
         var cols = info.Shape[1];
-        var step = Math.Max(1, CopyBufferBytes / 4 / Math.Max(1, cols));
+        var step = Math.Min(rows, Math.Max(1, CopyBufferBytes / 4 / Math.Max(1, cols)));
         var rowBytes = cols * TensorDTypes.SizeOf(info.DType);
+
         writer.BeginTensor(info.Name);
         for (long start = 0; start < rows; start += step)
         {
             using var scope = NewDisposeScope();
             var n = Math.Min(step, rows - start);
-            var stored = empty([n, cols], from);
+            var stored = buffers.Block(from, CPU, n, cols);
+            var work = buffers.Block(ScalarType.Float32, device, n, cols);
+            var output = buffers.Block(to, CPU, n, cols);
             weights.ReadBytes(info, start * rowBytes, stored.bytes);
-            var merged = merge(stored.to_type(ScalarType.Float32).to(device), start);
-            writer.WriteTensorChunk(merged.to_type(to).cpu().contiguous().bytes);
+            work.copy_(stored);
+            merge(work, start);
+            output.copy_(work);
+            writer.WriteTensorChunk(output.bytes);
+        }
+    }
+
+    /// <summary>
+    /// One flat buffer per dtype and device for the whole merge, viewed as each block's [rows, cols] from its start:
+    /// allocating fresh large tensors per block or per matrix costs a page fault per page every time (seconds of
+    /// system time on a 1B model), and a view from offset 0 is a whole, contiguous tensor for <c>bytes</c>.
+    /// </summary>
+    private sealed class BlockBuffers : IDisposable
+    {
+        private readonly Dictionary<(ScalarType, string), Tensor> _buffers = [];
+
+        public Tensor Block(ScalarType dtype, Device device, long rows, long cols)
+        {
+            if (!_buffers.TryGetValue((dtype, device.ToString()), out var buffer))
+            {
+                buffer = empty([CopyBufferBytes / 4], dtype, device).DetachFromDisposeScope();
+                _buffers[(dtype, device.ToString())] = buffer;
+            }
+
+            return buffer.narrow(0, 0, rows * cols).view(rows, cols);
+        }
+
+        public void Dispose()
+        {
+            foreach (var b in _buffers.Values)
+            {
+                b.Dispose();
+            }
         }
     }
 

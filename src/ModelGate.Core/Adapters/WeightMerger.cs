@@ -57,11 +57,12 @@ public static class WeightMerger
         update.Base.Shape.Length == 2 && update.Edits.All(e => e is TensorEdit.Lora { Module: { Kind: LoraModuleKind.Linear, FanInFanOut: false } });
 
     /// <summary>
-    /// <see cref="ApplyChecked"/> on blocks of whole rows: the returned function takes rows [start, start + n) of W
-    /// (float32) and returns those rows merged, the same values as the whole-matrix merge, without a second copy of the
-    /// matrix. The factors are loaded once, into the caller's dispose scope.
+    /// <see cref="ApplyChecked"/> on blocks of whole rows: the returned function merges rows [start, start + n) of W
+    /// (float32) in place — W += s·B[rows]·A as one fused multiply-add, then DoRA's row scaling — so a streamed merge
+    /// allocates nothing per block. Same values as the whole-matrix merge up to float32 rounding of the fused step.
+    /// The factors are loaded once, into the caller's dispose scope.
     /// </summary>
-    public static Func<Tensor, long, Tensor> RowBlocks(TensorUpdate update, Device device)
+    public static Action<Tensor, long> RowBlocks(TensorUpdate update, Device device)
     {
         var factors = update.Edits.Cast<TensorEdit.Lora>().Select(e => (
             A: Load(e.Adapter.Weights, e.Module.A, device),
@@ -70,26 +71,23 @@ public static class WeightMerger
             e.Module.Scale)).ToArray();
         return (rows, start) =>
         {
+            using var scope = NewDisposeScope();
             var n = rows.shape[0];
-            var current = rows;
             foreach (var (a, b, magnitude, scale) in factors)
             {
-                var merged = current + b.narrow(0, start, n).matmul(a).mul(scale);
+                rows.addmm_(b.narrow(0, start, n), a, beta: 1, alpha: (float)scale);
                 if (magnitude is not null)
                 {
-                    merged = (magnitude.narrow(0, start, n) / linalg.vector_norm(merged, 2, [1])).unsqueeze(1) * merged;
+                    rows.mul_((magnitude.narrow(0, start, n) / linalg.vector_norm(rows, 2, [1])).unsqueeze(1));
                 }
-
-                current = merged;
             }
 
-            if (!isfinite(current).all().item<bool>())
+            // max and min propagate NaN and show infinities, without a mask the size of the block.
+            if (!double.IsFinite(rows.max().to_type(ScalarType.Float64).item<double>()) || !double.IsFinite(rows.min().to_type(ScalarType.Float64).item<double>()))
             {
                 throw new Errors.UserInputException(
                     $"merging into '{update.TensorName}' gives NaN or infinite values: adapter {update.Edits[^1].Adapter.Folder} seems broken");
             }
-
-            return current;
         };
     }
 

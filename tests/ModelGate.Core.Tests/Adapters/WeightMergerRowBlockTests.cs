@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 
 namespace ModelGate.Core.Tests.Adapters;
 
-/// <summary>The streaming merge (a block of rows at a time) must give the whole-matrix merge's values, block edges included.</summary>
+/// <summary>The streaming merge (a block of rows at a time) must give the whole-matrix merge's values (to float32 rounding), block edges included.</summary>
 public sealed class WeightMergerRowBlockTests
 {
     [Theory]
@@ -33,10 +33,12 @@ public sealed class WeightMergerRowBlockTests
         var blocks = new List<Tensor>();
         for (long start = 0; start < rows; start += blockRows)
         {
-            blocks.Add(merge(w0.narrow(0, start, Math.Min(blockRows, rows - start)), start));
+            var block = w0.narrow(0, start, Math.Min(blockRows, rows - start)).clone();
+            merge(block, start);
+            blocks.Add(block);
         }
 
         Assert.True(rows % blockRows != 0);
-        Assert.Equal(0, (cat(blocks, 0) - whole).abs().max().item<float>(), 6);
+        Assert.InRange((cat(blocks, 0) - whole).abs().max().item<float>(), 0, 1e-6 * whole.abs().max().item<float>());
     }
 }
