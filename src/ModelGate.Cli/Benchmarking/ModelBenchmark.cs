@@ -98,7 +98,7 @@ public sealed class ModelBenchmark(ModelBenchmarkSettings settings, TextWriter l
         table.Add("");
         table.AddRange(_notes.Select(n => "- " + n));
         table.Add("");
-        table.Add(string.Create(Inv, $"{DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, {Bytes(TotalMemory())} RAM, load average {load} at the start and {LoadAverage()} at the end, {ModelGate.Core.ToolVersion.Current}"));
+        table.Add(string.Create(Inv, $"{DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, {Bytes(TotalMemory())} RAM, load average {load} at the start and {LoadAverage()} at the end, OMP_NUM_THREADS={Environment.GetEnvironmentVariable("OMP_NUM_THREADS") ?? "unset"}, {ModelGate.Core.ToolVersion.Current}"));
         return table;
     }
 
