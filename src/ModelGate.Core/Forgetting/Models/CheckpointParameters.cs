@@ -30,7 +30,12 @@ internal static class CheckpointParameters
                         $"{info.FilePath}: tensor '{info.Name}' is {LoraAdapter.Shape(info)} but {module.Config.Path} makes it [{string.Join(", ", parameter.shape)}]");
                 }
 
-                if (pending.Remove(info.Name, out var update))
+                if (pending.Remove(info.Name, out var update) && WeightMerger.MergesByRows(update) && StoredType(info.DType) is { } from
+                    && parameter.is_contiguous() && info.Shape[1] <= BlockElements)
+                {
+                    MergeInBlocks(weights, info, update, parameter, from);
+                }
+                else if (update is not null)
                 {
                     var merged = WeightMerger.ApplyChecked(TorchTensors.LoadFloat32(weights, info, device), update, device);
                     parameter.copy_(merged.to_type(parameter.dtype));
@@ -58,14 +63,7 @@ internal static class CheckpointParameters
     /// </summary>
     private static void CopyInBlocks(ModelWeights weights, TensorInfo info, Tensor parameter)
     {
-        ScalarType? stored = info.DType switch
-        {
-            TensorDType.F32 => ScalarType.Float32,
-            TensorDType.BF16 => ScalarType.BFloat16,
-            TensorDType.F16 => ScalarType.Float16,
-            _ => null,
-        };
-        if (stored is not { } from || !parameter.is_contiguous())
+        if (StoredType(info.DType) is not { } from || !parameter.is_contiguous())
         {
             parameter.copy_(TorchTensors.LoadFloat32(weights, info, parameter.device).to_type(parameter.dtype));
             return;
@@ -82,6 +80,38 @@ internal static class CheckpointParameters
             flat.narrow(0, start, n).copy_(block);
         }
     }
+
+    /// <summary>
+    /// A LoRA-changed matrix merged into its parameter a block of rows at a time, with the streamed merge's own
+    /// arithmetic (<see cref="WeightMerger.RowBlocks"/>): no float32 copy of the matrix and no managed array, so the
+    /// merged model loads in the memory of the model.
+    /// </summary>
+    private static void MergeInBlocks(ModelWeights weights, TensorInfo info, TensorUpdate update, Tensor parameter, ScalarType from)
+    {
+        var merge = WeightMerger.RowBlocks(update, parameter.device);
+        var rows = info.Shape[0];
+        var cols = info.Shape[1];
+        var step = Math.Max(1, BlockElements / cols);
+        var rowBytes = cols * TensorDTypes.SizeOf(info.DType);
+        for (long start = 0; start < rows; start += step)
+        {
+            using var scope = NewDisposeScope();
+            var n = Math.Min(step, rows - start);
+            var stored = empty([n, cols], from);
+            weights.ReadBytes(info, start * rowBytes, stored.bytes);
+            var work = stored.to_type(ScalarType.Float32).to(parameter.device);
+            merge(work, start);
+            parameter.narrow(0, start, n).copy_(work);
+        }
+    }
+
+    private static ScalarType? StoredType(TensorDType dtype) => dtype switch
+    {
+        TensorDType.F32 => ScalarType.Float32,
+        TensorDType.BF16 => ScalarType.BFloat16,
+        TensorDType.F16 => ScalarType.Float16,
+        _ => null,
+    };
 
     /// <summary>The parameter's own name, then the architecture's alternatives, then a unique tensor ending in it (an extra wrapper prefix).</summary>
     private static TensorInfo Resolve(LanguageModelModule module, ModelWeights weights, string name)
