@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using ModelGate.Cli.Benchmarking;
 using ModelGate.Cli.Hosting;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Spectral;
+using ModelGate.Core.Synthetic;
 using ModelGate.Core.Torch;
 using Spectre.Console;
 
@@ -22,11 +24,27 @@ public static class BenchCommand
 
     private static readonly Option<string> Ranks = new("--ranks") { Description = "Comma-separated LoRA ranks.", DefaultValueFactory = _ => "8,16,64" };
 
+    private static readonly Option<string?> Model = new("--model")
+    {
+        Description = $"Instead of matrices: a stand-in of a real model ({string.Join(", ", RealModelShape.Presets.Select(p => p.Name))}) with an all-linear r=16 adapter, through every costly verb, each as its own process.",
+    };
+
+    private static readonly Option<int?> Layers = new("--layers") { Description = "With --model: decoder layers to build and measure (default: all); the table projects to the full depth." };
+    private static readonly Option<int> FullSvdLayers = new("--full-svd-layers") { Description = "With --model: layers the full-SVD method runs on, projected to the rest (default 2).", DefaultValueFactory = _ => 2 };
+    private static readonly Option<int> Shards = new("--shards") { Description = "With --model: 0 shards as the hub does (default); N splits the base into N shards." };
+    private static readonly Option<string?> Folder = new("--folder") { Description = "With --model: where the model, adapter and outputs go; a model built there before is reused (default: a folder under the temp folder)." };
+    private static readonly Option<bool> NoForgetting = new("--no-forgetting") { Description = "With --model: skip the forgetting pass." };
+
     public static Command Create(CliContext context)
     {
-        var command = new Command("bench", "Time the full-SVD path against the low-rank path (warm cache) on generated matrices.") { Shapes, Ranks };
-        command.SetAction((parse, ct) => context.RunAsync(parse, host =>
+        var command = new Command("bench", "Time the full-SVD path against the low-rank path (warm cache) on generated matrices.") { Shapes, Ranks, Model, Layers, FullSvdLayers, Shards, Folder, NoForgetting };
+        command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
+            if (parse.GetValue(Model) is { } model)
+            {
+                return await RunModelAsync(context, parse, model, ct);
+            }
+
             var shapes = ParseShapes(parse.GetValue(Shapes)!);
             var ranks = ParseList(parse.GetValue(Ranks)!, "--ranks").Select(r => (int)r).ToArray();
             var device = TorchDeviceSelector.Select(CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto");
@@ -44,6 +62,45 @@ public static class BenchCommand
             }
         }, ct));
         return command;
+    }
+
+    private static async Task<int> RunModelAsync(CliContext context, ParseResult parse, string model, CancellationToken ct)
+    {
+        var shape = RealModelShape.Presets.FirstOrDefault(p => string.Equals(p.Name, model, StringComparison.OrdinalIgnoreCase))
+            ?? throw new UserInputException($"--model: '{model}' is not one of {string.Join(", ", RealModelShape.Presets.Select(p => p.Name))}");
+        var layers = parse.GetValue(Layers) ?? shape.Layers;
+        if (layers < 1 || layers > shape.Layers)
+        {
+            throw new UserInputException($"--layers: {shape.Name} has 1 to {shape.Layers} layers, got {layers}");
+        }
+
+        var fullSvdLayers = parse.GetValue(FullSvdLayers);
+        if (fullSvdLayers < 1)
+        {
+            throw new UserInputException($"--full-svd-layers must be at least 1, got {fullSvdLayers}");
+        }
+
+        var shards = parse.GetValue(Shards);
+        if (shards < 0)
+        {
+            throw new UserInputException($"--shards must be 0 (as the hub) or a positive number, got {shards}");
+        }
+
+        var settings = new ModelBenchmarkSettings
+        {
+            Shape = shape,
+            Layers = layers,
+            FullSvdLayers = Math.Min(fullSvdLayers, layers),
+            Shards = shards,
+            Folder = Path.GetFullPath(parse.GetValue(Folder) ?? Path.Combine(Path.GetTempPath(), $"modelgate-bench-{shape.Name}-{layers}")),
+            Forgetting = !parse.GetValue(NoForgetting),
+        };
+        foreach (var line in await new ModelBenchmark(settings, context.Error).RunAsync(ct))
+        {
+            context.Out.WriteLine(line);
+        }
+
+        return ExitCodes.Ok;
     }
 
     private static void Write(CliContext context, IReadOnlyList<PathBenchmarkRow> rows, string device)

@@ -48,6 +48,48 @@ public static class WeightMerger
     internal static string OverflowSubject(TensorUpdate update) =>
         $"{update.Edits[^1].Adapter.Weights.Path}: merging its update into base tensor {MessageText.Quote(update.TensorName)} overflows float32: the merged weight";
 
+    /// <summary>
+    /// Whether <see cref="RowBlocks"/> can merge this update: every edit a LoRA of a linear layer stored out × in, where
+    /// row i of the result needs only row i of W and of B (DoRA's norm is per row too).
+    /// </summary>
+    public static bool MergesByRows(TensorUpdate update) =>
+        update.Base.Shape.Length == 2 && update.Edits.All(e => e is TensorEdit.Lora { Module: { Kind: LoraModuleKind.Linear, FanInFanOut: false } });
+
+    /// <summary>
+    /// <see cref="ApplyChecked"/> on blocks of whole rows: the returned function merges rows [start, start + n) of W
+    /// (float32) in place — W += s·B[rows]·A as one fused multiply-add, then DoRA's row scaling — so a streamed merge
+    /// allocates nothing per block. Same values as the whole-matrix merge up to float32 rounding of the fused step.
+    /// The factors are loaded once, into the caller's dispose scope.
+    /// </summary>
+    public static Action<Tensor, long> RowBlocks(TensorUpdate update, Device device)
+    {
+        var factors = update.Edits.Cast<TensorEdit.Lora>().Select(e => (
+            A: Load(e.Adapter.Weights, e.Module.A, device),
+            B: Load(e.Adapter.Weights, e.Module.B, device),
+            Magnitude: e.Module.IsDora ? Load(e.Adapter.Weights, e.Module.Magnitude!, device) : null,
+            e.Module.Scale)).ToArray();
+        return (rows, start) =>
+        {
+            using var scope = NewDisposeScope();
+            var n = rows.shape[0];
+            foreach (var (a, b, magnitude, scale) in factors)
+            {
+                rows.addmm_(b.narrow(0, start, n), a, beta: 1, alpha: (float)scale);
+                if (magnitude is not null)
+                {
+                    rows.mul_((magnitude.narrow(0, start, n) / linalg.vector_norm(rows, 2, [1])).unsqueeze(1));
+                }
+            }
+
+            // max and min propagate NaN and show infinities, without a mask the size of the block.
+            if (!double.IsFinite(rows.max().to_type(ScalarType.Float64).item<double>()) || !double.IsFinite(rows.min().to_type(ScalarType.Float64).item<double>()))
+            {
+                throw new Errors.UserInputException(
+                    $"merging into '{update.TensorName}' gives NaN or infinite values: adapter {update.Edits[^1].Adapter.Folder} seems broken");
+            }
+        };
+    }
+
     /// <summary>s·B·A in the layer's out × in orientation (for embeddings: dim × vocab, transposed by the caller).</summary>
     public static Tensor Delta(LoraAdapter adapter, LoraModule module, Device device)
     {

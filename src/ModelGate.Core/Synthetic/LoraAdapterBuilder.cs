@@ -119,39 +119,20 @@ public sealed class LoraAdapterBuilder
     {
         var (u0, s0, vh0) = linalg.svd(w0, fullMatrices: true);
         var v0 = vh0.t();
-        var sMax = s0[0].item<double>();
         var rows = w0.shape[0];
         var cols = w0.shape[1];
-        var b = zeros([rows, rank], ScalarType.Float64);
-        var a = zeros([rank, cols], ScalarType.Float64);
-
-        var aligned = kind == PlantedUpdate.Intruders ? count : 0;
-        if (kind == PlantedUpdate.Intruders && count > 0)
-        {
-            var u = SyntheticMath.SpreadDirections(rng, u0, count);
-            var v = SyntheticMath.SpreadDirections(rng, v0, count);
-            var sigma = tensor(Enumerable.Range(0, count).Select(j => sMax * (10.0 + 2.0 * j)).ToArray(), ScalarType.Float64);
-            b.narrow(1, 0, count).copy_(u * sigma.unsqueeze(0));
-            a.narrow(0, 0, count).copy_(v.t());
-        }
-
         if (kind == PlantedUpdate.Random)
         {
-            b.copy_(tensor(rng.Gaussian(rows * rank), [rows, rank], ScalarType.Float64) * (0.02 * sMax));
-            a.copy_(tensor(rng.Gaussian(rank * cols), [rank, cols], ScalarType.Float64) / Math.Sqrt(cols));
+            var sMax = s0[0].item<double>();
+            var b = tensor(rng.Gaussian(rows * rank), [rows, rank], ScalarType.Float64) * (0.02 * sMax);
+            var a = tensor(rng.Gaussian(rank * cols), [rank, cols], ScalarType.Float64) / Math.Sqrt(cols);
             return (b, a);
         }
 
-        // The rest of the rank grows the base's own top directions by 10%: a real change, but no new direction.
-        var rest = (int)Math.Min(rank - aligned, Math.Min(rows, cols));
-        if (rest > 0)
-        {
-            var growth = s0.narrow(0, 0, rest) * 0.1;
-            b.narrow(1, aligned, rest).copy_(u0.narrow(1, 0, rest) * growth.unsqueeze(0));
-            a.narrow(0, aligned, rest).copy_(v0.narrow(1, 0, rest).t());
-        }
-
-        return (b, a);
+        var planted = kind == PlantedUpdate.Intruders ? count : 0;
+        var farU = planted > 0 ? SyntheticMath.SpreadDirections(rng, u0, planted) : null;
+        var farV = planted > 0 ? SyntheticMath.SpreadDirections(rng, v0, planted) : null;
+        return PlantedFactors.Build(u0, s0, v0, farU, farV, planted, rank);
     }
 
     private void WriteConfig(string adapterFolder, string baseFolder)

@@ -230,6 +230,9 @@ public sealed class ModelWeights : IDisposable
         }
     }
 
+    /// <inheritdoc cref="SafetensorsFile.ReadBytes"/>
+    public void ReadBytes(TensorInfo t, long byteOffset, Span<byte> destination) => FileFor(t).ReadBytes(t, byteOffset, destination);
+
     public void Dispose()
     {
         if (disposed)

@@ -124,6 +124,34 @@ public sealed unsafe class SafetensorsFile : IDisposable
     }
 
     /// <summary>
+    /// Like <see cref="CopyBytes"/>, but read through the page cache (pread) rather than the mapping: a model streamed
+    /// through once (a merge, a copy) then never becomes resident in this process, whose RSS stays at its buffers.
+    /// </summary>
+    public void ReadBytes(TensorInfo t, long byteOffset, Span<byte> destination)
+    {
+        CheckOwned(t);
+        if (byteOffset < 0 || byteOffset > t.ByteLength || destination.Length > t.ByteLength - byteOffset)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(byteOffset),
+                $"Bytes [{byteOffset}, {byteOffset + destination.Length}) are outside tensor {MessageText.Quote(t.Name)} of {t.ByteLength} bytes.");
+        }
+
+        var position = header.DataSectionStart + t.DataStart + byteOffset;
+        while (!destination.IsEmpty)
+        {
+            var n = RandomAccess.Read(handle, destination, position);
+            if (n == 0)
+            {
+                throw new UserInputException($"{Path}: the file ends inside tensor {MessageText.Quote(t.Name)}; it was truncated after it was opened");
+            }
+
+            destination = destination[n..];
+            position += n;
+        }
+    }
+
+    /// <summary>
     /// The tensor converted to float32 (see <see cref="DTypeConversion.ToFloat32"/> for what each dtype becomes); a NaN
     /// or infinity (in the file, or a float64 beyond float32's range) is a <see cref="UserInputException"/> naming it.
     /// </summary>
@@ -139,10 +167,15 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
         var result = new float[count];
         var size = TensorDTypes.SizeOf(t.DType);
+
+        // Through the page cache, not the mapping: reading a whole model (to load or merge it) must not make it
+        // resident in this process on top of the float32 copies the caller keeps.
+        var buffer = new byte[Math.Min(result.Length, ConversionChunkElements) * size];
         for (var done = 0; done < result.Length; done += ConversionChunkElements)
         {
             var n = Math.Min(ConversionChunkElements, result.Length - done);
-            var source = new ReadOnlySpan<byte>(dataStart + t.DataStart + ((long)done * size), n * size);
+            var source = buffer.AsSpan(0, n * size);
+            ReadBytes(t, (long)done * size, source);
             DTypeConversion.ToFloat32(source, t.DType, result.AsSpan(done, n));
             NonFiniteValues.ThrowIfAny(result.AsSpan(done, n), done, NonFiniteValues.Subject(Path, t.Name));
         }

@@ -13,6 +13,8 @@ namespace ModelGate.Core.Forgetting.Models;
 /// </summary>
 internal static class CheckpointParameters
 {
+    private const long BlockElements = 1 << 22;
+
     public static void Load(LanguageModelModule module, ModelWeights weights, IReadOnlyList<TensorUpdate> updates, Device device)
     {
         var pending = updates.ToDictionary(u => u.TensorName, StringComparer.Ordinal);
@@ -28,13 +30,20 @@ internal static class CheckpointParameters
                         $"{info.FilePath}: tensor '{info.Name}' is {LoraAdapter.Shape(info)} but {module.Config.Path} makes it [{string.Join(", ", parameter.shape)}]");
                 }
 
-                var values = TorchTensors.LoadFloat32(weights, info, device);
-                if (pending.Remove(info.Name, out var update))
+                if (pending.Remove(info.Name, out var update) && WeightMerger.MergesByRows(update) && StoredType(info.DType) is { } from
+                    && parameter.is_contiguous() && info.Shape[1] <= BlockElements)
                 {
-                    values = WeightMerger.ApplyChecked(values, update, device);
+                    MergeInBlocks(weights, info, update, parameter, from);
                 }
-
-                parameter.copy_(values.to_type(parameter.dtype));
+                else if (update is not null)
+                {
+                    var merged = WeightMerger.ApplyChecked(TorchTensors.LoadFloat32(weights, info, device), update, device);
+                    parameter.copy_(merged.to_type(parameter.dtype));
+                }
+                else
+                {
+                    CopyInBlocks(weights, info, parameter);
+                }
             }
         }
 
@@ -47,6 +56,62 @@ internal static class CheckpointParameters
                 "; its effect could not be measured (is the head tied to the embeddings?)");
         }
     }
+
+    /// <summary>
+    /// An unchanged tensor straight into its parameter a block at a time (libtorch converts the dtype on copy, rounding
+    /// as the whole-tensor path does), so loading a 128k-token embedding needs no float32 copy of it beside the model.
+    /// </summary>
+    private static void CopyInBlocks(ModelWeights weights, TensorInfo info, Tensor parameter)
+    {
+        if (StoredType(info.DType) is not { } from || !parameter.is_contiguous())
+        {
+            parameter.copy_(TorchTensors.LoadFloat32(weights, info, parameter.device).to_type(parameter.dtype));
+            return;
+        }
+
+        var flat = parameter.view(-1);
+        var size = TensorDTypes.SizeOf(info.DType);
+        for (long start = 0; start < info.ElementCount; start += BlockElements)
+        {
+            using var scope = NewDisposeScope();
+            var n = Math.Min(BlockElements, info.ElementCount - start);
+            var block = empty([n], from);
+            weights.ReadBytes(info, start * size, block.bytes);
+            flat.narrow(0, start, n).copy_(block);
+        }
+    }
+
+    /// <summary>
+    /// A LoRA-changed matrix merged into its parameter a block of rows at a time, with the streamed merge's own
+    /// arithmetic (<see cref="WeightMerger.RowBlocks"/>): no float32 copy of the matrix and no managed array, so the
+    /// merged model loads in the memory of the model.
+    /// </summary>
+    private static void MergeInBlocks(ModelWeights weights, TensorInfo info, TensorUpdate update, Tensor parameter, ScalarType from)
+    {
+        var merge = WeightMerger.RowBlocks(update, parameter.device);
+        var rows = info.Shape[0];
+        var cols = info.Shape[1];
+        var step = Math.Max(1, BlockElements / cols);
+        var rowBytes = cols * TensorDTypes.SizeOf(info.DType);
+        for (long start = 0; start < rows; start += step)
+        {
+            using var scope = NewDisposeScope();
+            var n = Math.Min(step, rows - start);
+            var stored = empty([n, cols], from);
+            weights.ReadBytes(info, start * rowBytes, stored.bytes);
+            var work = stored.to_type(ScalarType.Float32).to(parameter.device);
+            merge(work, start);
+            parameter.narrow(0, start, n).copy_(work);
+        }
+    }
+
+    private static ScalarType? StoredType(TensorDType dtype) => dtype switch
+    {
+        TensorDType.F32 => ScalarType.Float32,
+        TensorDType.BF16 => ScalarType.BFloat16,
+        TensorDType.F16 => ScalarType.Float16,
+        _ => null,
+    };
 
     /// <summary>The parameter's own name, then the architecture's alternatives, then a unique tensor ending in it (an extra wrapper prefix).</summary>
     private static TensorInfo Resolve(LanguageModelModule module, ModelWeights weights, string name)
