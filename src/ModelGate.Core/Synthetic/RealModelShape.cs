@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
 
 namespace ModelGate.Core.Synthetic;
@@ -7,6 +8,7 @@ namespace ModelGate.Core.Synthetic;
 /// stand-ins have exactly the matrices, dtypes and files a user's base has. A test takes a preset and shrinks it with
 /// <c>with { ... }</c>; the benchmark uses the presets as they are.
 /// </summary>
+[SuppressMessage("Naming", "CA1707:Identifiers should not contain underscores", Justification = "The presets are named after the published models (Llama-3.2-1B is Llama32_1B); without the underscore 321B reads as one number.")]
 public sealed record RealModelShape
 {
     /// <summary>The name <c>bench --model</c> takes (the hub name, lower case).</summary>
