@@ -8,6 +8,7 @@ namespace ModelGate.Cli.Tests;
 /// The "done when": on trained models, the gate with a forgetting policy blocks the adapter that forgets the
 /// base's prose and allows the mild one, and <c>forgetting</c> shows the first's perplexity increase clearly above the second's.
 /// </summary>
+[Collection(TrainedModelsCollection.Name)]
 public sealed class ForgettingDemoTests(ForgettingDemoFixture fixture) : IClassFixture<ForgettingDemoFixture>
 {
     private ForgettingDemo Demo => fixture.Demo;

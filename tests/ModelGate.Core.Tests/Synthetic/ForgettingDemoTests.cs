@@ -14,6 +14,7 @@ namespace ModelGate.Core.Tests.Synthetic;
 /// code adapter makes it forget (held-out prose perplexity rises clearly) while learning code, and the mild adapter
 /// leaves it as it was. Perplexity here is the plain exp(mean NLL) over 64-token windows, computed with the model directly.
 /// </summary>
+[Collection(TrainedModelsCollection.Name)]
 public sealed class ForgettingDemoTests(ForgettingDemoFixture fixture, ITestOutputHelper output) : IClassFixture<ForgettingDemoFixture>
 {
     private ForgettingDemo Demo => fixture.Demo;

@@ -3,6 +3,7 @@ using ModelGate.Testing;
 
 namespace ModelGate.Core.Tests.Synthetic;
 
+[Collection(TrainedModelsCollection.Name)]
 public sealed class TinyLanguageModelTrainerTests
 {
     [Fact]
