@@ -4,8 +4,8 @@ using ModelGate.Cli.Hosting;
 using ModelGate.Core.Errors;
 using ModelGate.Core.IO;
 using ModelGate.Core.Registries;
-using ModelGate.Core.Torch;
 using ModelGate.GitHub.Actions;
+using ModelGate.Torch.Runtime;
 
 namespace ModelGate.Cli;
 

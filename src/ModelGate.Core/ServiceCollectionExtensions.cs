@@ -1,27 +1,21 @@
 using Microsoft.Extensions.DependencyInjection;
-using ModelGate.Core.Adapters;
 using ModelGate.Core.Gating;
-using ModelGate.Core.Lineage;
 using ModelGate.Core.Registries;
-using ModelGate.Core.Spectral;
+using ModelGate.Core.Reporting;
 
 namespace ModelGate.Core;
 
-/// <summary>The one registration every front end calls; front ends add only their console or logger.</summary>
+/// <summary>
+/// Core's registration: the gate, its report sinks and the registry resolver with the local-folder registry. The
+/// capabilities with heavier dependencies register themselves from their own assemblies (AddModelGateTorch,
+/// AddModelGateForgetting, AddAzureBlobRegistry, AddHubRegistry); a front end adds the ones it offers.
+/// </summary>
 public static class ServiceCollectionExtensions
 {
     public static IServiceCollection AddModelGateCore(this IServiceCollection services)
     {
-        services.AddSingleton<IntruderAnalyzer>();
-        services.AddSingleton<Spectral.Publishing.PublishedSpectraSource>();
-        services.AddSingleton<Spectral.Publishing.SpectrumPublisher>();
-        services.AddSingleton<ModelMerger>();
-        services.AddSingleton<Repair.AdapterMitigator>();
-        services.AddSingleton<LineageAnalyzer>();
-        services.AddSingleton<Forgetting.Models.LanguageModelLoader>();
-        services.AddSingleton<Forgetting.Metrics.ForgettingEvaluator>();
-        services.AddSingleton<IForgettingProbe, Forgetting.ForgettingProbe>();
         services.AddGating();
+        services.AddReporting();
         services.AddRegistries();
         return services;
     }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ModelGate.Core.Synthetic;
+using ModelGate.Demo;
 using ModelGate.Testing;
 
 namespace ModelGate.Cli.Tests;

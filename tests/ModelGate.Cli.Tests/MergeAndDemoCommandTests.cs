@@ -1,5 +1,5 @@
-using ModelGate.Core.Synthetic;
 using ModelGate.Core.Tensors;
+using ModelGate.Demo;
 using ModelGate.Testing;
 
 namespace ModelGate.Cli.Tests;

@@ -1,4 +1,4 @@
-using ModelGate.Core.Synthetic;
+using ModelGate.Demo;
 using ModelGate.Testing;
 using ModelGate.Testing.Tensors;
 

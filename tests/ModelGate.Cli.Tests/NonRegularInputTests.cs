@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ModelGate.Core.Synthetic;
+using ModelGate.Demo;
 using ModelGate.Testing;
 
 namespace ModelGate.Cli.Tests;

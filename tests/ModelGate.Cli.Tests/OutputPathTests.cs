@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using ModelGate.Core.Synthetic;
+using ModelGate.Demo;
 using ModelGate.Testing;
 using ModelGate.Testing.IO;
 using ModelGate.Testing.Packaging;

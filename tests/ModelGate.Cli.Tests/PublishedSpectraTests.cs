@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using Azure.Storage.Blobs;
-using ModelGate.Core.Synthetic;
 using ModelGate.Core.Tensors;
+using ModelGate.Demo;
 using ModelGate.Testing;
 using ModelGate.Testing.Registries;
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Sas;
-using ModelGate.Core.Registries.Promotion;
-using ModelGate.Core.Synthetic;
+using ModelGate.Core.Promotion;
+using ModelGate.Demo;
 using ModelGate.Testing;
 using ModelGate.Testing.Registries;
 

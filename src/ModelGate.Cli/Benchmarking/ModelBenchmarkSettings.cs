@@ -1,4 +1,4 @@
-using ModelGate.Core.Synthetic;
+using ModelGate.Demo;
 
 namespace ModelGate.Cli.Benchmarking;
 

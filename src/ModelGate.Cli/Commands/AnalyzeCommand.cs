@@ -4,6 +4,7 @@ using ModelGate.Cli.Hosting;
 using ModelGate.Cli.Rendering;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Spectral;
+using ModelGate.Torch.Spectral;
 
 namespace ModelGate.Cli.Commands;
 

@@ -4,8 +4,9 @@ using ModelGate.Cli.Benchmarking;
 using ModelGate.Cli.Hosting;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Spectral;
-using ModelGate.Core.Synthetic;
-using ModelGate.Core.Torch;
+using ModelGate.Demo;
+using ModelGate.Torch.Runtime;
+using ModelGate.Torch.Spectral;
 using Spectre.Console;
 
 namespace ModelGate.Cli.Commands;

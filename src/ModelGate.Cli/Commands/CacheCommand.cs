@@ -8,6 +8,7 @@ using ModelGate.Cli.Rendering;
 using ModelGate.Core.Errors;
 using ModelGate.Core.IO;
 using ModelGate.Core.Spectral.Cache;
+using ModelGate.Torch.Spectral.Cache;
 
 namespace ModelGate.Cli.Commands;
 

@@ -3,7 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Cli.Hosting;
 using ModelGate.Cli.Rendering;
 using ModelGate.Core.Spectral;
-using ModelGate.Core.Synthetic;
+using ModelGate.Demo;
+using ModelGate.Torch.Spectral;
 
 namespace ModelGate.Cli.Commands;
 

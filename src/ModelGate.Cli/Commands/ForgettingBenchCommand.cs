@@ -3,9 +3,10 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Cli.Hosting;
 using ModelGate.Core.Errors;
-using ModelGate.Core.Forgetting.Metrics;
-using ModelGate.Core.Forgetting.Models;
-using ModelGate.Core.Forgetting.Tokenizers;
+using ModelGate.Core.Forgetting;
+using ModelGate.Forgetting.Metrics;
+using ModelGate.Forgetting.Models;
+using ModelGate.Forgetting.Tokenizers;
 
 namespace ModelGate.Cli.Commands;
 

@@ -2,9 +2,10 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Cli.Hosting;
 using ModelGate.Cli.Rendering;
-using ModelGate.Core.Forgetting.Metrics;
+using ModelGate.Core.Forgetting;
 using ModelGate.Core.IO;
 using ModelGate.Core.Reporting;
+using ModelGate.Forgetting.Metrics;
 
 namespace ModelGate.Cli.Commands;
 

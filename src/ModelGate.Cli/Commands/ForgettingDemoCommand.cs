@@ -2,9 +2,9 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Cli.Hosting;
 using ModelGate.Cli.Rendering;
-using ModelGate.Core.Forgetting.Metrics;
 using ModelGate.Core.Gating;
-using ModelGate.Core.Synthetic;
+using ModelGate.Demo;
+using ModelGate.Forgetting.Metrics;
 
 namespace ModelGate.Cli.Commands;
 

@@ -3,11 +3,11 @@ using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Cli.Hosting;
 using ModelGate.Cli.Rendering;
 using ModelGate.Core.Errors;
-using ModelGate.Core.Forgetting;
 using ModelGate.Core.Gating;
+using ModelGate.Core.Promotion;
 using ModelGate.Core.Registries;
-using ModelGate.Core.Registries.Promotion;
 using ModelGate.Core.Reporting;
+using ModelGate.Forgetting;
 
 namespace ModelGate.Cli.Commands;
 

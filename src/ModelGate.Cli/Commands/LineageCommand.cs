@@ -2,8 +2,8 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Cli.Hosting;
 using ModelGate.Cli.Rendering;
-using ModelGate.Core.Lineage;
 using ModelGate.Core.Spectral;
+using ModelGate.Torch.Lineage;
 
 namespace ModelGate.Cli.Commands;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Cli.Hosting;
 using ModelGate.Cli.Rendering;
 using ModelGate.Core.Adapters;
+using ModelGate.Torch.Merging;
 
 namespace ModelGate.Cli.Commands;
 

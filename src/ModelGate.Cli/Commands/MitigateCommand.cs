@@ -5,6 +5,7 @@ using ModelGate.Cli.Hosting;
 using ModelGate.Cli.Rendering;
 using ModelGate.Core.Repair;
 using ModelGate.Core.Spectral;
+using ModelGate.Torch.Repair;
 using Spectre.Console;
 
 namespace ModelGate.Cli.Commands;

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Cli.Hosting;
 using ModelGate.Cli.Rendering;
-using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Core.Spectral.Cache;
-using ModelGate.Core.Spectral.Publishing;
-using ModelGate.Core.Torch;
+using ModelGate.Torch.Runtime;
+using ModelGate.Torch.Spectral.Cache;
+using ModelGate.Torch.Spectral.Publishing;
 
 namespace ModelGate.Cli.Commands;
 

@@ -6,7 +6,11 @@ using Microsoft.Extensions.Logging;
 using ModelGate.Core;
 using ModelGate.Core.Errors;
 using ModelGate.Core.IO;
+using ModelGate.Forgetting;
 using ModelGate.GitHub.Sinks;
+using ModelGate.Registries.Azure;
+using ModelGate.Registries.Hub;
+using ModelGate.Torch;
 
 namespace ModelGate.Cli.Hosting;
 
@@ -58,6 +62,10 @@ public static class CliHost
         builder.Logging.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning);
 
         builder.Services.AddModelGateCore();
+        builder.Services.AddModelGateTorch();
+        builder.Services.AddModelGateForgetting();
+        builder.Services.AddAzureBlobRegistry();
+        builder.Services.AddHubRegistry();
 
         // Workflow commands and the comment's info lines go to stderr: the runner reads both streams for them, and
         // stdout carries the verdict table.

@@ -1,5 +1,5 @@
 using System.Globalization;
-using ModelGate.Core.Forgetting.Metrics;
+using ModelGate.Core.Forgetting;
 using ModelGate.Core.Reporting;
 using Spectre.Console;
 

@@ -239,7 +239,7 @@ public sealed partial class LoraAdapter : IDisposable
         };
     }
 
-    internal static string Shape(TensorInfo t) => "[" + string.Join(", ", t.Shape) + "]";
+    public static string Shape(TensorInfo t) => "[" + string.Join(", ", t.Shape) + "]";
 
     public void Dispose() => Weights.Dispose();
 

@@ -69,9 +69,9 @@ public static class MergePlanner
         }
 
         // A weight only replaced (modules_to_save) is stored as the model stores its linear layers.
-        var modelLayout = new Lazy<MatrixLayout>(() => Spectral.LinearWeights.LayoutOf(baseWeights.Folder));
+        var modelLayout = new Lazy<MatrixLayout>(() => LinearWeights.LayoutOf(baseWeights.Folder));
         MatrixLayout LayoutOf(TensorInfo t) =>
-            layouts.TryGetValue(t.Name, out var l) ? l : Spectral.LinearWeights.IsLinear(t) ? modelLayout.Value : MatrixLayout.AsStored;
+            layouts.TryGetValue(t.Name, out var l) ? l : LinearWeights.IsLinear(t) ? modelLayout.Value : MatrixLayout.AsStored;
 
         return edits
             .OrderBy(e => e.Key, StringComparer.Ordinal)

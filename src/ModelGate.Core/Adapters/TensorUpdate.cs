@@ -1,3 +1,4 @@
+using ModelGate.Core.Errors;
 using ModelGate.Core.Tensors;
 
 namespace ModelGate.Core.Adapters;
@@ -7,4 +8,8 @@ public sealed record TensorUpdate(string TensorName, TensorInfo Base, MatrixLayo
 {
     /// <summary>Whether the paper's analysis applies: a 2-D weight that a LoRA factorisation or a replacement changes.</summary>
     public bool IsMatrix => Base.Shape.Length == 2 && Edits.All(e => e is not TensorEdit.LoraBias);
+
+    /// <summary>How errors name the merged weight: the (last) adapter's file and the base tensor it changes.</summary>
+    public string OverflowSubject =>
+        $"{Edits[^1].Adapter.Weights.Path}: merging its update into base tensor {MessageText.Quote(TensorName)} overflows float32: the merged weight";
 }

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using ModelGate.Core.Tensors;
 
 namespace ModelGate.Core.Errors;
 

@@ -13,7 +13,7 @@ namespace ModelGate.Core.Gating;
 /// measure forgetting when the policy asks and a probe is registered, evaluate every rule, decide, then hand the
 /// result to each of the request's sinks. Bad input is found before the analysis starts.
 /// </summary>
-public sealed class GateRunner(IntruderAnalyzer analyzer, ILogger<GateRunner> logger, IForgettingProbe? forgettingProbe = null)
+public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> logger, IForgettingProbe? forgettingProbe = null)
 {
     public async Task<GateResult> RunAsync(GateRequest request, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {

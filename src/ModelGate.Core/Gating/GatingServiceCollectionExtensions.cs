@@ -1,16 +1,17 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using ModelGate.Core.Reporting;
 
 namespace ModelGate.Core.Gating;
 
-/// <summary>The gate's services: the runner and the file report sinks' provider. An <see cref="IForgettingProbe"/> is registered by the forgetting capability, when present.</summary>
+/// <summary>
+/// The gate's runner. It needs an <see cref="Spectral.IIntruderAnalyzer"/> (ModelGate.Torch registers one); an
+/// <see cref="IForgettingProbe"/> is registered by the forgetting capability, when present, and the report sinks by Reporting.
+/// </summary>
 public static class GatingServiceCollectionExtensions
 {
     public static IServiceCollection AddGating(this IServiceCollection services)
     {
         services.TryAddSingleton<GateRunner>();
-        services.AddSingleton<IReportSinkProvider, FileReportSinkProvider>();
         return services;
     }
 }

@@ -48,5 +48,5 @@ public static class CacheRoot
     /// A last resort when no home folder is known. /tmp is shared by all users: a name per user keeps one user's
     /// cache from being another's.
     /// </summary>
-    internal static string PerUserTemp() => Path.Combine(Path.GetTempPath(), $"modelgate-{Environment.UserName}");
+    public static string PerUserTemp() => Path.Combine(Path.GetTempPath(), $"modelgate-{Environment.UserName}");
 }

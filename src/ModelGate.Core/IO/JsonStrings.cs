@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using ModelGate.Core.Tensors;
+using ModelGate.Core.Errors;
 
 namespace ModelGate.Core.IO;
 
@@ -10,7 +10,7 @@ namespace ModelGate.Core.IO;
 /// wherever a loader happens to touch it, which would surface as a bug (exit 3); loaders check the whole document
 /// once after parsing instead, and report the place as a user error.
 /// </summary>
-internal static class JsonStrings
+public static class JsonStrings
 {
     /// <summary>Where the first unreadable string or key is, as a JSON path (<c>$.rank_pattern</c>, <c>$.choices[1]</c>), or null when all are readable.</summary>
     public static string? FindUnreadable(JsonElement root) => Find(root) is { } at ? "$" + at : null;

@@ -21,7 +21,7 @@ public sealed class DownloadStatistics
 
     public int Retries => retries;
 
-    internal void AddBytes(long count) => Interlocked.Add(ref bytesDownloaded, count);
+    public void AddBytes(long count) => Interlocked.Add(ref bytesDownloaded, count);
 
     internal void Downloaded() => Interlocked.Increment(ref filesDownloaded);
 
@@ -29,5 +29,5 @@ public sealed class DownloadStatistics
 
     internal void Resumed() => Interlocked.Increment(ref filesResumed);
 
-    internal void Retried() => Interlocked.Increment(ref retries);
+    public void Retried() => Interlocked.Increment(ref retries);
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using Azure;
 using Microsoft.Extensions.Logging;
 using ModelGate.Core.Errors;
 using Polly;
@@ -50,7 +49,6 @@ public static class RegistryRetry
         UserInputException => false,
         OperationCanceledException => false,
         TransientRegistryException or TimeoutException or HttpRequestException => true,
-        RequestFailedException r => r.Status == 0 || IsTransientStatus((HttpStatusCode)r.Status),
         // A connection reset mid-body surfaces as IOException (or one wrapped in an AggregateException by the SDK).
         IOException => true,
         AggregateException a => a.InnerExceptions.All(IsTransient),
@@ -73,9 +71,5 @@ public static class RegistryRetry
         }
     }
 
-    private static string OneLine(Exception e) => e switch
-    {
-        RequestFailedException r => $"HTTP {r.Status} {r.ErrorCode}".Trim(),
-        _ => e.Message.ReplaceLineEndings(" "),
-    };
+    private static string OneLine(Exception e) => e.Message.ReplaceLineEndings(" ");
 }

@@ -1,15 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using ModelGate.Core.Registries.Azure;
-using ModelGate.Core.Registries.Hub;
+using ModelGate.Core.Promotion;
 using ModelGate.Core.Registries.Local;
-using ModelGate.Core.Registries.Promotion;
 
 namespace ModelGate.Core.Registries;
 
 public static class RegistryServiceCollectionExtensions
 {
-    /// <summary>The registries, the resolver and the promoter. A new registry is one class and one line here.</summary>
+    /// <summary>The resolver, the promoter and the local-folder registry; remote registries register themselves from their assemblies.</summary>
     public static IServiceCollection AddRegistries(this IServiceCollection services)
     {
         services.AddOptions<RegistrySettings>();
@@ -20,8 +18,6 @@ public static class RegistryServiceCollectionExtensions
         services.AddSingleton<ReleasePromoter>();
 
         services.AddRegistry<FileRegistry>("file");
-        services.AddRegistry<AzureBlobRegistry>("az", "https", "http");
-        services.AddRegistry<HubRegistry>("hf");
         return services;
     }
 

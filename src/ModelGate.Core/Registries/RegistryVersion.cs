@@ -1,4 +1,4 @@
-using ModelGate.Core.Registries.Promotion;
+using ModelGate.Core.Promotion;
 
 namespace ModelGate.Core.Registries;
 

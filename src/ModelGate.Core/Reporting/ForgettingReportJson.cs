@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ModelGate.Core.Forgetting.Metrics;
+using ModelGate.Core.Forgetting;
 
 namespace ModelGate.Core.Reporting;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using ModelGate.Core.Forgetting.Metrics;
+using ModelGate.Core.Forgetting;
 
 namespace ModelGate.Core.Reporting;
 

@@ -4,7 +4,7 @@ using ModelGate.Core.Tensors;
 namespace ModelGate.Core.Spectral;
 
 /// <summary>Recognises updates that are exactly W0 + B·A and gathers their factors.</summary>
-internal static class LowRankUpdate
+public static class LowRankUpdate
 {
     /// <summary>
     /// Plain LoRA edits only (DoRA rescales rows, a replacement is dense), and a total rank small enough that the
@@ -60,7 +60,7 @@ internal static class LowRankUpdate
 
     /// <summary>
     /// This path never forms B·A, yet a merge would, in float32, so finite factors whose product overflows are refused
-    /// here as <see cref="WeightMerger.ApplyChecked"/> refuses them on the dense paths. |ΔWᵢⱼ| ≤ Σᵣ maxᵢ|Bᵢᵣ|·maxⱼ|Aᵣⱼ|,
+    /// here as the merge (WeightMerger.ApplyChecked) refuses them on the dense paths. |ΔWᵢⱼ| ≤ Σᵣ maxᵢ|Bᵢᵣ|·maxⱼ|Aᵣⱼ|,
     /// which for a real adapter is dozens of orders of magnitude below float32's limit; only when that bound reaches
     /// it is ΔW formed, a row at a time, to find the element (reported in the analysed, out × in, orientation).
     /// </summary>
@@ -102,7 +102,7 @@ internal static class LowRankUpdate
                 }
             }
 
-            NonFiniteValues.ThrowIfAny(row, i * cols, WeightMerger.OverflowSubject(update));
+            NonFiniteValues.ThrowIfAny(row, i * cols, update.OverflowSubject);
         }
     }
 }

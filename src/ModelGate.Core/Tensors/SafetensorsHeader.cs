@@ -13,7 +13,7 @@ namespace ModelGate.Core.Tensors;
 /// Nothing here allocates in proportion to a size the header merely claims: the header buffer is bounded by the
 /// real file length, and claimed tensor sizes are only ever compared, never allocated.
 /// </summary>
-internal sealed class SafetensorsHeader
+public sealed class SafetensorsHeader
 {
     /// <summary>The reference reader's cap is 100 MB; a header this large is already absurd, so the exact figure matters little.</summary>
     public const long MaxHeaderLength = 100L * 1024 * 1024;

@@ -1,6 +1,6 @@
 namespace ModelGate.Core.Tensors;
 
-internal static class ShardFileNames
+public static class ShardFileNames
 {
     public const string IndexFileName = "model.safetensors.index.json";
 

@@ -1,6 +1,6 @@
 namespace ModelGate.Core.Tensors;
 
-internal static class TensorShapes
+public static class TensorShapes
 {
     /// <summary>Checked product, so a hostile or mistaken shape fails loudly instead of wrapping to a small size.</summary>
     public static long ElementCount(long[] shape)

@@ -1,10 +1,11 @@
 using ModelGate.Core.Adapters;
 using ModelGate.Core.Errors;
-using ModelGate.Core.Synthetic;
 using ModelGate.Core.Tensors;
-using ModelGate.Core.Torch;
+using ModelGate.Demo;
 using ModelGate.Testing;
 using ModelGate.Testing.Adapters;
+using ModelGate.Torch.Merging;
+using ModelGate.Torch.Runtime;
 using static TorchSharp.torch;
 
 namespace ModelGate.Core.Tests.Adapters;

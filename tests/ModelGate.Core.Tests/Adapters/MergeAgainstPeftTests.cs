@@ -1,8 +1,9 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using ModelGate.Core.Adapters;
 using ModelGate.Core.Tensors;
-using ModelGate.Core.Torch;
 using ModelGate.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
+using ModelGate.Torch.Merging;
+using ModelGate.Torch.Runtime;
 using static TorchSharp.torch;
 
 namespace ModelGate.Core.Tests.Adapters;

@@ -1,9 +1,10 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using ModelGate.Core.Adapters;
 using ModelGate.Core.Errors;
-using ModelGate.Core.Synthetic;
 using ModelGate.Core.Tensors;
+using ModelGate.Demo;
 using ModelGate.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
+using ModelGate.Torch.Merging;
 
 namespace ModelGate.Core.Tests.Adapters;
 

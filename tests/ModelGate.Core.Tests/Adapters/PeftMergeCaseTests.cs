@@ -4,6 +4,8 @@ using ModelGate.Core.Adapters;
 using ModelGate.Core.Spectral;
 using ModelGate.Core.Tensors;
 using ModelGate.Testing;
+using ModelGate.Torch.Merging;
+using ModelGate.Torch.Spectral;
 
 namespace ModelGate.Core.Tests.Adapters;
 

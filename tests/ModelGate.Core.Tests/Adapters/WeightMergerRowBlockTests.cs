@@ -1,8 +1,9 @@
 using ModelGate.Core.Adapters;
-using ModelGate.Core.Synthetic;
 using ModelGate.Core.Tensors;
-using ModelGate.Core.Torch;
+using ModelGate.Demo;
 using ModelGate.Testing;
+using ModelGate.Torch.Merging;
+using ModelGate.Torch.Runtime;
 using static TorchSharp.torch;
 
 namespace ModelGate.Core.Tests.Adapters;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ModelGate.Core.Errors;
-using ModelGate.Core.Forgetting.Metrics;
-using ModelGate.Core.Forgetting.Models;
+using ModelGate.Core.Forgetting;
+using ModelGate.Forgetting.Metrics;
 using ModelGate.Testing;
 
 namespace ModelGate.Core.Tests.Forgetting;

@@ -1,8 +1,9 @@
 using System.Text.Json;
-using ModelGate.Core.Forgetting.Metrics;
-using ModelGate.Core.Forgetting.Models;
-using ModelGate.Core.Forgetting.Tokenizers;
+using ModelGate.Core.Forgetting;
 using ModelGate.Core.Tests.Tensors;
+using ModelGate.Forgetting.Metrics;
+using ModelGate.Forgetting.Models;
+using ModelGate.Forgetting.Tokenizers;
 using Xunit.Abstractions;
 
 namespace ModelGate.Core.Tests.Forgetting;

@@ -1,5 +1,5 @@
-using ModelGate.Core.Forgetting.Metrics;
-using ModelGate.Core.Forgetting.Models;
+using ModelGate.Core.Forgetting;
+using ModelGate.Forgetting.Metrics;
 
 namespace ModelGate.Core.Tests.Forgetting;
 

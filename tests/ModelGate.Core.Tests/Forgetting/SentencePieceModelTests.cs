@@ -1,4 +1,4 @@
-using ModelGate.Core.Forgetting.Tokenizers;
+using ModelGate.Forgetting.Tokenizers;
 using ModelGate.Testing;
 
 namespace ModelGate.Core.Tests.Forgetting;

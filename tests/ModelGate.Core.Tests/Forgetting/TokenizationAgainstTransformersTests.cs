@@ -1,7 +1,7 @@
 using System.Text.Json;
-using ModelGate.Core.Forgetting.Metrics;
-using ModelGate.Core.Forgetting.Tokenizers;
 using ModelGate.Core.Tests.Tensors;
+using ModelGate.Forgetting.Metrics;
+using ModelGate.Forgetting.Tokenizers;
 using ModelGate.Testing;
 
 namespace ModelGate.Core.Tests.Forgetting;

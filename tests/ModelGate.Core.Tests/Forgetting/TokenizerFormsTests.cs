@@ -1,6 +1,6 @@
 using System.Text.Json;
 using ModelGate.Core.Errors;
-using ModelGate.Core.Forgetting.Tokenizers;
+using ModelGate.Forgetting.Tokenizers;
 using ModelGate.Testing;
 
 namespace ModelGate.Core.Tests.Forgetting;

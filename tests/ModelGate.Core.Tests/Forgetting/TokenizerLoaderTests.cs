@@ -1,5 +1,5 @@
-using ModelGate.Core.Forgetting.Tokenizers;
 using ModelGate.Core.Tests.Tensors;
+using ModelGate.Forgetting.Tokenizers;
 
 namespace ModelGate.Core.Tests.Forgetting;
 

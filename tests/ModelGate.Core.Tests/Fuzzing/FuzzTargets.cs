@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Text;
 using ModelGate.Core.Adapters;
-using ModelGate.Core.Forgetting.Metrics;
 using ModelGate.Core.Gating;
-using ModelGate.Core.Synthetic;
 using ModelGate.Core.Tensors;
+using ModelGate.Demo;
+using ModelGate.Forgetting.Metrics;
 using ModelGate.Testing.Tensors;
 
 namespace ModelGate.Core.Tests.Fuzzing;

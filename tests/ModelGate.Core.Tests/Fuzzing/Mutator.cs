@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using ModelGate.Core.Synthetic;
+using ModelGate.Demo;
 
 namespace ModelGate.Core.Tests.Fuzzing;
 

@@ -1,5 +1,5 @@
 using ModelGate.Core.Errors;
-using ModelGate.Core.Synthetic;
+using ModelGate.Demo;
 using ModelGate.Testing;
 using Xunit.Abstractions;
 

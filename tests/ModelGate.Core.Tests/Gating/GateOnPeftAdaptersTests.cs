@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelGate.Core.Gating;
-using ModelGate.Core.Spectral;
+using ModelGate.Torch.Spectral;
 
 namespace ModelGate.Core.Tests.Gating;
 

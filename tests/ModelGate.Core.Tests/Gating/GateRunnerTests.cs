@@ -4,8 +4,9 @@ using ModelGate.Core.Errors;
 using ModelGate.Core.Gating;
 using ModelGate.Core.Reporting;
 using ModelGate.Core.Spectral;
-using ModelGate.Core.Synthetic;
+using ModelGate.Demo;
 using ModelGate.Testing;
+using ModelGate.Torch.Spectral;
 
 namespace ModelGate.Core.Tests.Gating;
 

@@ -2,8 +2,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Lineage;
 using ModelGate.Core.Spectral;
-using ModelGate.Core.Synthetic;
+using ModelGate.Demo;
 using ModelGate.Testing;
+using ModelGate.Torch.Lineage;
+using ModelGate.Torch.Spectral;
 
 namespace ModelGate.Core.Tests.Lineage;
 

@@ -1,9 +1,9 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Sas;
 using ModelGate.Core.Errors;
+using ModelGate.Core.Promotion;
 using ModelGate.Core.Registries;
-using ModelGate.Core.Registries.Promotion;
-using ModelGate.Core.Synthetic;
+using ModelGate.Demo;
 using ModelGate.Testing;
 using ModelGate.Testing.Registries;
 using Xunit.Abstractions;

@@ -1,6 +1,6 @@
 using ModelGate.Core.Errors;
 using ModelGate.Core.Registries;
-using ModelGate.Core.Synthetic;
+using ModelGate.Demo;
 using ModelGate.Testing;
 using ModelGate.Testing.Registries;
 

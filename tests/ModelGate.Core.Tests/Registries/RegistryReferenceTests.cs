@@ -90,7 +90,7 @@ public sealed class RegistryReferenceTests
     [InlineData("/data/adapters/release-3", "release-3")]
     public void DefaultVersion_IsTheAdapterReferencesLastSegment(string adapter, string version)
     {
-        Assert.Equal(version, Core.Registries.Promotion.ReleasePromoter.DefaultVersion(adapter));
+        Assert.Equal(version, Core.Promotion.ReleasePromoter.DefaultVersion(adapter));
     }
 
     [Fact]

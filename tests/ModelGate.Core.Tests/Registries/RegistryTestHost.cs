@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelGate.Core.Registries;
+using ModelGate.Registries.Azure;
+using ModelGate.Registries.Hub;
 
 namespace ModelGate.Core.Tests.Registries;
 
@@ -19,6 +21,8 @@ internal sealed class RegistryTestHost : IDisposable
         collection.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         collection.AddSingleton(new RegistryEnvironment(name => environment.GetValueOrDefault(name)));
         collection.AddRegistries();
+        collection.AddAzureBlobRegistry();
+        collection.AddHubRegistry();
         collection.Configure<RegistrySettings>(s =>
         {
             s.MaxRetries = maxRetries;
@@ -32,7 +36,7 @@ internal sealed class RegistryTestHost : IDisposable
 
     public RegistryResolver Resolver => services.GetRequiredService<RegistryResolver>();
 
-    public Core.Registries.Promotion.ReleasePromoter Promoter => services.GetRequiredService<Core.Registries.Promotion.ReleasePromoter>();
+    public Core.Promotion.ReleasePromoter Promoter => services.GetRequiredService<Core.Promotion.ReleasePromoter>();
 
     public RegistryCatalog Catalog => services.GetRequiredService<RegistryCatalog>();
 

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Core.Errors;
+using ModelGate.Core.Promotion;
 using ModelGate.Core.Registries;
 using ModelGate.Core.Registries.Local;
-using ModelGate.Core.Registries.Promotion;
-using ModelGate.Core.Synthetic;
+using ModelGate.Demo;
 using ModelGate.Testing;
 
 namespace ModelGate.Core.Tests.Registries;

@@ -2,11 +2,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ModelGate.Core.Adapters;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Repair;
-using ModelGate.Core.Spectral;
-using ModelGate.Core.Synthetic;
 using ModelGate.Core.Tensors;
-using ModelGate.Core.Torch;
+using ModelGate.Demo;
 using ModelGate.Testing;
+using ModelGate.Torch.Merging;
+using ModelGate.Torch.Repair;
+using ModelGate.Torch.Runtime;
+using ModelGate.Torch.Spectral;
 using static TorchSharp.torch;
 
 namespace ModelGate.Core.Tests.Repair;

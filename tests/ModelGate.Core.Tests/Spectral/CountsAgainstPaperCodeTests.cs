@@ -1,5 +1,6 @@
-using ModelGate.Core.Spectral;
 using Microsoft.Extensions.Logging.Abstractions;
+using ModelGate.Core.Spectral;
+using ModelGate.Torch.Spectral;
 
 namespace ModelGate.Core.Tests.Spectral;
 

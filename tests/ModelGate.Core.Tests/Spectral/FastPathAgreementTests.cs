@@ -1,6 +1,7 @@
 using ModelGate.Core.Spectral;
-using ModelGate.Core.Synthetic;
-using ModelGate.Core.Torch;
+using ModelGate.Demo;
+using ModelGate.Torch.Runtime;
+using ModelGate.Torch.Spectral;
 using static TorchSharp.torch;
 
 namespace ModelGate.Core.Tests.Spectral;

@@ -1,8 +1,9 @@
-using ModelGate.Core.Spectral;
-using ModelGate.Core.Synthetic;
-using ModelGate.Core.Tensors;
-using ModelGate.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using ModelGate.Core.Spectral;
+using ModelGate.Core.Tensors;
+using ModelGate.Demo;
+using ModelGate.Testing;
+using ModelGate.Torch.Spectral;
 
 namespace ModelGate.Core.Tests.Spectral;
 

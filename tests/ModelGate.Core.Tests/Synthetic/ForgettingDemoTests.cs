@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelGate.Core.Adapters;
-using ModelGate.Core.Forgetting.Models;
 using ModelGate.Core.Spectral;
-using ModelGate.Core.Synthetic;
+using ModelGate.Demo;
+using ModelGate.Forgetting.Models;
 using ModelGate.Testing;
+using ModelGate.Torch.Spectral;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

@@ -2,9 +2,10 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelGate.Core.Adapters;
 using ModelGate.Core.Spectral;
-using ModelGate.Core.Synthetic;
 using ModelGate.Core.Tensors;
+using ModelGate.Demo;
 using ModelGate.Testing;
+using ModelGate.Torch.Spectral;
 
 namespace ModelGate.Core.Tests.Synthetic;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using ModelGate.Core.Torch;
+using ModelGate.Torch.Runtime;
 
 namespace ModelGate.Core.Tests.Torch;
 

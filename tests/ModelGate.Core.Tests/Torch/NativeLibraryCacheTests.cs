@@ -1,5 +1,5 @@
 using System.Runtime.Versioning;
-using ModelGate.Core.Torch;
+using ModelGate.Torch.Runtime;
 
 namespace ModelGate.Core.Tests.Torch;
 

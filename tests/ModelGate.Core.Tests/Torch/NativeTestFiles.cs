@@ -1,4 +1,4 @@
-using ModelGate.Core.Torch;
+using ModelGate.Torch.Runtime;
 
 namespace ModelGate.Core.Tests.Torch;
 

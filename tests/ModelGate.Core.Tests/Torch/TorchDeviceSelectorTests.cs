@@ -1,5 +1,5 @@
 using ModelGate.Core.Errors;
-using ModelGate.Core.Torch;
+using ModelGate.Torch.Runtime;
 using TorchSharp;
 
 namespace ModelGate.Core.Tests.Torch;

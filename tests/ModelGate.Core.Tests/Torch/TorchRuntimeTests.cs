@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using ModelGate.Core.Torch;
+using ModelGate.Torch.Runtime;
 using TorchSharp;
 
 namespace ModelGate.Core.Tests.Torch;

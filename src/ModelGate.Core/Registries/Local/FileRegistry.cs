@@ -1,5 +1,5 @@
 using ModelGate.Core.IO;
-using ModelGate.Core.Registries.Promotion;
+using ModelGate.Core.Promotion;
 
 namespace ModelGate.Core.Registries.Local;
 

@@ -64,6 +64,6 @@ public readonly record struct SpectrumKey(string Hex)
     }
 
     /// <summary>Whether <see cref="Hex"/> can name a file in the cache: exactly 32 lowercase hex digits, so never a path.</summary>
-    internal bool IsWellFormed =>
+    public bool IsWellFormed =>
         Hex is { Length: 32 } && Hex.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'));
 }

@@ -8,7 +8,7 @@ namespace ModelGate.Core.Spectral.Publishing;
 /// <c>manifest.json</c> of a published spectra location: which entries (<c>&lt;key&gt;.safetensors</c>, the local
 /// cache's file format and key) are there, and which base tensor names they belong to. It is written last, after
 /// every entry it lists, so a listed entry always exists; entries themselves are verified by their own checksum.
-/// Several publishers merge into it (see <see cref="SpectrumPublisher"/>). See docs/spectrum-cache.md.
+/// Several publishers merge into it (see <c>SpectrumPublisher</c>). See docs/spectrum-cache.md.
 /// </summary>
 public sealed record SpectraManifest
 {

@@ -1,5 +1,6 @@
-using ModelGate.Core.Forgetting.Models;
-using ModelGate.Core.Torch;
+using ModelGate.Core.Forgetting;
+using ModelGate.Forgetting.Models;
+using ModelGate.Torch.Runtime;
 using Xunit.Abstractions;
 
 namespace ModelGate.Core.Tests.Forgetting.Models;

@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Core.Errors;
-using ModelGate.Core.Forgetting.Models;
-using ModelGate.Core.Synthetic;
 using ModelGate.Core.Tensors;
+using ModelGate.Demo;
+using ModelGate.Forgetting;
+using ModelGate.Forgetting.Models;
 using ModelGate.Testing;
 
 namespace ModelGate.Core.Tests.Forgetting.Models;
@@ -97,9 +98,9 @@ public sealed class LanguageModelLoaderTests
     }
 
     [Fact]
-    public void AddModelGateCore_RegistersTheLoader()
+    public void AddModelGateForgetting_RegistersTheLoader()
     {
-        var services = new ServiceCollection().AddModelGateCore();
+        var services = new ServiceCollection().AddModelGateForgetting();
 
         Assert.Contains(services, d => d.ServiceType == typeof(LanguageModelLoader) && d.Lifetime == ServiceLifetime.Singleton);
     }

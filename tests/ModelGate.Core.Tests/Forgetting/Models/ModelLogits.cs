@@ -1,6 +1,6 @@
 using System.Text.Json;
-using ModelGate.Core.Forgetting.Models;
 using ModelGate.Core.Tensors;
+using ModelGate.Forgetting.Models;
 using static TorchSharp.torch;
 
 namespace ModelGate.Core.Tests.Forgetting.Models;

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ModelGate.Core.Forgetting.Models;
 using ModelGate.Core.Tensors;
-using ModelGate.Core.Torch;
+using ModelGate.Forgetting.Models;
 using ModelGate.Testing;
+using ModelGate.Torch.Runtime;
 using Xunit.Abstractions;
 
 namespace ModelGate.Core.Tests.Forgetting.Models;

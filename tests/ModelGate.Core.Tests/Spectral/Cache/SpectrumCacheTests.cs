@@ -1,10 +1,11 @@
 using ModelGate.Core.Adapters;
 using ModelGate.Core.IO;
 using ModelGate.Core.Spectral.Cache;
-using ModelGate.Core.Synthetic;
 using ModelGate.Core.Tensors;
-using ModelGate.Core.Torch;
+using ModelGate.Demo;
 using ModelGate.Testing;
+using ModelGate.Torch.Runtime;
+using ModelGate.Torch.Spectral.Cache;
 
 namespace ModelGate.Core.Tests.Spectral.Cache;
 

@@ -1,4 +1,4 @@
-using ModelGate.Core.Spectral.Cache;
+using ModelGate.Torch.Spectral.Cache;
 
 namespace ModelGate.Core.Tests.Spectral.Cache;
 

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Spectral.Cache;
-using ModelGate.Core.Synthetic;
-using ModelGate.Core.Torch;
+using ModelGate.Demo;
 using ModelGate.Testing;
+using ModelGate.Torch.Runtime;
+using ModelGate.Torch.Spectral.Cache;
 
 namespace ModelGate.Core.Tests.Spectral.Cache;
 

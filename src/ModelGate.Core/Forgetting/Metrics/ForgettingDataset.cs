@@ -1,4 +1,0 @@
-namespace ModelGate.Core.Forgetting.Metrics;
-
-/// <summary>What was measured on: a corpus (documents) or a multiple-choice task (items), and how many tokens went in per model.</summary>
-public sealed record ForgettingDataset(string Name, string Kind, int Units, long Tokens);

@@ -1,8 +1,0 @@
-namespace ModelGate.Core.Forgetting.Models;
-
-/// <summary>How a model's logits are read: next-token prediction or masked-token prediction.</summary>
-public enum LanguageModelKind
-{
-    Causal,
-    Masked,
-}

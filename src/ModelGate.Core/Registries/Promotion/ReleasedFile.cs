@@ -1,4 +1,0 @@
-namespace ModelGate.Core.Registries.Promotion;
-
-/// <summary>One file of a release, as its marker records it.</summary>
-public sealed record ReleasedFile(string Path, long Size, string Sha256);

@@ -1,0 +1,12 @@
+namespace ModelGate.Core.Spectral;
+
+/// <summary>
+/// Counts intruder dimensions of adapters merged into a base. The gate needs only this; the implementation (SVDs in
+/// libtorch) lives in ModelGate.Torch, so the gate, its policy and its reports stay free of native code.
+/// </summary>
+public interface IIntruderAnalyzer
+{
+    /// <summary>Base + adapters (merged in order) vs base, for every 2-D weight the adapters change.</summary>
+    IntruderReport AnalyzeAdapters(string baseFolder, IReadOnlyList<string> adapterFolders, AnalysisSettings settings,
+        string device, IProgress<WorkProgress>? progress, CancellationToken cancellationToken);
+}

@@ -1,4 +1,0 @@
-namespace ModelGate.Core.Synthetic;
-
-/// <summary>Where <see cref="IntruderDemoBuilder"/> wrote the base model and its two adapters.</summary>
-public sealed record IntruderDemo(string BaseModel, string CleanAdapter, string IntruderAdapter);

@@ -1,4 +1,0 @@
-namespace ModelGate.Core.Synthetic;
-
-/// <summary>A generated model folder and the names of its block matrices (the modules LoRA targets).</summary>
-public sealed record TinyModel(string Folder, IReadOnlyList<string> LinearModules, int Layers);

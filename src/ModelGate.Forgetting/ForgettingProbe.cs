@@ -1,0 +1,45 @@
+using ModelGate.Core;
+using ModelGate.Core.Gating;
+using ModelGate.Forgetting.Metrics;
+
+namespace ModelGate.Forgetting;
+
+/// <summary>
+/// The gate's forgetting measurement: the policy's corpus and tasks through <see cref="ForgettingEvaluator"/>
+/// (base, then base + the request's adapters merged in memory), the metrics the policy can limit handed back as
+/// observations with their paired-bootstrap intervals.
+/// </summary>
+public sealed class ForgettingProbe(ForgettingEvaluator evaluator) : IForgettingProbe
+{
+    public Task<IReadOnlyList<ForgettingObservation>> MeasureAsync(GateRequest request, ForgettingPolicy policy,
+        IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(policy);
+        var report = evaluator.Evaluate(new ForgettingRequest
+        {
+            BaseModel = request.BaseModel,
+            Adapters = request.Adapters,
+            Corpus = ResolvePath(policy.Corpus, request.Policy.Source),
+            Tasks = policy.Tasks.Select(t => ResolvePath(t, request.Policy.Source)!).ToArray(),
+            Device = request.Device,
+        }, progress, cancellationToken);
+        IReadOnlyList<ForgettingObservation> observations = report.Metrics
+            .Where(m => m.IsGated)
+            .Select(m => new ForgettingObservation(m.Metric, m.Dataset, m.Base, m.Merged, m.Delta, m.CiLow, m.CiHigh))
+            .ToArray();
+        return Task.FromResult(observations);
+    }
+
+    /// <summary>A relative path in a policy file is taken from the working folder, else from the policy file's folder.</summary>
+    public static string? ResolvePath(string? path, string policySource)
+    {
+        if (path is null || Path.IsPathRooted(path) || File.Exists(path) || Directory.Exists(path) || !File.Exists(policySource))
+        {
+            return path;
+        }
+
+        var besidePolicy = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(policySource))!, path);
+        return File.Exists(besidePolicy) || Directory.Exists(besidePolicy) ? besidePolicy : path;
+    }
+}

@@ -1,0 +1,494 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using ModelGate.Core;
+using ModelGate.Core.Errors;
+using ModelGate.Core.Forgetting;
+using ModelGate.Forgetting.Models;
+using ModelGate.Forgetting.Tokenizers;
+
+namespace ModelGate.Forgetting.Metrics;
+
+/// <summary>
+/// Runs the forgetting benchmarks on the base and then the merged model (one in memory at a time) over the same
+/// tokenised data, and compares them: perplexity (sliding window) or pseudo-perplexity on a corpus, multiple-choice
+/// accuracy on tasks, each difference with a paired-bootstrap interval.
+/// </summary>
+public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
+{
+    /// <summary>Masked LMs pay one forward pass per token, so their default chunk is shorter.</summary>
+    public const int DefaultMaskedMaxLength = 256;
+
+    /// <summary>
+    /// Reads the corpus and tasks (bad input fails here, before any model loads), then measures the base model and
+    /// the base with <see cref="ForgettingRequest.Adapters"/> merged in memory.
+    /// </summary>
+    public ForgettingReport Evaluate(ForgettingRequest request, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Adapters.Count == 0)
+        {
+            throw new UserInputException("forgetting: give at least one --adapter to compare against the base");
+        }
+
+        var corpus = request.Corpus is null ? null : TextCorpus.Read(request.Corpus);
+        var tasks = request.Tasks.Select(MultipleChoiceTask.Read).ToArray();
+        var options = new LanguageModelOptions { Device = request.Device, DType = request.DType };
+        _ = options.ScalarType(); // a bad --dtype is reported before the data is tokenised
+        return Evaluate(request.BaseModel, corpus, tasks,
+            merged => loader.Load(request.BaseModel, merged ? options with { Adapters = request.Adapters } : options),
+            request.Settings, progress, cancellationToken);
+    }
+
+    /// <summary>Measures both models on data already read; the loader decides where the models come from.</summary>
+    /// <param name="tokenizerFolder">The base model folder (the merged model shares its tokenizer).</param>
+    /// <param name="corpus">Held-out text for perplexity, or null to measure the tasks only.</param>
+    /// <param name="tasks">Multiple-choice tasks scored by accuracy; may be empty when there is a corpus.</param>
+    /// <param name="loadModel">false: the base model; true: the merged one. Each is disposed before the next loads.</param>
+    /// <param name="settings">Window, stride, batch size and bootstrap; validated before any model loads.</param>
+    /// <param name="progress">Rows scored out of both models' rows, at most once a second; or null.</param>
+    /// <param name="cancellationToken">Stops the scoring; nothing is written either way.</param>
+    public static ForgettingReport Evaluate(string tokenizerFolder, TextCorpus? corpus, IReadOnlyList<MultipleChoiceTask> tasks,
+        Func<bool, ILanguageModel> loadModel, ForgettingSettings settings, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
+    {
+        Validate(settings);
+        if (corpus is null && tasks.Count == 0)
+        {
+            throw new UserInputException("forgetting: nothing to measure; give a corpus (--corpus) and/or tasks (--tasks)");
+        }
+
+        var watch = Stopwatch.StartNew();
+        var tokenizer = TokenizerLoader.Load(tokenizerFolder);
+        var tokenized = Tokenize(tokenizer, corpus, tasks);
+
+        Plan plan;
+        Scores baseScores;
+        string modelType;
+        using (var model = loadModel(false))
+        {
+            modelType = model.ModelType;
+            plan = BuildPlan(tokenizer, tokenized, model, settings);
+            baseScores = Score(model, plan, settings, "base", 0, progress, watch, cancellationToken);
+        }
+
+        Scores mergedScores;
+        using (var model = loadModel(true))
+        {
+            if (model.Kind != plan.Kind)
+            {
+                throw new UserInputException($"forgetting: the merged model is {model.Kind}, the base {plan.Kind}");
+            }
+
+            mergedScores = Score(model, plan, settings, "merged", plan.Rows, progress, watch, cancellationToken);
+        }
+
+        return new ForgettingReport
+        {
+            ModelType = modelType,
+            Kind = plan.Kind,
+            Tokenizer = tokenizer.Description,
+            MaxLength = plan.MaxLength,
+            Stride = plan.Stride,
+            Settings = settings,
+            Datasets = plan.Datasets.Select(d => new ForgettingDataset(d.Name, d.IsTask ? "task" : "corpus", d.Units, d.Tokens)).ToArray(),
+            Metrics = Compare(plan, baseScores, mergedScores, settings),
+            BaseThroughput = baseScores.Throughput,
+            MergedThroughput = mergedScores.Throughput,
+            Elapsed = watch.Elapsed,
+        };
+    }
+
+    private static void Validate(ForgettingSettings s)
+    {
+        if (s.BatchSize < 1)
+        {
+            throw new UserInputException($"--batch-size {s.BatchSize}: must be at least 1");
+        }
+
+        if (s.MaxLength is < 2)
+        {
+            throw new UserInputException($"--max-length {s.MaxLength}: must be at least 2");
+        }
+
+        if (s.Stride is < 1 || (s.Stride is { } st && s.MaxLength is { } ml && st > ml))
+        {
+            throw new UserInputException($"--stride {s.Stride}: must be between 1 and --max-length");
+        }
+
+        if (s.BootstrapSamples < 0)
+        {
+            throw new UserInputException($"--bootstrap {s.BootstrapSamples}: must be 0 (no intervals) or more");
+        }
+
+        if (s.Confidence is <= 0 or >= 1)
+        {
+            throw new UserInputException($"confidence {s.Confidence}: must be between 0 and 1");
+        }
+    }
+
+    private static Tokenized Tokenize(TextTokenizer tokenizer, TextCorpus? corpus, IReadOnlyList<MultipleChoiceTask> tasks)
+    {
+        var documents = corpus?.Documents.Select(d => new TokenizedDocument(
+            [.. tokenizer.Encode(d, addSpecialTokens: false)], WordCount(d), Encoding.UTF8.GetByteCount(d))).ToArray();
+        var taskPairs = tasks.Select(t => t.Items.Select(item => item.Choices.Select(choice => EncodePair(tokenizer, item.Context, choice)).ToArray()).ToArray()).ToArray();
+        return new Tokenized(corpus, documents, tasks, taskPairs);
+    }
+
+    /// <summary>lm-eval's word count: <c>len(re.split(r"\s+", doc))</c>.</summary>
+    internal static int WordCount(string document) => Whitespace().Split(document).Length;
+
+    /// <summary>
+    /// lm-eval's <c>_encode_pair</c> for continuation <c>" " + choice</c> (its default target delimiter): trailing
+    /// whitespace of the context moves to the continuation, context + continuation is encoded whole and split at the
+    /// length of the context's own encoding. An empty context is null here (the prefix token stands in for it).
+    /// </summary>
+    internal static (int[]? Context, int[] Continuation) EncodePair(TextTokenizer tokenizer, string context, string choice)
+    {
+        var continuation = " " + choice;
+        var trimmed = context.TrimEnd();
+        if (trimmed.Length < context.Length)
+        {
+            continuation = context[trimmed.Length..] + continuation;
+            context = trimmed;
+        }
+
+        if (context.Length == 0)
+        {
+            return (null, [.. tokenizer.Encode(continuation, addSpecialTokens: false)]);
+        }
+
+        var whole = tokenizer.Encode(context + continuation, addSpecialTokens: false);
+        var contextIds = tokenizer.Encode(context, addSpecialTokens: false);
+        return ([.. whole.Take(contextIds.Count)], [.. whole.Skip(contextIds.Count)]);
+    }
+
+    private static Plan BuildPlan(TextTokenizer tokenizer, Tokenized data, ILanguageModel model, ForgettingSettings s)
+    {
+        var masked = model.Kind == LanguageModelKind.Masked;
+        var limit = model.MaxPositions;
+        if (s.MaxLength is { } asked && asked > limit)
+        {
+            throw new UserInputException($"--max-length {asked}: the model ({model.ModelType}) takes at most {limit} positions");
+        }
+
+        var maxLength = s.MaxLength ?? Math.Min(limit, masked ? DefaultMaskedMaxLength : ForgettingSettings.DefaultMaxLength);
+        var stride = masked ? maxLength : s.Stride ?? Math.Max(1, maxLength / 2);
+        if (stride > maxLength)
+        {
+            throw new UserInputException($"--stride {stride}: larger than the window ({maxLength} tokens)");
+        }
+
+        var datasets = new List<PlannedDataset>();
+        var prefixToken = tokenizer.Special.Bos ?? tokenizer.Special.Eos;
+        if (data.Corpus is { } corpus)
+        {
+            var causal = new List<CausalRequest>();
+            var maskedRequests = new List<MaskedRequest>();
+            var owner = new List<int>();
+            for (var d = 0; d < data.Documents!.Length; d++)
+            {
+                var ids = data.Documents[d].Ids;
+                if (masked)
+                {
+                    var template = tokenizer.Template;
+                    var budget = maxLength - template.Prefix.Count - template.Suffix.Count;
+                    if (budget < 1)
+                    {
+                        throw new UserInputException($"--max-length {maxLength}: leaves no room for text between the special tokens");
+                    }
+
+                    for (var start = 0; start < ids.Length; start += budget)
+                    {
+                        var chunk = ids[start..Math.Min(ids.Length, start + budget)];
+                        var tokens = template.Apply(chunk).ToArray();
+                        maskedRequests.Add(new MaskedRequest(tokens, Enumerable.Range(template.Prefix.Count, chunk.Length).ToArray()));
+                        owner.Add(d);
+                    }
+                }
+                else
+                {
+                    var tokens = s.PrependBos && prefixToken is { } p ? [p, .. ids] : ids;
+                    foreach (var window in SlidingWindow.Plan(tokens, maxLength, stride))
+                    {
+                        causal.Add(window);
+                        owner.Add(d);
+                    }
+                }
+            }
+
+            datasets.Add(new PlannedDataset(corpus.Name, false, data.Documents.Length, causal, maskedRequests, owner) { Documents = data.Documents });
+        }
+
+        for (var t = 0; t < data.Tasks.Count; t++)
+        {
+            var causal = new List<CausalRequest>();
+            var maskedRequests = new List<MaskedRequest>();
+            var owner = new List<int>();
+            var pairs = data.TaskPairs[t];
+            for (var i = 0; i < pairs.Length; i++)
+            {
+                foreach (var (context, continuation) in pairs[i])
+                {
+                    if (masked)
+                    {
+                        maskedRequests.Add(MaskedChoice(tokenizer.Template, context ?? [], continuation, maxLength, data.Tasks[t].Path));
+                    }
+                    else
+                    {
+                        causal.Add(CausalChoice(context, continuation, prefixToken, maxLength, data.Tasks[t].Path));
+                    }
+
+                    owner.Add(i);
+                }
+            }
+
+            datasets.Add(new PlannedDataset(data.Tasks[t].Name, true, pairs.Length, causal, maskedRequests, owner) { Task = data.Tasks[t] });
+        }
+
+        return new Plan(model.Kind, maxLength, stride, datasets) { MaskId = tokenizer.Special.Mask, PadId = tokenizer.Special.Pad };
+    }
+
+    /// <summary>lm-eval's request: the last max_length + 1 tokens of context + continuation, the continuation scored.</summary>
+    private static CausalRequest CausalChoice(int[]? context, int[] continuation, int? prefixToken, int maxLength, string path)
+    {
+        if (continuation.Length == 0)
+        {
+            throw new UserInputException($"{path}: a choice encodes to no tokens");
+        }
+
+        int[] prefix = context ?? (prefixToken is { } p ? [p] : []);
+        var all = prefix.Concat(continuation).ToArray();
+        var tokens = all.Length > maxLength + 1 ? all[^(maxLength + 1)..] : all;
+        return new CausalRequest(tokens, Math.Max(1, tokens.Length - continuation.Length));
+    }
+
+    /// <summary>The continuation's pseudo-log-likelihood with the context visible, context cut from the left to fit.</summary>
+    private static MaskedRequest MaskedChoice(SpecialTokenTemplate template, int[] context, int[] continuation, int maxLength, string path)
+    {
+        var budget = maxLength - template.Prefix.Count - template.Suffix.Count;
+        if (continuation.Length == 0 || continuation.Length > budget)
+        {
+            throw new UserInputException($"{path}: a choice encodes to {continuation.Length} tokens; a masked LM here takes 1 to {budget}");
+        }
+
+        var kept = context.Length + continuation.Length > budget ? context[^(budget - continuation.Length)..] : context;
+        var tokens = template.Apply([.. kept, .. continuation]).ToArray();
+        var first = template.Prefix.Count + kept.Length;
+        return new MaskedRequest(tokens, Enumerable.Range(first, continuation.Length).ToArray());
+    }
+
+    private static Scores Score(ILanguageModel model, Plan plan, ForgettingSettings s, string phase, int offset,
+        IProgress<WorkProgress>? progress, Stopwatch watch, CancellationToken ct)
+    {
+        var results = new List<float[][]>();
+        var throughput = ScoringThroughput.Zero;
+        var done = offset;
+        foreach (var dataset in plan.Datasets)
+        {
+            TimeSpan? last = null;
+            var before = throughput;
+            var report = progress is null ? null : new SynchronousProgressOf<ScoringProgress>(p =>
+            {
+                // One line per second at most: a CI log stays readable, a live bar stays current.
+                if (p.Completed < p.Total && last is { } previous && watch.Elapsed - previous < TimeSpan.FromSeconds(1))
+                {
+                    return;
+                }
+
+                last = watch.Elapsed;
+                var rate = before.Add(p.Throughput).TokensPerSecond;
+                progress.Report(new WorkProgress(done + p.Completed, 2 * plan.Rows,
+                    string.Create(CultureInfo.InvariantCulture, $"{phase} · {dataset.Name} · {rate:N0} tok/s"), watch.Elapsed));
+            });
+
+            ScoringThroughput passed;
+            float[][] scores = plan.Kind == LanguageModelKind.Masked
+                ? MaskedScorer.Score(model, dataset.Masked, MaskId(model), PadId(model), s.BatchSize, report, ct, out passed)
+                : CausalScorer.Score(model, dataset.Causal, s.BatchSize, report, ct, out passed);
+            throughput = throughput.Add(passed);
+            done += dataset.Rows;
+            results.Add(scores);
+            dataset.Tokens = passed.Tokens;
+        }
+
+        return new Scores(results, throughput);
+
+        int MaskId(ILanguageModel m) => plan.MaskId ?? throw new UserInputException($"{m.ModelType}: the tokenizer names no mask token, needed for pseudo-perplexity");
+        int PadId(ILanguageModel m) => plan.PadId ?? 0;
+    }
+
+    private static IReadOnlyList<ForgettingMetric> Compare(Plan plan, Scores b, Scores m, ForgettingSettings s)
+    {
+        var metrics = new List<ForgettingMetric>();
+        for (var i = 0; i < plan.Datasets.Count; i++)
+        {
+            var d = plan.Datasets[i];
+            metrics.AddRange(d.IsTask ? TaskMetrics(d, b.PerDataset[i], m.PerDataset[i], s) : CorpusMetrics(plan, d, b.PerDataset[i], m.PerDataset[i], s));
+        }
+
+        return metrics;
+    }
+
+    private static IEnumerable<ForgettingMetric> CorpusMetrics(Plan plan, PlannedDataset d, float[][] b, float[][] m, ForgettingSettings s)
+    {
+        // Per document: negative log-likelihood of each model and the tokens scored; documents with none drop out.
+        var nllB = new double[d.Units];
+        var nllM = new double[d.Units];
+        var tokens = new double[d.Units];
+        for (var r = 0; r < b.Length; r++)
+        {
+            nllB[d.Owner[r]] -= b[r].Sum(v => (double)v);
+            nllM[d.Owner[r]] -= m[r].Sum(v => (double)v);
+            tokens[d.Owner[r]] += b[r].Length;
+        }
+
+        var keep = Enumerable.Range(0, d.Units).Where(u => tokens[u] > 0).ToArray();
+        if (keep.Length == 0)
+        {
+            throw new UserInputException($"{d.Name}: no token could be scored (every document is a single token?)");
+        }
+
+        var units = new Units(keep.Select(u => nllB[u]).ToArray(), keep.Select(u => nllM[u]).ToArray(), keep.Select(u => tokens[u]).ToArray());
+        if (plan.Kind == LanguageModelKind.Masked)
+        {
+            yield return Row(d.Name, ForgettingMetricNames.PseudoLossIncrease, units, units.Tokens, v => v, (x, y) => y - x, s);
+            yield return Row(d.Name, ForgettingMetricNames.PseudoPerplexity, units, units.Tokens, Math.Exp, (x, y) => y - x, s);
+            yield break;
+        }
+
+        var docs = d.Documents!;
+        var words = keep.Select(u => (double)docs[u].Words).ToArray();
+        var bytes = keep.Select(u => (double)docs[u].Bytes).ToArray();
+        yield return Row(d.Name, ForgettingMetricNames.PerplexityIncreasePct, units, units.Tokens, Math.Exp, (x, y) => 100 * ((y / x) - 1), s);
+        yield return Row(d.Name, ForgettingMetricNames.WordPerplexity, units, words, Math.Exp, (x, y) => y - x, s);
+        yield return Row(d.Name, ForgettingMetricNames.BytePerplexity, units, bytes, Math.Exp, (x, y) => y - x, s);
+        yield return Row(d.Name, ForgettingMetricNames.BitsPerByte, units, bytes, v => v / Math.Log(2), (x, y) => y - x, s);
+    }
+
+    /// <summary>A ratio metric f(Σ nll / Σ weight) for both models and its paired delta, resampling documents.</summary>
+    private static ForgettingMetric Row(string dataset, string name, Units u, double[] weight, Func<double, double> f,
+        Func<double, double, double> delta, ForgettingSettings s)
+    {
+        double Value(double[] nll, int[] counts)
+        {
+            double num = 0, den = 0;
+            for (var i = 0; i < counts.Length; i++)
+            {
+                num += counts[i] * nll[i];
+                den += counts[i] * weight[i];
+            }
+
+            return f(num / den);
+        }
+
+        var all = Enumerable.Repeat(1, u.Base.Length).ToArray();
+        var (vb, vm) = (Value(u.Base, all), Value(u.Merged, all));
+        var (low, high) = PairedBootstrap.Interval(u.Base.Length, c => delta(Value(u.Base, c), Value(u.Merged, c)), s.BootstrapSamples, s.Seed, s.Confidence);
+        return new ForgettingMetric(dataset, name, vb, vm, delta(vb, vm), low, high);
+    }
+
+    private static IEnumerable<ForgettingMetric> TaskMetrics(PlannedDataset d, float[][] b, float[][] m, ForgettingSettings s)
+    {
+        var items = d.Task!.Items;
+        var (accB, normB) = Correct(items, d, b);
+        var (accM, normM) = Correct(items, d, m);
+        yield return Accuracy(d.Name, ForgettingMetricNames.AccuracyDropPts, accB, accM, s);
+        yield return Accuracy(d.Name, ForgettingMetricNames.AccuracyNormDropPts, normB, normM, s);
+    }
+
+    /// <summary>
+    /// lm-eval's multiple-choice scoring: <c>acc</c> = argmax of the continuations' log-likelihoods,
+    /// <c>acc_norm</c> = argmax of log-likelihood / character length of the choice (first maximum on ties, as np.argmax).
+    /// </summary>
+    internal static (double[] Acc, double[] AccNorm) Correct(IReadOnlyList<MultipleChoiceItem> items, PlannedDataset d, float[][] scores)
+    {
+        var acc = new double[items.Count];
+        var norm = new double[items.Count];
+        var r = 0;
+        for (var i = 0; i < items.Count; i++)
+        {
+            var choices = items[i].Choices;
+            var ll = new double[choices.Count];
+            for (var c = 0; c < choices.Count; c++, r++)
+            {
+                ll[c] = scores[r].Sum(v => (double)v);
+            }
+
+            acc[i] = ArgMax(ll) == items[i].Label ? 1 : 0;
+            norm[i] = ArgMax(ll.Select((v, c) => v / Math.Max(1, choices[c].Length)).ToArray()) == items[i].Label ? 1 : 0;
+        }
+
+        return (acc, norm);
+    }
+
+    private static int ArgMax(double[] values)
+    {
+        var best = 0;
+        for (var i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
+    private static ForgettingMetric Accuracy(string dataset, string name, double[] b, double[] m, ForgettingSettings s)
+    {
+        static double Mean(double[] x, int[] c)
+        {
+            double sum = 0, n = 0;
+            for (var i = 0; i < x.Length; i++)
+            {
+                sum += c[i] * x[i];
+                n += c[i];
+            }
+
+            return 100 * sum / n;
+        }
+
+        var all = Enumerable.Repeat(1, b.Length).ToArray();
+        var (vb, vm) = (Mean(b, all), Mean(m, all));
+        var (low, high) = PairedBootstrap.Interval(b.Length, c => Mean(b, c) - Mean(m, c), s.BootstrapSamples, s.Seed, s.Confidence);
+        return new ForgettingMetric(dataset, name, vb, vm, vb - vm, low, high);
+    }
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+
+    internal sealed record TokenizedDocument(int[] Ids, int Words, int Bytes);
+
+    private sealed record Tokenized(TextCorpus? Corpus, TokenizedDocument[]? Documents, IReadOnlyList<MultipleChoiceTask> Tasks, (int[]? Context, int[] Continuation)[][][] TaskPairs);
+
+    internal sealed record PlannedDataset(string Name, bool IsTask, int Units, List<CausalRequest> Causal, List<MaskedRequest> Masked, List<int> Owner)
+    {
+        public MultipleChoiceTask? Task { get; init; }
+
+        public TokenizedDocument[]? Documents { get; init; }
+
+        public long Tokens { get; set; }
+
+        public int Rows => Causal.Count + Masked.Sum(r => r.Positions.Length);
+    }
+
+    private sealed record Plan(LanguageModelKind Kind, int MaxLength, int Stride, List<PlannedDataset> Datasets)
+    {
+        public int Rows => Datasets.Sum(d => d.Rows);
+
+        public int? MaskId { get; init; }
+
+        public int? PadId { get; init; }
+    }
+
+    private sealed record Scores(List<float[][]> PerDataset, ScoringThroughput Throughput);
+
+    private sealed record Units(double[] Base, double[] Merged, double[] Tokens);
+
+    private sealed class SynchronousProgressOf<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using ModelGate.Core.Spectral;
+using ModelGate.Torch.Lineage;
+using ModelGate.Torch.Merging;
+using ModelGate.Torch.Repair;
+using ModelGate.Torch.Spectral;
+using ModelGate.Torch.Spectral.Publishing;
+
+namespace ModelGate.Torch;
+
+public static class TorchServiceCollectionExtensions
+{
+    /// <summary>What runs on libtorch: intruder analysis (and the gate's analyzer), spectra publishing, merge, repair, lineage.</summary>
+    public static IServiceCollection AddModelGateTorch(this IServiceCollection services)
+    {
+        services.AddSingleton<IntruderAnalyzer>();
+        services.AddSingleton<IIntruderAnalyzer>(provider => provider.GetRequiredService<IntruderAnalyzer>());
+        services.AddSingleton<PublishedSpectraSource>();
+        services.AddSingleton<SpectrumPublisher>();
+        services.AddSingleton<ModelMerger>();
+        services.AddSingleton<AdapterMitigator>();
+        services.AddSingleton<LineageAnalyzer>();
+        return services;
+    }
+}
