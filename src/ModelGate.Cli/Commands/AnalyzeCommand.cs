@@ -63,9 +63,9 @@ public static class AnalyzeCommand
             var baseFolder = await ModelLocations.ResolveBaseAsync(context, parse, host, parse.GetValue(Base)!, settings.Spectra, ct);
             var adapterFolders = await ModelLocations.ResolveAllAsync(context, parse, host, adapters, ct);
             var tunedFolder = tuned is null ? null : await ModelLocations.ResolveAsync(context, parse, host, tuned, ct);
-            var report = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "analyze", progress => tunedFolder is null
-                ? analyzer.AnalyzeAdapters(baseFolder, adapterFolders, settings, device, progress, ct)
-                : analyzer.AnalyzeFineTune(baseFolder, tunedFolder, settings, device, progress, ct));
+            var report = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "analyze", progress => tunedFolder is null
+                ? analyzer.AnalyzeAdaptersAsync(baseFolder, adapterFolders, settings, device, progress, ct)
+                : analyzer.AnalyzeFineTuneAsync(baseFolder, tunedFolder, settings, device, progress, ct));
             // Reports name what the user gave (a URI, secrets redacted), not the cache folder it was fetched to.
             report = report with
             {

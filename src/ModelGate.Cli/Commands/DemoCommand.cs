@@ -23,7 +23,7 @@ public static class DemoCommand
         {
             Folder, AnalyzeCommand.K, AnalyzeCommand.Epsilon, AnalyzeCommand.Format,
         };
-        command.SetAction((parse, ct) => context.RunAsync(parse, host =>
+        command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
             var root = parse.GetValue(Folder) ?? Path.Combine(Path.GetTempPath(), $"modelgate-demo-{Guid.NewGuid():N}"[..22]);
             var demo = IntruderDemoBuilder.Build(root);
@@ -41,7 +41,7 @@ public static class DemoCommand
             var format = parse.GetValue(AnalyzeCommand.Format);
             foreach (var (title, adapter) in new[] { ("clean adapter", clean), ("adapter with planted intruders", intruded) })
             {
-                var report = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "analyze", p => analyzer.AnalyzeAdapters(baseFolder, [adapter], settings, device, p, ct));
+                var report = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "analyze", p => analyzer.AnalyzeAdaptersAsync(baseFolder, [adapter], settings, device, p, ct));
                 if (format == ReportFormat.Table)
                 {
                     context.Out.WriteLine();

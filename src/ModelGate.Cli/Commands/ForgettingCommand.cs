@@ -35,7 +35,7 @@ public static class ForgettingCommand
         {
             Base, Adapters, Corpus, Tasks, MaxLength, Stride, BatchSize, DType, Bootstrap, Seed, NoBos, Format, Output,
         };
-        command.SetAction((parse, ct) => context.RunAsync(parse, host =>
+        command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
             RunPaths.Guard(parse, host)
                 .Reads(parse.GetValue(Base), "the --base model folder")
@@ -55,7 +55,7 @@ public static class ForgettingCommand
                 Settings = Settings(parse, host),
             };
             var evaluator = host.Services.GetRequiredService<ForgettingEvaluator>();
-            var report = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "forgetting", progress => evaluator.Evaluate(request, progress, ct));
+            var report = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "forgetting", progress => Task.Run(() => evaluator.Evaluate(request, progress, ct), ct));
             Write(report, parse.GetValue(Format), parse.GetValue(Output), context);
             return ExitCodes.Ok;
         }, ct));

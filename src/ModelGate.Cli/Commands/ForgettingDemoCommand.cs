@@ -20,7 +20,7 @@ public static class ForgettingDemoCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("forgetting-demo", "Train a tiny base and two adapters (one forgets, one does not), measure forgetting and gate both.") { Folder };
-        command.SetAction((parse, ct) => context.RunAsync(parse, host =>
+        command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
             var root = Path.GetFullPath(parse.GetValue(Folder) ?? Path.Combine(Path.GetTempPath(), $"modelgate-forgetting-demo-{Guid.NewGuid():N}"[..34]));
             var (baseModel, forgets, mild, prose) = (Path.Combine(root, "base"), Path.Combine(root, "adapter-forgets"), Path.Combine(root, "adapter-mild"), Path.Combine(root, "corpus", "prose-heldout.txt"));
@@ -42,11 +42,11 @@ public static class ForgettingDemoCommand
             {
                 context.Out.WriteLine();
                 context.Out.WriteLine($"== {title}: {adapter}");
-                var report = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "forgetting",
-                    p => evaluator.Evaluate(new ForgettingRequest { BaseModel = baseModel, Adapters = [adapter], Corpus = prose, Device = device }, p, ct));
+                var report = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "forgetting",
+                    p => Task.Run(() => evaluator.Evaluate(new ForgettingRequest { BaseModel = baseModel, Adapters = [adapter], Corpus = prose, Device = device }, p, ct), ct));
                 ForgettingTable.Write(OutputConsole.Create(context.Out, context.OutIsTerminal), report);
-                var gate = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "gate",
-                    p => runner.RunAsync(new GateRequest { BaseModel = baseModel, Adapters = [adapter], Policy = policy, Device = device }, p, ct).GetAwaiter().GetResult());
+                var gate = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "gate",
+                    p => runner.RunAsync(new GateRequest { BaseModel = baseModel, Adapters = [adapter], Policy = policy, Device = device }, p, ct));
                 GateTable.Write(OutputConsole.Create(context.Out, context.OutIsTerminal), gate);
             }
 

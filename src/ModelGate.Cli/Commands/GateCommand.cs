@@ -79,7 +79,8 @@ public static class GateCommand
 
             var sinks = host.Services.GetServices<IReportSinkProvider>().SelectMany(p => p.Create(outputs)).ToList();
             var spectra = CliHost.Setting(parse, host, AnalyzeCommand.Spectra, "Spectra", null);
-            var baseFolder = await ModelLocations.ResolveBaseAsync(context, parse, host, baseSource, spectra, ct);
+            // The forgetting rules load the whole base into a language model: then it is mirrored, not streamed.
+            var baseFolder = await ModelLocations.ResolveBaseAsync(context, parse, host, baseSource, policy.Forgetting.IsEnabled ? null : spectra, ct);
             var adapters = new List<ResolvedFolder>();
             foreach (var adapter in adapterSources)
             {
@@ -110,8 +111,8 @@ public static class GateCommand
                 Sinks = sinks,
             };
             var runner = host.Services.GetRequiredService<GateRunner>();
-            var result = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "gate",
-                progress => runner.RunAsync(request, progress, ct).GetAwaiter().GetResult());
+            var result = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "gate",
+                progress => runner.RunAsync(request, progress, ct));
 
             GateTable.Write(OutputConsole.Create(context.Out, context.OutIsTerminal), result);
             foreach (var sink in sinks.Where(s => s != promotionSink))

@@ -44,8 +44,8 @@ public static class LineageCommand
             var analyzer = host.Services.GetRequiredService<LineageAnalyzer>();
             var baseFolder = await ModelLocations.ResolveBaseAsync(context, parse, host, parse.GetValue(Base)!, settings.Spectra, ct);
             var adapterFolders = await ModelLocations.ResolveAllAsync(context, parse, host, parse.GetValue(Adapters) ?? [], ct);
-            var report = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "lineage",
-                progress => analyzer.Analyze(baseFolder, adapterFolders, settings, device, progress, ct));
+            var report = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "lineage",
+                progress => analyzer.AnalyzeAsync(baseFolder, adapterFolders, settings, device, progress, ct));
             var given = parse.GetValue(Adapters) ?? [];
             report = report with
             {

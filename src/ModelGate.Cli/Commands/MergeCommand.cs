@@ -38,8 +38,8 @@ public static class MergeCommand
             var merger = host.Services.GetRequiredService<ModelMerger>();
             var baseFolder = await ModelLocations.ResolveAsync(context, parse, host, parse.GetValue(Base)!, ct);
             var adapterFolders = await ModelLocations.ResolveAllAsync(context, parse, host, parse.GetValue(Adapters)!, ct);
-            var result = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "merge", progress =>
-                merger.Merge(baseFolder, adapterFolders, parse.GetValue(Output)!, settings, device, progress, ct));
+            var result = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "merge", progress =>
+                Task.Run(() => merger.Merge(baseFolder, adapterFolders, parse.GetValue(Output)!, settings, device, progress, ct), ct));
             context.Out.WriteLine($"merged {result.ChangedTensors} of {result.Tensors} tensors into {result.OutputFolder} ({result.Shards} shard{(result.Shards == 1 ? "" : "s")})");
             return ExitCodes.Ok;
         }, ct));

@@ -56,8 +56,8 @@ public static class MitigateCommand
             var mitigator = host.Services.GetRequiredService<AdapterMitigator>();
             var baseFolder = await ModelLocations.ResolveBaseAsync(context, parse, host, parse.GetValue(Base)!, settings.Analysis.Spectra, ct);
             var adapterFolder = await ModelLocations.ResolveAsync(context, parse, host, parse.GetValue(Adapter)!, ct);
-            var result = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "mitigate", progress =>
-                mitigator.Mitigate(baseFolder, adapterFolder, parse.GetValue(Output), settings, device, progress, ct));
+            var result = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "mitigate", progress =>
+                mitigator.MitigateAsync(baseFolder, adapterFolder, parse.GetValue(Output), settings, device, progress, ct));
             Write(context, result);
             return ExitCodes.Ok;
         }, ct));

@@ -52,8 +52,8 @@ public static class PrecomputeCommand
             var cache = CacheCommand.Open(parse, host, precision);
             var device = TorchDeviceSelector.Select(CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto"));
             var baseFolder = await ModelLocations.ResolveAsync(context, parse, host, parse.GetValue(Base)!, ct);
-            var result = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "precompute", progress =>
-                SpectrumPrecompute.Run(cache, baseFolder, parse.GetValue(Modules), device, progress, ct));
+            var result = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "precompute", progress =>
+                Task.Run(() => SpectrumPrecompute.Run(cache, baseFolder, parse.GetValue(Modules), device, progress, ct), ct));
             context.Out.WriteLine($"{result.Computed} computed, {result.AlreadyCached} already cached ({result.Total} linear weights); cache: {cache.Root}");
             if (publish is not null)
             {

@@ -9,11 +9,11 @@ namespace ModelGate.Cli.Rendering;
 /// </summary>
 public static class ConsoleProgress
 {
-    public static T Run<T>(TextWriter error, bool interactive, string title, Func<IProgress<WorkProgress>, T> work)
+    public static async Task<T> RunAsync<T>(TextWriter error, bool interactive, string title, Func<IProgress<WorkProgress>, Task<T>> work)
     {
         if (!interactive)
         {
-            return work(new SynchronousProgress<WorkProgress>(p =>
+            return await work(new SynchronousProgress<WorkProgress>(p =>
             {
                 if (p.Completed < p.Total)
                 {
@@ -24,13 +24,13 @@ public static class ConsoleProgress
         }
 
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
-        return console.Progress()
+        return await console.Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .Start(ctx =>
+            .StartAsync(async ctx =>
             {
                 var task = ctx.AddTask(title);
-                return work(new SynchronousProgress<WorkProgress>(p =>
+                return await work(new SynchronousProgress<WorkProgress>(p =>
                 {
                     task.MaxValue = Math.Max(1, p.Total);
                     task.Value = p.Completed;

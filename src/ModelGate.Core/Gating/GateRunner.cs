@@ -47,13 +47,13 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
         // The analysis reads only the weights the adapters change; a gate must not pass a model with a NaN or an
         // infinity anywhere, so every tensor of the base and of the adapters is scanned once, alongside it.
         using var stopScan = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var scanning = Task.Run(() => CheckAllFinite(request, stopScan.Token), stopScan.Token);
+        var scanning = Task.Run(() => CheckAllFiniteAsync(request, stopScan.Token), stopScan.Token);
 
         var analysisClock = Stopwatch.StartNew();
         IntruderReport analysis;
         try
         {
-            analysis = await Task.Run(() => analyzer.AnalyzeAdapters(request.BaseModel, request.Adapters, settings, request.Device, progress, cancellationToken), cancellationToken);
+            analysis = await Task.Run(() => analyzer.AnalyzeAdaptersAsync(request.BaseModel, request.Adapters, settings, request.Device, progress, cancellationToken), cancellationToken);
         }
         catch
         {
@@ -129,11 +129,11 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
         return (baseFingerprint, adapters, clock.Elapsed);
     }
 
-    private static void CheckAllFinite(GateRequest request, CancellationToken cancellationToken)
+    private static async Task CheckAllFiniteAsync(GateRequest request, CancellationToken cancellationToken)
     {
-        using (var baseWeights = ModelWeights.Open(request.BaseModel))
+        using (var baseWeights = await ModelWeights.OpenAsync(request.BaseModel, cancellationToken))
         {
-            baseWeights.CheckAllFinite(cancellationToken);
+            await baseWeights.CheckAllFiniteAsync(cancellationToken);
         }
 
         foreach (var adapter in request.Adapters)

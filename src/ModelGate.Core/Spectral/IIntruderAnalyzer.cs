@@ -7,6 +7,6 @@ namespace ModelGate.Core.Spectral;
 public interface IIntruderAnalyzer
 {
     /// <summary>Base + adapters (merged in order) vs base, for every 2-D weight the adapters change.</summary>
-    IntruderReport AnalyzeAdapters(string baseFolder, IReadOnlyList<string> adapterFolders, AnalysisSettings settings,
+    Task<IntruderReport> AnalyzeAdaptersAsync(string baseFolder, IReadOnlyList<string> adapterFolders, AnalysisSettings settings,
         string device, IProgress<WorkProgress>? progress, CancellationToken cancellationToken);
 }

@@ -2,8 +2,8 @@ namespace ModelGate.Core.Tensors;
 
 /// <summary>
 /// Where the safetensors files of a streamed model live when they are not on this machine: a registry read by byte
-/// ranges (the header, then one tensor at a time). Reads are synchronous because <see cref="ModelWeights"/> is; they
-/// are made from the analysis' reading thread, never from a thread that does linear algebra.
+/// ranges (the header, then one tensor at a time). Reads are asynchronous: <see cref="ModelWeights"/> awaits them when
+/// it opens a folder and when a tensor is fetched ahead of its compute step, so no thread waits on the network.
 /// </summary>
 public interface IRemoteShardSource
 {
@@ -17,7 +17,7 @@ public interface IRemoteShardSource
     long LengthOf(string fileName);
 
     /// <summary>Bytes [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>) of <paramref name="fileName"/>.</summary>
-    byte[] Read(string fileName, long offset, int length);
+    Task<byte[]> ReadAsync(string fileName, long offset, int length, CancellationToken cancellationToken);
 
     /// <summary>Bytes read so far, for reports (they say how much an analysis fetched).</summary>
     long BytesRead { get; }

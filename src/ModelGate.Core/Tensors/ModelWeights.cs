@@ -9,21 +9,25 @@ namespace ModelGate.Core.Tensors;
 /// The weights of a Hugging Face model folder, sharded (<c>model.safetensors.index.json</c>) or not.
 /// Every shard's header is read and cross-checked against the index when the folder is opened, so a broken download
 /// fails before any work starts; the data of a shard is memory-mapped only when first read, then kept mapped.
-/// A streamed folder (<see cref="StreamedFolders"/>) has no weight files: headers are fetched when it is opened and
-/// each tensor's bytes when it is read, the last few kept in memory so that hashing and then reading one costs one fetch.
-/// Reads are safe from several threads.
+/// A streamed folder (<see cref="StreamedFolders"/>) has no weight files: it is opened with <see cref="OpenAsync"/>,
+/// which fetches the headers, and a tensor's bytes are fetched with <see cref="FetchAsync"/> before it is read and
+/// kept while the lease it returns is held, so that hashing, checking and reading one costs one fetch and no thread
+/// ever waits on the network inside a synchronous read. Reads are safe from several threads.
 /// </summary>
 public sealed class ModelWeights : IDisposable
 {
     /// <summary>An index is a few MB even for the largest models; the cap only keeps a hostile file from exhausting memory.</summary>
     private const long MaxIndexBytes = 100L * 1024 * 1024;
 
-    /// <summary>Tensors of a streamed model kept after a fetch: the pipeline hashes a tensor, then reads it, then moves on.</summary>
-    private const int RecentRemoteTensors = 3;
     private const int RemoteCheckChunkBytes = 16 << 20;
 
+    /// <summary>A streamed tensor larger than one array is held in parts of this size.</summary>
+    private const int RemotePartBytes = 1 << 30;
+
     private readonly Shard[] shards;
-    private readonly LinkedList<(TensorInfo Tensor, byte[] Bytes)> recentRemote = new();
+
+    /// <summary>Streamed tensors fetched and still leased, by shard path and name, with how many leases hold them.</summary>
+    private readonly Dictionary<(string File, string Name), (byte[][] Parts, int Leases)> fetched = [];
     private readonly Dictionary<string, (TensorInfo Info, Shard Shard)> byName;
     private readonly TensorInfo[] sortedTensors;
     private bool disposed;
@@ -65,29 +69,62 @@ public sealed class ModelWeights : IDisposable
     /// <summary>Bytes fetched from the registry for a streamed model so far (its source's count); 0 for local files.</summary>
     public long BytesFetched => shards.Select(s => s.Remote).OfType<IRemoteShardSource>().FirstOrDefault()?.BytesRead ?? 0;
 
+    /// <summary>A folder of local weight files; a streamed folder is opened with <see cref="OpenAsync"/>.</summary>
     public static ModelWeights Open(string folder)
+    {
+        var fullFolder = FullFolder(folder);
+        if (StreamedFolders.SourceOf(fullFolder) is not null)
+        {
+            throw new InvalidOperationException($"{fullFolder} is streamed from a registry: open it with {nameof(OpenAsync)}, which fetches its headers without blocking.");
+        }
+
+        return OpenLocal(fullFolder);
+    }
+
+    /// <summary>Any model folder, local or streamed; a streamed one's headers are fetched here.</summary>
+    public static async Task<ModelWeights> OpenAsync(string folder, CancellationToken cancellationToken)
+    {
+        var fullFolder = FullFolder(folder);
+        if (StreamedFolders.SourceOf(fullFolder) is not { } remote)
+        {
+            return OpenLocal(fullFolder);
+        }
+
+        var indexPath = Path.Combine(fullFolder, ShardFileNames.IndexFileName);
+        if (File.Exists(indexPath))
+        {
+            var weightMap = ReadWeightMap(indexPath);
+            var remoteShards = new List<Shard>();
+            foreach (var fileName in CheckedShardFiles(fullFolder, indexPath, weightMap, remote.Contains))
+            {
+                remoteShards.Add(await Shard.OpenRemoteAsync(remote, fileName, Path.Combine(fullFolder, fileName), cancellationToken));
+            }
+
+            return Sharded(fullFolder, indexPath, weightMap, remoteShards);
+        }
+
+        var name = remote.Contains(ShardFileNames.SingleFileName) ? ShardFileNames.SingleFileName
+            : remote.SafetensorsFiles.Count == 1 ? remote.SafetensorsFiles[0]
+            : throw new UserInputException($"{fullFolder}: the registry holds {remote.SafetensorsFiles.Count} .safetensors files but no {ShardFileNames.SingleFileName} or {ShardFileNames.IndexFileName}");
+        return new ModelWeights(fullFolder, [await Shard.OpenRemoteAsync(remote, name, Path.Combine(fullFolder, name), cancellationToken)], isSharded: false);
+    }
+
+    private static string FullFolder(string folder)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         // Trimmed so that Folder and the shard paths built from it look the same whether or not the caller added a slash.
         var fullFolder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
-        if (!Directory.Exists(fullFolder))
-        {
-            throw new UserInputException($"{fullFolder}: model folder not found");
-        }
+        return Directory.Exists(fullFolder) ? fullFolder : throw new UserInputException($"{fullFolder}: model folder not found");
+    }
 
+    private static ModelWeights OpenLocal(string fullFolder)
+    {
         var indexPath = Path.Combine(fullFolder, ShardFileNames.IndexFileName);
-        var remote = StreamedFolders.SourceOf(fullFolder);
         if (File.Exists(indexPath))
         {
-            return OpenSharded(fullFolder, indexPath, remote);
-        }
-
-        if (remote is not null)
-        {
-            var name = remote.Contains(ShardFileNames.SingleFileName) ? ShardFileNames.SingleFileName
-                : remote.SafetensorsFiles.Count == 1 ? remote.SafetensorsFiles[0]
-                : throw new UserInputException($"{fullFolder}: the registry holds {remote.SafetensorsFiles.Count} .safetensors files but no {ShardFileNames.SingleFileName} or {ShardFileNames.IndexFileName}");
-            return new ModelWeights(fullFolder, [new Shard(name, Path.Combine(fullFolder, name), remote)], isSharded: false);
+            var weightMap = ReadWeightMap(indexPath);
+            var fileNames = CheckedShardFiles(fullFolder, indexPath, weightMap, name => File.Exists(Path.Combine(fullFolder, name)));
+            return Sharded(fullFolder, indexPath, weightMap, fileNames.Select(name => new Shard(name, Path.Combine(fullFolder, name))));
         }
 
         var single = Path.Combine(fullFolder, ShardFileNames.SingleFileName);
@@ -168,13 +205,58 @@ public sealed class ModelWeights : IDisposable
             throw new ArgumentOutOfRangeException(nameof(byteOffset), $"Bytes [{byteOffset}, {byteOffset + destination.Length}) are outside tensor {MessageText.Quote(t.Name)} of {t.ByteLength} bytes.");
         }
 
-        if (t.ByteLength <= int.MaxValue)
+        var parts = FetchedParts(t);
+        while (!destination.IsEmpty)
         {
-            RemoteBytes(t).AsSpan((int)byteOffset, destination.Length).CopyTo(destination);
-            return;
+            var part = parts[(int)(byteOffset / RemotePartBytes)];
+            var from = (int)(byteOffset % RemotePartBytes);
+            var n = Math.Min(part.Length - from, destination.Length);
+            part.AsSpan(from, n).CopyTo(destination);
+            destination = destination[n..];
+            byteOffset += n;
+        }
+    }
+
+    /// <summary>
+    /// Brings a streamed tensor's bytes into memory, where the synchronous reads find them until the returned lease is
+    /// disposed; a local tensor needs nothing (its file is mapped) and gets an empty lease. The pipeline fetches a
+    /// module's base tensor before it hashes, checks and reads it, so that no thread waits on the network in a read.
+    /// </summary>
+    public async Task<IDisposable> FetchAsync(TensorInfo t, CancellationToken cancellationToken)
+    {
+        var shard = ShardFor(t);
+        if (shard.Remote is null)
+        {
+            return NoLease.Instance;
         }
 
-        shard.Remote.Read(shard.FileName, shard.Header.DataSectionStart + t.DataStart + byteOffset, destination.Length).CopyTo(destination);
+        var key = (shard.FullPath, t.Name);
+        lock (fetched)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (fetched.TryGetValue(key, out var held))
+            {
+                fetched[key] = (held.Parts, held.Leases + 1);
+                return new Lease(this, key);
+            }
+        }
+
+        // Verified only by the header's structure (a range cannot be checked against the whole file's checksum); what
+        // is computed from the bytes is keyed by their own hash.
+        var partBytes = t.ByteLength <= Array.MaxLength ? t.ByteLength : RemotePartBytes;
+        var parts = new byte[(int)((t.ByteLength + partBytes - 1) / partBytes)][];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var offset = i * partBytes;
+            parts[i] = await shard.Remote.ReadAsync(shard.FileName, shard.Header.DataSectionStart + t.DataStart + offset, (int)Math.Min(partBytes, t.ByteLength - offset), cancellationToken);
+        }
+
+        lock (fetched)
+        {
+            fetched[key] = fetched.TryGetValue(key, out var raced) ? (raced.Parts, raced.Leases + 1) : (parts, 1);
+        }
+
+        return new Lease(this, key);
     }
 
     /// <inheritdoc cref="SafetensorsFile.ReadFloat32"/>
@@ -192,7 +274,7 @@ public sealed class ModelWeights : IDisposable
     }
 
     /// <inheritdoc cref="SafetensorsFile.CheckFinite"/>
-    /// <remarks>A streamed tensor is fetched in ranges of at most <see cref="RemoteCheckChunkBytes"/> to be checked.</remarks>
+    /// <remarks>A streamed tensor is checked in its fetched bytes (<see cref="FetchAsync"/>).</remarks>
     public void CheckFinite(TensorInfo t)
     {
         var shard = ShardFor(t);
@@ -217,15 +299,35 @@ public sealed class ModelWeights : IDisposable
         }
     }
 
-    /// <summary><see cref="CheckFinite"/> for every tensor of every shard, shard by shard in file order.</summary>
-    public void CheckAllFinite(CancellationToken cancellationToken)
+    /// <summary>
+    /// <see cref="CheckFinite"/> for every tensor of every shard, shard by shard in file order; a streamed shard is
+    /// fetched in ranges of at most <see cref="RemoteCheckChunkBytes"/>, awaited, and never kept.
+    /// </summary>
+    public async Task CheckAllFiniteAsync(CancellationToken cancellationToken)
     {
         foreach (var shard in shards)
         {
             foreach (var t in shard.Header.Tensors.OrderBy(t => t.DataStart))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                CheckFinite(t);
+                if (shard.Remote is null)
+                {
+                    FileFor(t).CheckFinite(t);
+                    continue;
+                }
+
+                if (!TensorDTypes.IsFloatingPoint(t.DType))
+                {
+                    continue;
+                }
+
+                var size = TensorDTypes.SizeOf(t.DType);
+                var chunk = (int)Math.Min(t.ByteLength, RemoteCheckChunkBytes / size * size);
+                for (long done = 0; done < t.ByteLength; done += chunk)
+                {
+                    var part = await shard.Remote.ReadAsync(shard.FileName, shard.Header.DataSectionStart + t.DataStart + done, (int)Math.Min(chunk, t.ByteLength - done), cancellationToken);
+                    NonFiniteValues.ThrowIfAny(part, t.DType, done / size, NonFiniteValues.Subject(shard.FullPath, t.Name));
+                }
             }
         }
     }
@@ -249,21 +351,26 @@ public sealed class ModelWeights : IDisposable
                 shard.File = null;
             }
         }
+
+        lock (fetched)
+        {
+            fetched.Clear();
+        }
     }
 
     private static ModelWeights OpenSingle(string folder, string fileName)
     {
-        var shard = new Shard(fileName, Path.Combine(folder, fileName), null);
+        var shard = new Shard(fileName, Path.Combine(folder, fileName));
         return new ModelWeights(folder, [shard], isSharded: false);
     }
 
-    private static ModelWeights OpenSharded(string folder, string indexPath, IRemoteShardSource? remote)
+    /// <summary>The shard files the index names, in its order, each a plain file name that exists.</summary>
+    private static List<string> CheckedShardFiles(string folder, string indexPath, Dictionary<string, string> weightMap, Func<string, bool> exists)
     {
-        var weightMap = ReadWeightMap(indexPath);
-        var shardsByName = new Dictionary<string, Shard>(StringComparer.Ordinal);
+        var fileNames = new List<string>();
         foreach (var (tensor, fileName) in weightMap)
         {
-            if (shardsByName.ContainsKey(fileName))
+            if (fileNames.Contains(fileName, StringComparer.Ordinal))
             {
                 continue;
             }
@@ -274,16 +381,22 @@ public sealed class ModelWeights : IDisposable
                     $"{indexPath}: weight_map puts tensor {MessageText.Quote(tensor)} in {MessageText.Quote(fileName)}, which is not a plain file name inside the model folder");
             }
 
-            var shardPath = Path.Combine(folder, fileName);
-            if (!(remote?.Contains(fileName) ?? File.Exists(shardPath)))
+            if (!exists(fileName))
             {
                 throw new UserInputException(
                     $"{indexPath}: weight_map puts tensor {MessageText.Quote(tensor)} in shard {MessageText.Quote(fileName)}, which does not exist in {folder}; incomplete download?");
             }
 
-            shardsByName.Add(fileName, new Shard(fileName, shardPath, remote));
+            fileNames.Add(fileName);
         }
 
+        return fileNames;
+    }
+
+    /// <summary>Cross-checks the index against the shards' headers, both ways.</summary>
+    private static ModelWeights Sharded(string folder, string indexPath, Dictionary<string, string> weightMap, IEnumerable<Shard> shards)
+    {
+        var shardsByName = shards.ToDictionary(s => s.FileName, StringComparer.Ordinal);
         foreach (var (tensor, fileName) in weightMap)
         {
             var shard = shardsByName[fileName];
@@ -380,43 +493,43 @@ public sealed class ModelWeights : IDisposable
         return entry.Shard;
     }
 
-    /// <summary>
-    /// A streamed tensor's bytes: fetched as one range read, verified only by the header's structure (a range cannot
-    /// be checked against the whole file's checksum); what is computed from them is keyed by their own hash.
-    /// </summary>
+    /// <summary>A streamed tensor's bytes as one span: only a tensor that fits one array has them.</summary>
     private byte[] RemoteBytes(TensorInfo t)
     {
-        var shard = ShardFor(t);
-        if (t.ByteLength > int.MaxValue)
-        {
-            throw new UserInputException($"{shard.FullPath}: tensor {MessageText.Quote(t.Name)} is {t.ByteLength} bytes, too large for one span; it has to be read in parts with CopyBytes");
-        }
+        var parts = FetchedParts(t);
+        return parts.Length == 1
+            ? parts[0]
+            : throw new UserInputException($"{ShardFor(t).FullPath}: tensor {MessageText.Quote(t.Name)} is {t.ByteLength} bytes, too large for one span; it has to be read in parts with CopyBytes");
+    }
 
-        lock (recentRemote)
+    private byte[][] FetchedParts(TensorInfo t)
+    {
+        var shard = ShardFor(t);
+        lock (fetched)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
-            for (var node = recentRemote.First; node is not null; node = node.Next)
+            return fetched.TryGetValue((shard.FullPath, t.Name), out var held)
+                ? held.Parts
+                : throw new InvalidOperationException($"{shard.FullPath}: tensor {MessageText.Quote(t.Name)} is streamed and was read before {nameof(FetchAsync)} brought its bytes in.");
+        }
+    }
+
+    private void Release((string File, string Name) key)
+    {
+        lock (fetched)
+        {
+            if (fetched.TryGetValue(key, out var held))
             {
-                if (ReferenceEquals(node.Value.Tensor, t) || (node.Value.Tensor.Name == t.Name && node.Value.Tensor.FilePath == t.FilePath))
+                if (held.Leases > 1)
                 {
-                    recentRemote.Remove(node);
-                    recentRemote.AddFirst(node);
-                    return node.Value.Bytes;
+                    fetched[key] = (held.Parts, held.Leases - 1);
+                }
+                else
+                {
+                    fetched.Remove(key);
                 }
             }
         }
-
-        var bytes = shard.Remote!.Read(shard.FileName, shard.Header.DataSectionStart + t.DataStart, (int)t.ByteLength);
-        lock (recentRemote)
-        {
-            recentRemote.AddFirst((t, bytes));
-            while (recentRemote.Count > RecentRemoteTensors)
-            {
-                recentRemote.RemoveLast();
-            }
-        }
-
-        return bytes;
     }
 
     private SafetensorsFile FileFor(TensorInfo t)
@@ -432,21 +545,17 @@ public sealed class ModelWeights : IDisposable
     /// <summary>One safetensors file of the model: header read at open, data mapped on first use.</summary>
     private sealed class Shard
     {
-        public Shard(string fileName, string fullPath, IRemoteShardSource? remote)
+        public Shard(string fileName, string fullPath)
+            : this(fileName, fullPath, ReadLocalHeader(fullPath), null)
+        {
+        }
+
+        private Shard(string fileName, string fullPath, SafetensorsHeader header, IRemoteShardSource? remote)
         {
             FileName = fileName;
             FullPath = fullPath;
+            Header = header;
             Remote = remote;
-            if (remote is null)
-            {
-                using var handle = OpenForHeader(fullPath);
-                Header = SafetensorsHeader.Read(handle, fullPath);
-            }
-            else
-            {
-                Header = ReadRemoteHeader(remote, fileName, fullPath);
-            }
-
             TensorNames = new HashSet<string>(Header.Tensors.Select(t => t.Name), StringComparer.Ordinal);
         }
 
@@ -486,7 +595,7 @@ public sealed class ModelWeights : IDisposable
         }
 
         /// <summary>Two range reads: the 8-byte length, then the JSON header, checked exactly as a local file's is.</summary>
-        private static SafetensorsHeader ReadRemoteHeader(IRemoteShardSource remote, string fileName, string fullPath)
+        public static async Task<Shard> OpenRemoteAsync(IRemoteShardSource remote, string fileName, string fullPath, CancellationToken cancellationToken)
         {
             var length = remote.LengthOf(fileName);
             if (length < 8)
@@ -494,15 +603,21 @@ public sealed class ModelWeights : IDisposable
                 throw new UserInputException($"{fullPath}: file is {length} bytes, shorter than the 8-byte header length prefix; not a safetensors file");
             }
 
-            var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(remote.Read(fileName, 0, 8));
+            var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(await remote.ReadAsync(fileName, 0, 8, cancellationToken));
             if (headerLength > SafetensorsHeader.MaxHeaderLength || (long)headerLength > length - 8)
             {
                 throw new UserInputException($"{fullPath}: header length {headerLength} does not fit the {length}-byte file; not a safetensors file or truncated");
             }
 
-            var header = remote.Read(fileName, 8, (int)headerLength);
+            var header = await remote.ReadAsync(fileName, 8, (int)headerLength, cancellationToken);
             var dataStart = 8 + (long)headerLength;
-            return SafetensorsHeader.Parse(header, fullPath, dataStart, length - dataStart);
+            return new Shard(fileName, fullPath, SafetensorsHeader.Parse(header, fullPath, dataStart, length - dataStart), remote);
+        }
+
+        private static SafetensorsHeader ReadLocalHeader(string fullPath)
+        {
+            using var handle = OpenForHeader(fullPath);
+            return SafetensorsHeader.Read(handle, fullPath);
         }
 
         private static Microsoft.Win32.SafeHandles.SafeFileHandle OpenForHeader(string fullPath)
@@ -516,6 +631,30 @@ public sealed class ModelWeights : IDisposable
             {
                 throw new UserInputException($"{fullPath}: cannot open: {e.Message}", e);
             }
+        }
+    }
+
+    /// <summary>Keeps a fetched tensor's bytes in memory until disposed (once).</summary>
+    private sealed class Lease(ModelWeights weights, (string File, string Name) key) : IDisposable
+    {
+        private int released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0)
+            {
+                weights.Release(key);
+            }
+        }
+    }
+
+    /// <summary>The lease of a local tensor: its file stays mapped anyway.</summary>
+    private sealed class NoLease : IDisposable
+    {
+        public static readonly NoLease Instance = new();
+
+        public void Dispose()
+        {
         }
     }
 }

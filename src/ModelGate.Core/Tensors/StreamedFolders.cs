@@ -5,7 +5,7 @@ namespace ModelGate.Core.Tensors;
 /// <summary>
 /// Local folders whose weights are streamed: a registry base resolved for streaming becomes a folder with its small
 /// files (config.json, the shard index) and is registered here with the source of its safetensors files, so that
-/// <see cref="ModelWeights.Open"/> reads it like any folder while fetching only the tensors asked for. Front ends keep
+/// <see cref="ModelWeights.OpenAsync"/> reads it like any folder while fetching only the tensors asked for. Front ends keep
 /// passing folder paths; only the resolver that made the folder and <see cref="ModelWeights"/> know the difference.
 /// </summary>
 public static class StreamedFolders

@@ -21,7 +21,7 @@ namespace ModelGate.Torch.Lineage;
 /// </summary>
 public sealed class LineageAnalyzer(IntruderAnalyzer analyzer, ILogger<LineageAnalyzer> logger)
 {
-    public LineageReport Analyze(string baseFolder, IReadOnlyList<string> adapterFolders, AnalysisSettings settings, string device,
+    public async Task<LineageReport> AnalyzeAsync(string baseFolder, IReadOnlyList<string> adapterFolders, AnalysisSettings settings, string device,
         IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
         if (adapterFolders.Count == 0)
@@ -32,7 +32,7 @@ public sealed class LineageAnalyzer(IntruderAnalyzer analyzer, ILogger<LineageAn
         settings.Validate();
         var torchDevice = TorchDeviceSelector.Select(device);
         var clock = Stopwatch.StartNew();
-        using var baseWeights = ModelWeights.Open(baseFolder);
+        using var baseWeights = await ModelWeights.OpenAsync(baseFolder, cancellationToken);
         using var adapters = AdapterStack.Load(adapterFolders);
         var filter = settings.ModuleFilter();
 
@@ -83,7 +83,7 @@ public sealed class LineageAnalyzer(IntruderAnalyzer analyzer, ILogger<LineageAn
                             progress.Report(new WorkProgress(offset + p.Completed, total, $"release {step}: {p.Current}", clock.Elapsed));
                         }
                     });
-                cumulative = analyzer.AnalyzeAdapters(baseFolder, adapterFolders.Take(i).ToArray(), settings, device, inner, cancellationToken);
+                cumulative = await analyzer.AnalyzeAdaptersAsync(baseFolder, adapterFolders.Take(i).ToArray(), settings, device, inner, cancellationToken);
                 warnings.AddRange(cumulative.Warnings.Where(w => !warnings.Contains(w)));
             }
 
@@ -95,7 +95,11 @@ public sealed class LineageAnalyzer(IntruderAnalyzer analyzer, ILogger<LineageAn
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 progress?.Report(new WorkProgress(done, total, $"release {step} vs {step - 1}: {update.TensorName}", clock.Elapsed));
-                details.Add(NewIntruders(baseWeights, update, plans[i - 1].GetValueOrDefault(update.TensorName), settings, torchDevice));
+                using (await baseWeights.FetchAsync(update.Base, cancellationToken))
+                {
+                    details.Add(NewIntruders(baseWeights, update, plans[i - 1].GetValueOrDefault(update.TensorName), settings, torchDevice));
+                }
+
                 done++;
             }
 

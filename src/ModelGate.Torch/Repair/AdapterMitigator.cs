@@ -24,7 +24,7 @@ namespace ModelGate.Torch.Repair;
 /// </summary>
 public sealed class AdapterMitigator(IntruderAnalyzer analyzer, ILogger<AdapterMitigator> logger)
 {
-    public MitigationResult Mitigate(string baseFolder, string adapterFolder, string? outputFolder, MitigationSettings settings, string device,
+    public async Task<MitigationResult> MitigateAsync(string baseFolder, string adapterFolder, string? outputFolder, MitigationSettings settings, string device,
         IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
         settings.Validate();
@@ -39,9 +39,9 @@ public sealed class AdapterMitigator(IntruderAnalyzer analyzer, ILogger<AdapterM
             .WritesFolder(settings.DryRun ? null : outputFolder, "--output")
             .Check();
 
-        var before = analyzer.AnalyzeAdapters(baseFolder, [adapterFolder], settings.Analysis, device, progress, cancellationToken);
+        var before = await analyzer.AnalyzeAdaptersAsync(baseFolder, [adapterFolder], settings.Analysis, device, progress, cancellationToken);
         var torchDevice = TorchDeviceSelector.Select(device);
-        using var baseWeights = ModelWeights.Open(baseFolder);
+        using var baseWeights = await ModelWeights.OpenAsync(baseFolder, cancellationToken);
         using var adapter = LoraAdapter.Load(adapterFolder);
         if (adapter.Modules.Any(m => m.IsDora))
         {
@@ -61,6 +61,8 @@ public sealed class AdapterMitigator(IntruderAnalyzer analyzer, ILogger<AdapterM
             }
 
             var lambda = settings.LambdaFor(module.ModulePath);
+            using var fetched = await baseWeights.FetchAsync(update.Base, cancellationToken);
+            // Nothing is awaited inside the scope: TorchSharp's scopes belong to the thread that opened them.
             using var scope = NewDisposeScope();
             var w0 = TorchTensors.LoadFloat32(baseWeights, update.Base, torchDevice);
             var wt = WeightMerger.ApplyChecked(w0, update, torchDevice);
@@ -82,7 +84,7 @@ public sealed class AdapterMitigator(IntruderAnalyzer analyzer, ILogger<AdapterM
 
         var output = Path.GetFullPath(outputFolder!);
         StagedFolder.Write(output, settings.Force, staging => WriteAdapter(adapter, edits.Where(e => e.Summary.Changed).ToArray(), staging));
-        var after = analyzer.AnalyzeAdapters(baseFolder, [output], settings.Analysis, device, progress, cancellationToken);
+        var after = await analyzer.AnalyzeAdaptersAsync(baseFolder, [output], settings.Analysis, device, progress, cancellationToken);
         return new MitigationResult(output, summaries, before, after);
     }
 

@@ -22,18 +22,21 @@ namespace ModelGate.Torch.Spectral;
 /// side comes from the spectrum cache and each module takes the cheapest exact path (low-rank for plain LoRA,
 /// Krylov otherwise); <see cref="AnalysisMethod.FullSvd"/> runs the paper's reference computation instead.
 /// Reading the next module (hashing, cache, published spectra and adapter files) overlaps with the linear algebra of
-/// the current one. A base spectrum comes from the local cache, else from the published location of
+/// the current one: an asynchronous producer fetches, hashes and checks each module's inputs (awaiting the network for
+/// a streamed base and for published spectra) and the compute loop awaits them from a bounded channel, so no thread
+/// ever blocks on I/O; each module's linear algebra runs synchronously between two awaits, in its own dispose scope.
+/// A base spectrum comes from the local cache, else from the published location of
 /// <see cref="AnalysisSettings.Spectra"/>, else it is computed.
 /// </summary>
 public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<SpectrumCache>? cacheLogger = null, PublishedSpectraSource? publishedSpectra = null) : IIntruderAnalyzer
 {
     /// <inheritdoc/>
-    public IntruderReport AnalyzeAdapters(string baseFolder, IReadOnlyList<string> adapterFolders, AnalysisSettings settings,
+    public async Task<IntruderReport> AnalyzeAdaptersAsync(string baseFolder, IReadOnlyList<string> adapterFolders, AnalysisSettings settings,
         string device, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
         settings.Validate();
         var torchDevice = TorchDeviceSelector.Select(device);
-        using var baseWeights = ModelWeights.Open(baseFolder);
+        using var baseWeights = await ModelWeights.OpenAsync(baseFolder, cancellationToken);
         using var adapters = AdapterStack.Load(adapterFolders);
         var filter = settings.ModuleFilter();
         var changed = MergePlanner.Plan(baseWeights, adapters.Adapters);
@@ -48,16 +51,16 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
         var jobs = updates.Select(u => new ModuleJob(u.TensorName, u.Base, u.Layout,
             LowRankUpdate.IsLowRank(u) ? () => LowRankUpdate.Factors(u) : null,
             (w0, d) => WeightMerger.ApplyChecked(w0, u, d))).ToArray();
-        return Run(ComparisonKind.Adapter, baseFolder, adapterFolders, baseWeights, jobs, adapters.Warnings.ToArray(), settings, torchDevice, progress, cancellationToken);
+        return await RunAsync(ComparisonKind.Adapter, baseFolder, adapterFolders, baseWeights, jobs, adapters.Warnings.ToArray(), settings, torchDevice, progress, cancellationToken);
     }
 
     /// <summary>A fully fine-tuned model vs its base, for every linear weight both have.</summary>
-    public IntruderReport AnalyzeFineTune(string baseFolder, string tunedFolder, AnalysisSettings settings, string device,
+    public async Task<IntruderReport> AnalyzeFineTuneAsync(string baseFolder, string tunedFolder, AnalysisSettings settings, string device,
         IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
         settings.Validate();
         var torchDevice = TorchDeviceSelector.Select(device);
-        using var baseWeights = ModelWeights.Open(baseFolder);
+        using var baseWeights = await ModelWeights.OpenAsync(baseFolder, cancellationToken);
         using var tunedWeights = ModelWeights.Open(tunedFolder);
         var filter = settings.ModuleFilter();
         var layout = LinearWeights.LayoutOf(baseFolder);
@@ -93,10 +96,10 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
                 : $"--modules '{settings.Modules}' matches no linear weight of {baseFolder}");
         }
 
-        return Run(ComparisonKind.FullFineTune, baseFolder, [tunedFolder], baseWeights, jobs, warnings, settings, torchDevice, progress, cancellationToken);
+        return await RunAsync(ComparisonKind.FullFineTune, baseFolder, [tunedFolder], baseWeights, jobs, warnings, settings, torchDevice, progress, cancellationToken);
     }
 
-    private IntruderReport Run(ComparisonKind kind, string baseFolder, IReadOnlyList<string> tuned, ModelWeights baseWeights,
+    private async Task<IntruderReport> RunAsync(ComparisonKind kind, string baseFolder, IReadOnlyList<string> tuned, ModelWeights baseWeights,
         IReadOnlyList<ModuleJob> jobs, IReadOnlyList<string> warnings, AnalysisSettings settings, Device device,
         IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
@@ -108,7 +111,7 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
         var cache = settings.Method == AnalysisMethod.FullSvd
             ? null
             : new SpectrumCache(CacheRoot.Resolve(settings.CacheFolder), settings.CachePrecision, cacheLogger ?? NullLogger<SpectrumCache>.Instance);
-        var published = cache is null || settings.Spectra is null ? null : OpenPublished(settings.Spectra, cancellationToken);
+        var published = cache is null || settings.Spectra is null ? null : await OpenPublishedAsync(settings.Spectra, cancellationToken);
         var refusals = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var clock = Stopwatch.StartNew();
         var results = new List<ModuleIntruders>(jobs.Count);
@@ -117,15 +120,16 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
         // Two modules read ahead at most: memory stays at a few matrices whatever the model's size.
         var channel = Channel.CreateBounded<PreparedModule>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reader = Task.Run(() => Prepare(jobs, baseWeights, cache, published, refusals, channel.Writer, stop.Token), stop.Token);
+        var reader = Task.Run(() => PrepareAsync(jobs, baseWeights, cache, published, refusals, channel.Writer, stop.Token), stop.Token);
         try
         {
-            for (var i = 0; i < jobs.Count; i++)
+            await foreach (var prepared in channel.Reader.ReadAllAsync(cancellationToken))
             {
-                var prepared = channel.Reader.ReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
-                progress?.Report(new WorkProgress(i, jobs.Count, prepared.Job.Name, clock.Elapsed));
+                progress?.Report(new WorkProgress(results.Count, jobs.Count, prepared.Job.Name, clock.Elapsed));
+                using var fetched = prepared.Fetched;
 
-                // One scope per module: native memory stays at a few matrices, whatever the model's size.
+                // One scope per module: native memory stays at a few matrices, whatever the model's size. Nothing is
+                // awaited inside it, so it opens and closes on the same thread (TorchSharp's scopes are per thread).
                 using var scope = NewDisposeScope();
                 if (cache is null)
                 {
@@ -145,14 +149,8 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
         }
         finally
         {
-            stop.Cancel();
-            try
-            {
-                reader.GetAwaiter().GetResult();
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            await stop.CancelAsync();
+            await reader.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         progress?.Report(new WorkProgress(jobs.Count, jobs.Count, "", clock.Elapsed));
@@ -189,7 +187,7 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
     }
 
     /// <summary>The reading side of the pipeline: no TorchSharp here, only files and hashes.</summary>
-    private static async Task Prepare(IReadOnlyList<ModuleJob> jobs, ModelWeights baseWeights, SpectrumCache? cache, PublishedSpectra? published,
+    private static async Task PrepareAsync(IReadOnlyList<ModuleJob> jobs, ModelWeights baseWeights, SpectrumCache? cache, PublishedSpectra? published,
         System.Collections.Concurrent.ConcurrentQueue<string> refusals, ChannelWriter<PreparedModule> writer, CancellationToken cancellationToken)
     {
         try
@@ -197,6 +195,8 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
             foreach (var job in jobs)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                // A streamed base tensor is fetched here, ahead of its compute step, and kept until that step is done.
+                var fetched = await baseWeights.FetchAsync(job.Base, cancellationToken);
                 BaseSpectrum? spectrum = null;
                 SpectrumKey? key = null;
                 if (cache is not null)
@@ -212,7 +212,7 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
                     else if (published is not null)
                     {
                         var (rows, cols) = job.Layout == MatrixLayout.Transposed ? (job.Base.Shape[1], job.Base.Shape[0]) : (job.Base.Shape[0], job.Base.Shape[1]);
-                        spectrum = published.TryFetch(key.Value, rows, cols, cache.Folder, out var refusal);
+                        (spectrum, var refusal) = await published.TryFetchAsync(key.Value, rows, cols, cache.Folder, cancellationToken);
                         if (refusal is not null)
                         {
                             refusals.Enqueue($"{job.Name}: {refusal}");
@@ -222,7 +222,7 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
 
                 var factors = cache is null ? null : job.Factors?.Invoke();
                 var w0 = factors is null ? baseWeights.ReadFloat32(job.Base) : null;
-                await writer.WriteAsync(new PreparedModule(job, key, spectrum, factors, w0), cancellationToken);
+                await writer.WriteAsync(new PreparedModule(job, key, spectrum, factors, w0, fetched), cancellationToken);
             }
 
             writer.Complete();
@@ -271,16 +271,17 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
     /// <summary>One matrix to analyse: its base tensor, how to get the tuned one, and its low-rank update when it has one.</summary>
     private sealed record ModuleJob(string Name, TensorInfo Base, MatrixLayout Layout, Func<LowRankFactors>? Factors, Func<Tensor, Device, Tensor> Tuned);
 
-    private sealed record PreparedModule(ModuleJob Job, SpectrumKey? Key, BaseSpectrum? Spectrum, LowRankFactors? Factors, float[]? BaseValues);
+    /// <summary>A module's inputs, read; <paramref name="Fetched"/> keeps a streamed base tensor's bytes until it is computed.</summary>
+    private sealed record PreparedModule(ModuleJob Job, SpectrumKey? Key, BaseSpectrum? Spectrum, LowRankFactors? Factors, float[]? BaseValues, IDisposable Fetched);
 
-    private PublishedSpectra OpenPublished(string location, CancellationToken cancellationToken)
+    private async Task<PublishedSpectra> OpenPublishedAsync(string location, CancellationToken cancellationToken)
     {
         if (publishedSpectra is null)
         {
             throw new InvalidOperationException("--spectra needs the registries: register them with AddModelGateTorch.");
         }
 
-        var published = publishedSpectra.OpenAsync(location, cancellationToken).GetAwaiter().GetResult();
+        var published = await publishedSpectra.OpenAsync(location, cancellationToken);
         logger.LogDebug("{Location}: published spectra opened", published.Display);
         return published;
     }

@@ -80,12 +80,12 @@ public sealed class PeftMergeCaseTests
 
     [Theory]
     [MemberData(nameof(CasesAndMethods))]
-    public void Analyze_CountsMatchThePapersCodeOnPeftsMerge(string name, string method)
+    public async Task Analyze_CountsMatchThePapersCodeOnPeftsMerge(string name, string method)
     {
         var (baseFolder, adapters, c) = Load(name);
 
-        var report = new IntruderAnalyzer(NullLogger<IntruderAnalyzer>.Instance)
-            .AnalyzeAdapters(baseFolder, adapters, new AnalysisSettings { Method = method }, "cpu", null, CancellationToken.None);
+        var report = await new IntruderAnalyzer(NullLogger<IntruderAnalyzer>.Instance)
+            .AnalyzeAdaptersAsync(baseFolder, adapters, new AnalysisSettings { Method = method }, "cpu", null, CancellationToken.None);
 
         var counts = c.GetProperty("counts").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
         var analysed = report.Modules.Where(m => counts.ContainsKey(m.Name)).ToDictionary(m => m.Name, m => m.Intruders);

@@ -96,7 +96,7 @@ public sealed class GateRunnerTests : IDisposable
     {
         var v1 = Adapter("v1", b => b.WithIntruders("model.layers.0.self_attn.q_proj", 2));
         var v2 = Adapter("v2", b => b.WithIntruders("model.layers.0.self_attn.q_proj", 3));
-        var report = new IntruderAnalyzer(NullLogger<IntruderAnalyzer>.Instance).AnalyzeAdapters(_model.Folder, [v1], new AnalysisSettings(), "cpu", null, CancellationToken.None);
+        var report = await new IntruderAnalyzer(NullLogger<IntruderAnalyzer>.Instance).AnalyzeAdaptersAsync(_model.Folder, [v1], new AnalysisSettings(), "cpu", null, CancellationToken.None);
         var analysisJson = _dir.File("v1.analysis.json");
         File.WriteAllText(analysisJson, IntruderReportJson.Serialize(report));
 

@@ -28,7 +28,7 @@ public sealed class LineageAnalyzerTests : IDisposable
     [Theory]
     [InlineData(AnalysisMethod.Auto)]
     [InlineData(AnalysisMethod.FullSvd)]
-    public void Lineage_ReleasesPlantingInDifferentModules_AccumulateAndEachCountsOnlyItsOwn(string method)
+    public async Task Lineage_ReleasesPlantingInDifferentModules_AccumulateAndEachCountsOnlyItsOwn(string method)
     {
         var releases = new AdapterLineageBuilder()
             .Then(new LoraAdapterBuilder().WithIntruders(Q0, 2))
@@ -36,7 +36,7 @@ public sealed class LineageAnalyzerTests : IDisposable
             .Then(new LoraAdapterBuilder().WithIntruders(Up0, 2))
             .Build(_base, _dir.File("lineage"));
 
-        var report = Analyze(releases, new AnalysisSettings { Method = method });
+        var report = await AnalyzeAsync(releases, new AnalysisSettings { Method = method });
 
         Assert.Equal([1, 2, 3], report.Steps.Select(s => s.Step));
         Assert.Equal(releases, report.Steps.Select(s => s.Adapter));
@@ -61,14 +61,14 @@ public sealed class LineageAnalyzerTests : IDisposable
     }
 
     [Fact]
-    public void Lineage_ReleaseThatOnlyStrengthensExistingDirections_AddsNothingNewAndKeepsTheTotal()
+    public async Task Lineage_ReleaseThatOnlyStrengthensExistingDirections_AddsNothingNewAndKeepsTheTotal()
     {
         var releases = new AdapterLineageBuilder()
             .Then(new LoraAdapterBuilder().WithIntruders(Q0, 2))
             .Then(new LoraAdapterBuilder().WithAlignedUpdate(Q0).WithAlignedUpdate(V1))
             .Build(_base, _dir.File("lineage"));
 
-        var report = Analyze(releases, new AnalysisSettings());
+        var report = await AnalyzeAsync(releases, new AnalysisSettings());
 
         var aligned = report.Steps[1];
         Assert.Equal(2, aligned.TotalCumulative);
@@ -79,14 +79,14 @@ public sealed class LineageAnalyzerTests : IDisposable
     }
 
     [Fact]
-    public void Lineage_SecondReleasePlantingInTheSameModule_CountsTheFirstReleasesIntrudersAsOld()
+    public async Task Lineage_SecondReleasePlantingInTheSameModule_CountsTheFirstReleasesIntrudersAsOld()
     {
         var releases = new AdapterLineageBuilder()
             .Then(new LoraAdapterBuilder().WithIntruders(Q0, 2))
             .Then(new LoraAdapterBuilder { Seed = 11 }.WithIntruders(Q0, 2))
             .Build(_base, _dir.File("lineage"));
 
-        var report = Analyze(releases, new AnalysisSettings());
+        var report = await AnalyzeAsync(releases, new AnalysisSettings());
 
         Assert.Equal([2, 4], report.Steps.Select(s => s.TotalCumulative));
         Assert.Equal([2, 2], report.Steps.Select(s => s.TotalNew));
@@ -95,7 +95,7 @@ public sealed class LineageAnalyzerTests : IDisposable
     }
 
     [Fact]
-    public void Lineage_OneRelease_HasTheNumbersOfAnalyze()
+    public async Task Lineage_OneRelease_HasTheNumbersOfAnalyze()
     {
         var adapter = new LoraAdapterBuilder()
             .WithIntruders(Q0, 3)
@@ -103,8 +103,8 @@ public sealed class LineageAnalyzerTests : IDisposable
             .WithAlignedUpdate(V1)
             .Build(_base, _dir.File("adapter"));
 
-        var report = Analyze([adapter], new AnalysisSettings());
-        var analyze = Intruders.AnalyzeAdapters(_base, [adapter], new AnalysisSettings(), "cpu", null, CancellationToken.None);
+        var report = await AnalyzeAsync([adapter], new AnalysisSettings());
+        var analyze = await Intruders.AnalyzeAdaptersAsync(_base, [adapter], new AnalysisSettings(), "cpu", null, CancellationToken.None);
 
         var step = Assert.Single(report.Steps);
         Assert.Equal(analyze.TotalIntruders, step.TotalCumulative);
@@ -116,14 +116,14 @@ public sealed class LineageAnalyzerTests : IDisposable
     }
 
     [Fact]
-    public void Lineage_ModulesFilterThatAnEarlyReleaseDoesNotTouch_CountsZeroForThatRelease()
+    public async Task Lineage_ModulesFilterThatAnEarlyReleaseDoesNotTouch_CountsZeroForThatRelease()
     {
         var releases = new AdapterLineageBuilder()
             .Then(new LoraAdapterBuilder().WithIntruders(Q0, 2))
             .Then(new LoraAdapterBuilder().WithIntruders(Up0, 2))
             .Build(_base, _dir.File("lineage"));
 
-        var report = Analyze(releases, new AnalysisSettings { Modules = "mlp" });
+        var report = await AnalyzeAsync(releases, new AnalysisSettings { Modules = "mlp" });
 
         Assert.Empty(report.Steps[0].Modules);
         Assert.Null(report.Steps[0].Cumulative);
@@ -132,13 +132,13 @@ public sealed class LineageAnalyzerTests : IDisposable
     }
 
     [Fact]
-    public void Lineage_NoAdapters_IsAUserError()
+    public async Task Lineage_NoAdapters_IsAUserError()
     {
-        var e = Assert.Throws<UserInputException>(() => Analyze([], new AnalysisSettings()));
+        var e = await Assert.ThrowsAsync<UserInputException>(() => AnalyzeAsync([], new AnalysisSettings()));
 
         Assert.Contains("at least one --adapter", e.Message);
     }
 
-    private LineageReport Analyze(IReadOnlyList<string> adapters, AnalysisSettings settings) =>
-        Analyzer.Analyze(_base, adapters, settings, "cpu", null, CancellationToken.None);
+    private Task<LineageReport> AnalyzeAsync(IReadOnlyList<string> adapters, AnalysisSettings settings) =>
+        Analyzer.AnalyzeAsync(_base, adapters, settings, "cpu", null, CancellationToken.None);
 }

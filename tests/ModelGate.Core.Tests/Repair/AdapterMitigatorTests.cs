@@ -75,11 +75,11 @@ public sealed class AdapterMitigatorTests : IDisposable
     }
 
     [Fact]
-    public void Mitigate_HalfLambda_MergesExactlyToTheSpectralEdit()
+    public async Task Mitigate_HalfLambda_MergesExactlyToTheSpectralEdit()
     {
         var (baseFolder, adapter) = Planted();
 
-        var result = Mitigator.Mitigate(baseFolder, adapter, _dir.File("repaired"), new MitigationSettings { Lambda = 0.5 }, "cpu", null, CancellationToken.None);
+        var result = await Mitigator.MitigateAsync(baseFolder, adapter, _dir.File("repaired"), new MitigationSettings { Lambda = 0.5 }, "cpu", null, CancellationToken.None);
 
         Assert.Equal(["model.layers.0.self_attn.q_proj", "model.layers.1.mlp.down_proj"], result.Modules.Select(m => m.ModulePath).Order());
         Assert.Equal([8 + 3, 8 + 2], result.Modules.OrderBy(m => m.ModulePath).Select(m => m.RankAfter));
@@ -87,11 +87,11 @@ public sealed class AdapterMitigatorTests : IDisposable
     }
 
     [Fact]
-    public void Mitigate_WrittenAdapter_LoadsAsPeftAdapterWithScaleOneOnChangedModules()
+    public async Task Mitigate_WrittenAdapter_LoadsAsPeftAdapterWithScaleOneOnChangedModules()
     {
         var (baseFolder, adapter) = Planted(new LoraAdapterBuilder { UseRslora = true, AdapterNameInKeys = "default", RankPattern = new Dictionary<string, int> { ["q_proj"] = 4 } });
 
-        var result = Mitigator.Mitigate(baseFolder, adapter, _dir.File("repaired"), new MitigationSettings { Lambda = 0.25 }, "cpu", null, CancellationToken.None);
+        var result = await Mitigator.MitigateAsync(baseFolder, adapter, _dir.File("repaired"), new MitigationSettings { Lambda = 0.25 }, "cpu", null, CancellationToken.None);
 
         using var repaired = LoraAdapter.Load(result.OutputFolder!);
         var q = repaired.Modules.Single(m => m.ModulePath == "model.layers.0.self_attn.q_proj");
@@ -106,22 +106,22 @@ public sealed class AdapterMitigatorTests : IDisposable
     }
 
     [Fact]
-    public void Mitigate_LambdaZero_RemovesTheCountedIntruders()
+    public async Task Mitigate_LambdaZero_RemovesTheCountedIntruders()
     {
         var (baseFolder, adapter) = Planted();
 
-        var result = Mitigator.Mitigate(baseFolder, adapter, _dir.File("repaired"), new MitigationSettings { Lambda = 0 }, "cpu", null, CancellationToken.None);
+        var result = await Mitigator.MitigateAsync(baseFolder, adapter, _dir.File("repaired"), new MitigationSettings { Lambda = 0 }, "cpu", null, CancellationToken.None);
 
         Assert.Equal(5, result.Before.TotalIntruders);
         Assert.Equal(0, result.After!.TotalIntruders);
     }
 
     [Fact]
-    public void Mitigate_LambdaOne_ChangesNothing()
+    public async Task Mitigate_LambdaOne_ChangesNothing()
     {
         var (baseFolder, adapter) = Planted();
 
-        var result = Mitigator.Mitigate(baseFolder, adapter, _dir.File("repaired"), new MitigationSettings { Lambda = 1 }, "cpu", null, CancellationToken.None);
+        var result = await Mitigator.MitigateAsync(baseFolder, adapter, _dir.File("repaired"), new MitigationSettings { Lambda = 1 }, "cpu", null, CancellationToken.None);
 
         Assert.DoesNotContain(result.Modules, m => m.Changed);
         Assert.Equal(File.ReadAllBytes(Path.Combine(adapter, "adapter_model.safetensors")), File.ReadAllBytes(Path.Combine(result.OutputFolder!, "adapter_model.safetensors")));
@@ -129,12 +129,12 @@ public sealed class AdapterMitigatorTests : IDisposable
     }
 
     [Fact]
-    public void Mitigate_PerModuleLambdaAndThreshold_AreApplied()
+    public async Task Mitigate_PerModuleLambdaAndThreshold_AreApplied()
     {
         var (baseFolder, adapter) = Planted();
         var settings = new MitigationSettings { Lambda = 0.5, ModuleLambdas = [@"q_proj=0"], MinIntruders = 3 };
 
-        var result = Mitigator.Mitigate(baseFolder, adapter, _dir.File("repaired"), settings, "cpu", null, CancellationToken.None);
+        var result = await Mitigator.MitigateAsync(baseFolder, adapter, _dir.File("repaired"), settings, "cpu", null, CancellationToken.None);
 
         var q = Assert.Single(result.Modules);
         Assert.Equal("model.layers.0.self_attn.q_proj", q.ModulePath);
@@ -146,20 +146,20 @@ public sealed class AdapterMitigatorTests : IDisposable
     [InlineData("gpt2_fan_in_fan_out")]
     [InlineData("llama2_rslora_patterns_regex")]
     [InlineData("roberta_qv")]
-    public void Mitigate_PeftSavedAdapter_MergesExactlyToTheSpectralEdit(string name)
+    public async Task Mitigate_PeftSavedAdapter_MergesExactlyToTheSpectralEdit(string name)
     {
-        var result = Mitigator.Mitigate(PeerVectors.BaseFolderOf(name), PeerVectors.AdapterFolder(name), _dir.File(name), new MitigationSettings { Lambda = 0.3 }, "cpu", null, CancellationToken.None);
+        var result = await Mitigator.MitigateAsync(PeerVectors.BaseFolderOf(name), PeerVectors.AdapterFolder(name), _dir.File(name), new MitigationSettings { Lambda = 0.3 }, "cpu", null, CancellationToken.None);
 
         Assert.Contains(result.Modules, m => m.Changed);
         AssertMergesToDirectEdit(PeerVectors.BaseFolderOf(name), PeerVectors.AdapterFolder(name), result);
     }
 
     [Fact]
-    public void Mitigate_DryRun_WritesNothing()
+    public async Task Mitigate_DryRun_WritesNothing()
     {
         var (baseFolder, adapter) = Planted();
 
-        var result = Mitigator.Mitigate(baseFolder, adapter, _dir.File("repaired"), new MitigationSettings { DryRun = true }, "cpu", null, CancellationToken.None);
+        var result = await Mitigator.MitigateAsync(baseFolder, adapter, _dir.File("repaired"), new MitigationSettings { DryRun = true }, "cpu", null, CancellationToken.None);
 
         Assert.Null(result.After);
         Assert.Equal(2, result.Modules.Count(m => m.Changed));
@@ -167,10 +167,10 @@ public sealed class AdapterMitigatorTests : IDisposable
     }
 
     [Fact]
-    public void Mitigate_DoraAdapter_IsRefusedWithTheReason()
+    public async Task Mitigate_DoraAdapter_IsRefusedWithTheReason()
     {
-        var e = Assert.Throws<UserInputException>(() =>
-            Mitigator.Mitigate(PeerVectors.BaseFolderOf("llama2_dora"), PeerVectors.AdapterFolder("llama2_dora"), _dir.File("x"), new MitigationSettings(), "cpu", null, CancellationToken.None));
+        var e = await Assert.ThrowsAsync<UserInputException>(() =>
+            Mitigator.MitigateAsync(PeerVectors.BaseFolderOf("llama2_dora"), PeerVectors.AdapterFolder("llama2_dora"), _dir.File("x"), new MitigationSettings(), "cpu", null, CancellationToken.None));
 
         Assert.Contains("DoRA", e.Message);
         Assert.False(Directory.Exists(_dir.File("x")));

@@ -15,11 +15,11 @@ public sealed class CountsAgainstPaperCodeTests
 
     [Theory]
     [MemberData(nameof(Adapters))]
-    public void AnalyzeAdapters_PeftSavedAdapter_CountsAndCosinesMatchPyTorch(string name, string method)
+    public async Task AnalyzeAdapters_PeftSavedAdapter_CountsAndCosinesMatchPyTorch(string name, string method)
     {
         var analyzer = new IntruderAnalyzer(NullLogger<IntruderAnalyzer>.Instance);
 
-        var report = analyzer.AnalyzeAdapters(PeerVectors.BaseFolderOf(name), [PeerVectors.AdapterFolder(name)], new AnalysisSettings { Method = method }, "cpu", null, CancellationToken.None);
+        var report = await analyzer.AnalyzeAdaptersAsync(PeerVectors.BaseFolderOf(name), [PeerVectors.AdapterFolder(name)], new AnalysisSettings { Method = method }, "cpu", null, CancellationToken.None);
 
         var expected = PeerVectors.Adapter(name);
         var counts = expected.GetProperty("counts").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());

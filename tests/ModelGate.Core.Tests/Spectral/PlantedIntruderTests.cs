@@ -18,7 +18,7 @@ public sealed class PlantedIntruderTests
     [InlineData(TensorDType.BF16, 3, AnalysisMethod.Auto)]
     [InlineData(TensorDType.BF16, 3, AnalysisMethod.FullSvd)]
     [InlineData(TensorDType.F32, 4, AnalysisMethod.Auto)]
-    public void Analyze_AdapterWithPlantedIntruders_CountsEachOne(TensorDType dtype, int shards, string method)
+    public async Task Analyze_AdapterWithPlantedIntruders_CountsEachOne(TensorDType dtype, int shards, string method)
     {
         using var dir = new TempDirectory();
         var model = new TinyModelBuilder { DType = dtype, Shards = shards }.Build(dir.File("base"));
@@ -30,7 +30,7 @@ public sealed class PlantedIntruderTests
             .WithAlignedUpdate("model.layers.1.self_attn.o_proj");
         builder.Build(model.Folder, dir.File("adapter"));
 
-        var report = Analyzer.AnalyzeAdapters(model.Folder, [dir.File("adapter")], new AnalysisSettings { Method = method }, "cpu", null, CancellationToken.None);
+        var report = await Analyzer.AnalyzeAdaptersAsync(model.Folder, [dir.File("adapter")], new AnalysisSettings { Method = method }, "cpu", null, CancellationToken.None);
 
         Assert.Equal(builder.PlantedIntruders.OrderBy(p => p.Key), report.Modules.Select(m => KeyValuePair.Create(m.Name, m.Intruders)).OrderBy(p => p.Key));
         Assert.Equal(9, report.TotalIntruders);
@@ -42,7 +42,7 @@ public sealed class PlantedIntruderTests
     }
 
     [Fact]
-    public void Analyze_RsloraAndDoraAdapters_StillCountPlantedIntruders()
+    public async Task Analyze_RsloraAndDoraAdapters_StillCountPlantedIntruders()
     {
         using var dir = new TempDirectory();
         var model = new TinyModelBuilder().Build(dir.File("base"));
@@ -55,9 +55,9 @@ public sealed class PlantedIntruderTests
             .WithAlignedUpdate("model.layers.1.self_attn.k_proj")
             .Build(model.Folder, dir.File("dora"));
 
-        var rslora = Analyzer.AnalyzeAdapters(model.Folder, [dir.File("rslora")], new AnalysisSettings(), "cpu", null, CancellationToken.None);
-        var dora = Analyzer.AnalyzeAdapters(model.Folder, [dir.File("dora")], new AnalysisSettings(), "cpu", null, CancellationToken.None);
-        var both = Analyzer.AnalyzeAdapters(model.Folder, [dir.File("rslora"), dir.File("dora")], new AnalysisSettings(), "cpu", null, CancellationToken.None);
+        var rslora = await Analyzer.AnalyzeAdaptersAsync(model.Folder, [dir.File("rslora")], new AnalysisSettings(), "cpu", null, CancellationToken.None);
+        var dora = await Analyzer.AnalyzeAdaptersAsync(model.Folder, [dir.File("dora")], new AnalysisSettings(), "cpu", null, CancellationToken.None);
+        var both = await Analyzer.AnalyzeAdaptersAsync(model.Folder, [dir.File("rslora"), dir.File("dora")], new AnalysisSettings(), "cpu", null, CancellationToken.None);
 
         Assert.Equal(4, rslora.TotalIntruders);
         Assert.Equal(2, dora.TotalIntruders);
@@ -68,13 +68,13 @@ public sealed class PlantedIntruderTests
     [Theory]
     [InlineData(AnalysisMethod.Auto)]
     [InlineData(AnalysisMethod.FullSvd)]
-    public void Analyze_FullFineTune_FindsNoIntruders(string method)
+    public async Task Analyze_FullFineTune_FindsNoIntruders(string method)
     {
         using var dir = new TempDirectory();
         var model = new TinyModelBuilder { Shards = 2 }.Build(dir.File("base"));
         new FineTunedModelBuilder().Build(model.Folder, dir.File("tuned"));
 
-        var report = Analyzer.AnalyzeFineTune(model.Folder, dir.File("tuned"), new AnalysisSettings { Method = method }, "cpu", null, CancellationToken.None);
+        var report = await Analyzer.AnalyzeFineTuneAsync(model.Folder, dir.File("tuned"), new AnalysisSettings { Method = method }, "cpu", null, CancellationToken.None);
 
         Assert.Equal(model.LinearModules.Count, report.Modules.Count);
         Assert.Equal(0, report.TotalIntruders);
@@ -82,7 +82,7 @@ public sealed class PlantedIntruderTests
     }
 
     [Fact]
-    public void Analyze_ModulesFilterAndSettings_AreApplied()
+    public async Task Analyze_ModulesFilterAndSettings_AreApplied()
     {
         using var dir = new TempDirectory();
         var model = new TinyModelBuilder().Build(dir.File("base"));
@@ -91,7 +91,7 @@ public sealed class PlantedIntruderTests
             .WithIntruders("model.layers.0.mlp.up_proj", 2)
             .Build(model.Folder, dir.File("adapter"));
 
-        var report = Analyzer.AnalyzeAdapters(model.Folder, [dir.File("adapter")], new AnalysisSettings { K = 4, Epsilon = 0.9, Modules = "mlp" }, "cpu", null, CancellationToken.None);
+        var report = await Analyzer.AnalyzeAdaptersAsync(model.Folder, [dir.File("adapter")], new AnalysisSettings { K = 4, Epsilon = 0.9, Modules = "mlp" }, "cpu", null, CancellationToken.None);
 
         var module = Assert.Single(report.Modules);
         Assert.Equal("model.layers.0.mlp.up_proj.weight", module.Name);

@@ -63,14 +63,14 @@ public sealed class ForgettingDemoTests(ForgettingDemoFixture fixture, ITestOutp
     }
 
     [Fact]
-    public void Intruders_ForgettingAdapterHasMoreThanTheMildOne()
+    public async Task Intruders_ForgettingAdapterHasMoreThanTheMildOne()
     {
         var analyzer = new IntruderAnalyzer(NullLogger<IntruderAnalyzer>.Instance);
         using var cache = new TempDirectory();
         var settings = new AnalysisSettings { CacheFolder = cache.Path };
 
-        var forgetting = analyzer.AnalyzeAdapters(Demo.BaseModel, [Demo.ForgettingAdapter], settings, "cpu", null, CancellationToken.None);
-        var mild = analyzer.AnalyzeAdapters(Demo.BaseModel, [Demo.MildAdapter], settings, "cpu", null, CancellationToken.None);
+        var forgetting = await analyzer.AnalyzeAdaptersAsync(Demo.BaseModel, [Demo.ForgettingAdapter], settings, "cpu", null, CancellationToken.None);
+        var mild = await analyzer.AnalyzeAdaptersAsync(Demo.BaseModel, [Demo.MildAdapter], settings, "cpu", null, CancellationToken.None);
 
         output.WriteLine($"intruders (k 10, ε 0.5): forgetting adapter {forgetting.TotalIntruders} in {forgetting.Modules.Count} matrices, mild adapter {mild.TotalIntruders} in {mild.Modules.Count}");
         Assert.True(forgetting.TotalIntruders > mild.TotalIntruders, $"forgetting {forgetting.TotalIntruders} vs mild {mild.TotalIntruders}");

@@ -85,14 +85,14 @@ public sealed class RealShapeModelBuilderTests
     [Theory]
     [InlineData(AnalysisMethod.FullSvd)]
     [InlineData(AnalysisMethod.Auto)]
-    public void Analyze_AllLinearAdapterOnRealShape_FindsExactlyThePlantedIntruders(string method)
+    public async Task Analyze_AllLinearAdapterOnRealShape_FindsExactlyThePlantedIntruders(string method)
     {
         using var dir = new TempDirectory();
         var builder = new RealShapeModelBuilder { Shape = SmallLlama32, Layers = 2 };
         builder.BuildModel(dir.File("base"), replace: false);
         builder.BuildAdapter(dir.File("base"), dir.File("adapter"), replace: false);
 
-        var report = new IntruderAnalyzer(NullLogger<IntruderAnalyzer>.Instance).AnalyzeAdapters(dir.File("base"), [dir.File("adapter")],
+        var report = await new IntruderAnalyzer(NullLogger<IntruderAnalyzer>.Instance).AnalyzeAdaptersAsync(dir.File("base"), [dir.File("adapter")],
             new AnalysisSettings { Method = method, CacheFolder = dir.File("cache") }, "cpu", null, CancellationToken.None);
 
         Assert.Equal(14, report.Modules.Count);

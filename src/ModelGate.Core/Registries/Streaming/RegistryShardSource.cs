@@ -48,8 +48,8 @@ public sealed class RegistryShardSource : IRemoteShardSource
             : throw new UserInputException($"{version.Reference.Display}: the registry does not say how long {fileName} is, so it cannot be read by ranges");
     }
 
-    public byte[] Read(string fileName, long offset, int length) =>
-        ReadAsync(File(fileName), offset, length, CancellationToken.None).GetAwaiter().GetResult();
+    public Task<byte[]> ReadAsync(string fileName, long offset, int length, CancellationToken cancellationToken) =>
+        ReadAsync(File(fileName), offset, length, cancellationToken);
 
     private RemoteFile File(string fileName) =>
         files.GetValueOrDefault(fileName) ?? throw new UserInputException($"{version.Reference.Display}: has no file {fileName}");

@@ -48,14 +48,13 @@ public sealed class PublishedSpectra
 
     /// <summary>
     /// The published spectrum for <paramref name="key"/>, or null when none is listed or the one fetched fails
-    /// verification (then <paramref name="refusal"/> says why, and the caller computes it instead).
+    /// verification (then Refusal says why, and the caller computes it instead).
     /// </summary>
-    public BaseSpectrum? TryFetch(SpectrumKey key, long rows, long cols, string scratchFolder, out string? refusal)
+    public async Task<(BaseSpectrum? Spectrum, string? Refusal)> TryFetchAsync(SpectrumKey key, long rows, long cols, string scratchFolder, CancellationToken cancellationToken)
     {
-        refusal = null;
         if (!manifest.Entries.TryGetValue(key.Hex, out var entry) || entry.Rows != rows || entry.Cols != cols)
         {
-            return null;
+            return (null, null);
         }
 
         var name = key.Hex + SpectrumCache.EntryExtension;
@@ -64,16 +63,16 @@ public sealed class PublishedSpectra
         var temp = Path.Combine(scratchFolder, $"{name}.tmp-{Guid.NewGuid():N}");
         try
         {
-            DownloadAsync(new RemoteFile(name, entry.Bytes, null, null, null, null, $"spectrum:{Display}/{name}"), temp).GetAwaiter().GetResult();
+            await DownloadAsync(new RemoteFile(name, entry.Bytes, null, null, null, null, $"spectrum:{Display}/{name}"), temp, cancellationToken);
             var spectrum = SpectrumCache.Read(temp, key);
             Interlocked.Increment(ref fetched);
-            return spectrum;
+            return (spectrum, null);
         }
         catch (Exception e) when (e is InvalidDataException or UserInputException or IOException)
         {
-            refusal = $"{Display}/{name}: published spectrum refused ({e.Message}); computed locally instead";
+            var refusal = $"{Display}/{name}: published spectrum refused ({e.Message}); computed locally instead";
             logger.LogWarning("{Refusal}", refusal);
-            return null;
+            return (null, refusal);
         }
         finally
         {
@@ -81,7 +80,7 @@ public sealed class PublishedSpectra
         }
     }
 
-    private async Task DownloadAsync(RemoteFile file, string temp)
+    private async Task DownloadAsync(RemoteFile file, string temp, CancellationToken cancellationToken)
     {
         var pipeline = RegistryRetry.Create(settings, time, logger, statistics.Retried);
         await RegistryRetry.RunAsync(pipeline, $"{Display}/{file.Path}", async token =>
@@ -97,6 +96,6 @@ public sealed class PublishedSpectra
             }
 
             return true;
-        }, CancellationToken.None);
+        }, cancellationToken);
     }
 }
