@@ -1,4 +1,5 @@
-using ModelGate.GitHub.Tests.StandIn;
+using ModelGate.Testing.GitHub;
+using ModelGate.Testing.GitHub.StandIn;
 
 namespace ModelGate.GitHub.Tests;
 

@@ -1,5 +1,6 @@
 using ModelGate.GitHub.Comments;
-using ModelGate.GitHub.Tests.StandIn;
+using ModelGate.Testing.GitHub;
+using ModelGate.Testing.GitHub.StandIn;
 
 namespace ModelGate.GitHub.Tests;
 

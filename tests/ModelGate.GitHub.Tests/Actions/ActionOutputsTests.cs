@@ -1,5 +1,6 @@
 using ModelGate.GitHub.Actions;
 using ModelGate.Testing;
+using ModelGate.Testing.GitHub;
 
 namespace ModelGate.GitHub.Tests.Actions;
 

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text;
+using ModelGate.Testing.GitHub;
 
-namespace ModelGate.GitHub.Tests.Action;
+namespace ModelGate.Action.Tests;
 
 /// <summary>
 /// Runs a composite action's `run:` steps the way the runner does: each script in a file under

@@ -1,7 +1,7 @@
 using ModelGate.Testing;
 using ModelGate.Testing.Packaging;
 
-namespace ModelGate.GitHub.Tests.Action;
+namespace ModelGate.Action.Tests;
 
 /// <summary>
 /// The tool as users get it: ModelGate.Tool packed into a local feed once per test class, or the feed CI packed

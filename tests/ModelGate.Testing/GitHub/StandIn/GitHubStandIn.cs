@@ -6,14 +6,14 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace ModelGate.GitHub.Tests.StandIn;
+namespace ModelGate.Testing.GitHub.StandIn;
 
 /// <summary>
 /// A GitHub REST API stand-in on 127.0.0.1 (a free port) for the issue-comment endpoints the gate uses: list (with
 /// per_page/page and Link headers, as GitHub paginates), create, edit. It records every request and can be told to
 /// answer the next requests with an error (403, 429 with Retry-After, 5xx) or to act as a read-only fork token.
 /// </summary>
-internal sealed partial class GitHubStandIn : IDisposable
+public sealed partial class GitHubStandIn : IDisposable
 {
     private readonly HttpListener _listener;
     private readonly Task _loop;

@@ -1,3 +1,3 @@
-namespace ModelGate.GitHub.Tests.Action;
+namespace ModelGate.Action.Tests;
 
 internal sealed record ActionInput(bool Required, string? Default, string Description);

@@ -1,7 +1,7 @@
 using ModelGate.Demo;
 using ModelGate.Testing;
 
-namespace ModelGate.GitHub.Tests;
+namespace ModelGate.Action.Tests;
 
 /// <summary>
 /// A tiny base model and two adapters for it, as `demo` builds them: one that only strengthens directions the base

@@ -1,6 +1,7 @@
 using ModelGate.Testing;
+using ModelGate.Testing.GitHub;
 
-namespace ModelGate.GitHub.Tests.Action;
+namespace ModelGate.Action.Tests;
 
 /// <summary>The repository's action.yml and a simulated runner environment for it, in a temp folder.</summary>
 internal sealed class ActionSteps : IDisposable

@@ -1,16 +1,16 @@
 using System.Text.Json.Nodes;
+using ModelGate.GitHub;
 using ModelGate.GitHub.Actions;
 using ModelGate.GitHub.Comments;
 using ModelGate.GitHub.Publishing;
-using ModelGate.Testing;
 
-namespace ModelGate.GitHub.Tests;
+namespace ModelGate.Testing.GitHub;
 
 /// <summary>
 /// A simulated workflow step: the GITHUB_* variables, an event payload file, and the summary and output files the
 /// runner would provide, in a temp folder. Publishing records the retry waits instead of sleeping.
 /// </summary>
-internal sealed class ActionsRun : IDisposable
+public sealed class ActionsRun : IDisposable
 {
     public const string Token = "ghs_StandInTokenThatMustNeverBeLogged0123456789";
 

@@ -1,7 +1,8 @@
 using ModelGate.GitHub.Comments;
-using ModelGate.GitHub.Tests.StandIn;
+using ModelGate.Testing.GitHub;
+using ModelGate.Testing.GitHub.StandIn;
 
-namespace ModelGate.GitHub.Tests.Action;
+namespace ModelGate.Action.Tests;
 
 /// <summary>
 /// action.yml end to end: its run steps in bash with a simulated runner environment, installing the packed tool

@@ -1,7 +1,8 @@
 using ModelGate.Cli;
-using ModelGate.GitHub.Tests.StandIn;
+using ModelGate.Testing.GitHub;
+using ModelGate.Testing.GitHub.StandIn;
 
-namespace ModelGate.GitHub.Tests.Cli;
+namespace ModelGate.Action.Tests;
 
 /// <summary>The gate verb in-process with a simulated Actions environment: how --github-comment and GITHUB_ACTIONS reach the sinks.</summary>
 [Trait("Category", "Integration")]

@@ -1,7 +1,7 @@
-namespace ModelGate.GitHub.Tests;
+namespace ModelGate.Testing.GitHub;
 
 /// <summary>Reads a $GITHUB_OUTPUT file as the runner does: `name=value` lines and `name&lt;&lt;DELIMITER` blocks.</summary>
-internal static class OutputFile
+public static class OutputFile
 {
     public static IReadOnlyDictionary<string, string> Parse(string text)
     {

@@ -1,4 +1,4 @@
-namespace ModelGate.GitHub.Tests.Action;
+namespace ModelGate.Action.Tests;
 
 /// <summary>One run of the composite action: each step's result, the action's outputs, whether a step failed.</summary>
 internal sealed record ActionRun(IReadOnlyList<StepRun> Steps, IReadOnlyDictionary<string, string> Outputs, bool Failed)

@@ -1,6 +1,7 @@
-using ModelGate.GitHub.Tests.StandIn;
+using ModelGate.Testing.GitHub;
+using ModelGate.Testing.GitHub.StandIn;
 
-namespace ModelGate.GitHub.Tests.Action;
+namespace ModelGate.Action.Tests;
 
 /// <summary>
 /// action.yml's scripts, run by bash with a stand-in `dotnet` that records its arguments: how inputs become tool

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
-namespace ModelGate.GitHub.Tests.Action;
+namespace ModelGate.Action.Tests;
 
 /// <summary>
 /// action.yml read with YamlDotNet: its inputs (with defaults), outputs and steps. Only what our composite action

@@ -1,3 +1,3 @@
-namespace ModelGate.GitHub.Tests.Action;
+namespace ModelGate.Action.Tests;
 
 internal sealed record StepRun(ActionStep Step, bool Skipped, int ExitCode, string Out, string Error, IReadOnlyDictionary<string, string> Outputs);
