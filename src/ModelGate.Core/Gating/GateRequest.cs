@@ -36,7 +36,7 @@ public sealed record GateRequest
     public string? Spectra { get; init; }
 
     /// <summary>The iterative paths' residual tolerance (see <see cref="AnalysisSettings.Tolerance"/>).</summary>
-    public double Tolerance { get; init; } = 1e-6;
+    public double Tolerance { get; init; } = AnalysisDefaults.Tolerance;
 
     /// <summary>Whether to record SHA-256 hashes of the base's and adapters' weight files in the run metadata.</summary>
     public bool HashWeights { get; init; } = true;

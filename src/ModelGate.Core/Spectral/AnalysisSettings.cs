@@ -5,11 +5,11 @@ namespace ModelGate.Core.Spectral;
 /// <summary>What the analysis counts; validated once, before any work, with the option's name in the message.</summary>
 public sealed record AnalysisSettings
 {
-    /// <summary>The paper's default: the top 10 tuned singular vectors.</summary>
-    public int K { get; init; } = 10;
+    /// <summary>How many top tuned singular vectors are compared with the base's.</summary>
+    public int K { get; init; } = AnalysisDefaults.K;
 
-    /// <summary>The paper's default threshold on the max |cosine|.</summary>
-    public double Epsilon { get; init; } = 0.5;
+    /// <summary>The threshold on the max |cosine| below which a tuned direction is an intruder.</summary>
+    public double Epsilon { get; init; } = AnalysisDefaults.Epsilon;
 
     /// <summary>A regular expression searched in base tensor names; only matching weights are analysed.</summary>
     public string? Modules { get; init; }
@@ -18,7 +18,7 @@ public sealed record AnalysisSettings
     public string Method { get; init; } = AnalysisMethod.Auto;
 
     /// <summary>The iterative paths stop when every top-k triplet has ‖M·v − σ·u‖ ≤ Tolerance·σ₁.</summary>
-    public double Tolerance { get; init; } = 1e-6;
+    public double Tolerance { get; init; } = AnalysisDefaults.Tolerance;
 
     /// <summary>The cache folder for base spectra; null: MODELGATE_CACHE, else the user's cache folder.</summary>
     public string? CacheFolder { get; init; }
