@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using ModelGate.Cli.Hosting;
+using ModelGate.Cli.Options;
 using ModelGate.Cli.Rendering;
 using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Core.Spectral.Cache;
@@ -12,8 +13,6 @@ namespace ModelGate.Cli.Commands;
 /// <summary><c>precompute</c>: fills the spectrum cache with a base model's SVDs, so later analyses skip them.</summary>
 public static class PrecomputeCommand
 {
-    private static readonly Option<string> Base = new("--base") { Description = "Base model folder (config.json + safetensors, sharded or not), or a registry URI (az://, https://…blob…, hf://org/name@rev, file://).", Required = true };
-    private static readonly Option<string?> Modules = new("--modules") { Description = "Only weights whose name matches this regular expression." };
 
     private static readonly Option<string?> Publish = new("--publish")
     {
@@ -31,7 +30,7 @@ public static class PrecomputeCommand
     {
         var command = new Command("precompute", "Compute and cache the SVD of every linear weight of a base model.")
         {
-            Base, Modules, Precision, Publish,
+            SharedOptions.Base, SharedOptions.Modules, Precision, Publish,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
@@ -43,16 +42,16 @@ public static class PrecomputeCommand
             }
 
             RunPaths.Guard(parse, host)
-                .Reads(ModelLocations.LocalPath(parse.GetValue(Base)), "the --base model folder")
+                .Reads(ModelLocations.LocalPath(parse.GetValue(SharedOptions.Base)), "the --base model folder")
                 .Check();
 
             // Published spectra are fetched by every run: F16 halves the bytes with counts unchanged (docs/spectrum-cache.md).
             var precision = publish is not null && parse.GetResult(Precision) is not { Implicit: false } ? SpectrumPrecision.F16 : parse.GetValue(Precision);
             var cache = CacheCommand.Open(parse, host, precision);
             var device = TorchDeviceSelector.Select(CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto"));
-            var baseFolder = await ModelLocations.ResolveAsync(context, parse, host, parse.GetValue(Base)!, ct);
+            var baseFolder = await ModelLocations.ResolveAsync(context, parse, host, parse.GetValue(SharedOptions.Base)!, ct);
             var result = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "precompute", progress =>
-                SpectrumPrecompute.Run(cache, baseFolder, parse.GetValue(Modules), device, progress, ct));
+                SpectrumPrecompute.Run(cache, baseFolder, parse.GetValue(SharedOptions.Modules), device, progress, ct));
             context.Out.WriteLine($"{result.Computed} computed, {result.AlreadyCached} already cached ({result.Total} linear weights); cache: {cache.Root}");
             if (publish is not null)
             {
