@@ -59,7 +59,7 @@ public sealed class ForgettingCommandTests
     [InlineData("bad-line", "bad.jsonl:2: not valid JSON")]
     [InlineData("label", "task.jsonl:1: label 3 is out of range for 2 choices")]
     [InlineData("empty", "the corpus is empty")]
-    [InlineData("no-adapter", "give at least one --adapter")]
+    [InlineData("no-adapter", "--adapter missing: forgetting compares the base with at least one adapter")]
     [InlineData("dtype", "--dtype 'float16' is not one of float32, bfloat16")]
     [InlineData("nothing", "nothing to measure")]
     public async Task Forgetting_BadInput_OneLineErrorAndExitTwo(string kind, string message)

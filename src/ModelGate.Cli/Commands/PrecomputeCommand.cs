@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using ModelGate.Cli.Hosting;
 using ModelGate.Cli.Options;
 using ModelGate.Cli.Rendering;
+using ModelGate.Core.Errors;
 using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Core.Spectral.Cache;
 using ModelGate.Core.Spectral.Publishing;
@@ -38,7 +39,7 @@ public static class PrecomputeCommand
             if (publish is not null)
             {
                 // Refused before any work: hf:// cannot be written.
-                SpectrumPublisher.Location(publish, "--publish");
+                SpectrumPublisher.Location(publish, InputField.Publish);
             }
 
             RunPaths.Guard(parse, host)

@@ -91,7 +91,7 @@ public sealed record GateCommandOptions
 
         if (adapters.Length == 0)
         {
-            throw new UserInputException("gate: give at least one --adapter");
+            throw new UserInputException("--adapter missing: the gate needs at least one");
         }
 
         return (destination, parse.GetValue(ReleaseVersion) ?? ReleasePromoter.DefaultVersion(adapters[^1]));

@@ -25,7 +25,7 @@ public sealed class GateRunner(IntruderAnalyzer analyzer, ILogger<GateRunner> lo
         settings.Validate();
         if (request.Adapters.Count == 0)
         {
-            throw new UserInputException("gate: give at least one --adapter");
+            throw new UserInputException(InputField.Adapter, "missing: the gate needs at least one");
         }
 
         if (policy.Forgetting.IsEnabled && forgettingProbe is null)

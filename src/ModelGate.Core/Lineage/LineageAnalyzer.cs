@@ -22,7 +22,7 @@ public sealed class LineageAnalyzer(IntruderAnalyzer analyzer, ILogger<LineageAn
     {
         if (adapterFolders.Count == 0)
         {
-            throw new UserInputException("lineage: give at least one --adapter (the releases, in the order they were trained)");
+            throw new UserInputException(InputField.Adapter, "missing: a lineage needs the releases' adapters, in the order they were trained");
         }
 
         settings.Validate();
@@ -44,9 +44,9 @@ public sealed class LineageAnalyzer(IntruderAnalyzer analyzer, ILogger<LineageAn
             .ToArray();
         if (analysed[^1].Length == 0)
         {
-            throw new UserInputException(filter is null
-                ? "the adapters change no 2-D weight of the base model"
-                : $"--modules '{settings.Modules}' matches none of the {plans[^1].Count} weights the adapters change");
+            throw filter is null
+                ? new UserInputException("the adapters change no 2-D weight of the base model")
+                : new UserInputException(InputField.Modules, $"'{settings.Modules}' matches none of the {plans[^1].Count} weights the adapters change");
         }
 
         var changedBy = Enumerable.Range(1, adapterFolders.Count)

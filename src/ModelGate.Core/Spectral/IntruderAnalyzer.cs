@@ -36,9 +36,9 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
         var updates = changed.Where(u => u.IsMatrix && (filter is null || filter.IsMatch(u.TensorName))).ToArray();
         if (updates.Length == 0)
         {
-            throw new UserInputException(filter is null
-                ? "the adapters change no 2-D weight of the base model"
-                : $"--modules '{settings.Modules}' matches none of the {changed.Count} weights the adapters change");
+            throw filter is null
+                ? new UserInputException("the adapters change no 2-D weight of the base model")
+                : new UserInputException(InputField.Modules, $"'{settings.Modules}' matches none of the {changed.Count} weights the adapters change");
         }
 
         var jobs = updates.Select(u => new ModuleJob(u.TensorName, u.Base, u.Layout,
@@ -84,9 +84,9 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
 
         if (jobs.Count == 0)
         {
-            throw new UserInputException(filter is null
-                ? $"{tunedFolder}: shares no linear weight with {baseFolder}"
-                : $"--modules '{settings.Modules}' matches no linear weight of {baseFolder}");
+            throw filter is null
+                ? new UserInputException($"{tunedFolder}: shares no linear weight with {baseFolder}")
+                : new UserInputException(InputField.Modules, $"'{settings.Modules}' matches no linear weight of {baseFolder}");
         }
 
         return Run(ComparisonKind.FullFineTune, baseFolder, [tunedFolder], baseWeights, jobs, warnings, settings, torchDevice, progress, cancellationToken);
@@ -154,7 +154,7 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
         progress?.Report(new WorkProgress(jobs.Count, jobs.Count, "", clock.Elapsed));
         var unconverged = results.Where(r => r.RelativeResidual > settings.Tolerance).Select(r => r.Name).ToArray();
         var allWarnings = warnings.Concat(refusals).Concat(unconverged.Select(n =>
-            $"{n}: the iteration stopped above the tolerance {settings.Tolerance:0.#E+0}; its counts may be off near ε (rerun with --method full-svd)")).ToArray();
+            $"{n}: the iteration stopped above the tolerance {settings.Tolerance:0.#E+0}; its counts may be off near ε (the full-svd method computes them exactly)")).ToArray();
         foreach (var w in allWarnings.Skip(warnings.Count + refusals.Count))
         {
             logger.LogWarning("{Warning}", w);
@@ -273,7 +273,7 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
     {
         if (publishedSpectra is null)
         {
-            throw new InvalidOperationException("--spectra needs the registries: register them with AddModelGateCore.");
+            throw new InvalidOperationException("Published spectra need the registries: register them with AddModelGateCore.");
         }
 
         var published = publishedSpectra.OpenAsync(location, cancellationToken).GetAwaiter().GetResult();

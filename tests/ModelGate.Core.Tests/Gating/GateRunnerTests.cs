@@ -182,7 +182,7 @@ public sealed class GateRunnerTests : IDisposable
         var wrong = await Assert.ThrowsAsync<UserInputException>(() => Runner().RunAsync(Request(_dir.File("a")) with { Policy = GatePolicyLoader.Default with { Baseline = notAVerdict } }, null, CancellationToken.None));
 
         Assert.Equal($"{_dir.File("none.json")}: baseline file not found", missing.Message);
-        Assert.Equal($"{notAVerdict}: not a gate verdict (gate --json) or an analysis report (analyze --format json)", wrong.Message);
+        Assert.Equal($"{notAVerdict}: not a gate verdict or an analysis report (JSON)", wrong.Message);
     }
 
     [Theory]

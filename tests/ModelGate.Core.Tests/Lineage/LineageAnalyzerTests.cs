@@ -134,7 +134,8 @@ public sealed class LineageAnalyzerTests : IDisposable
     {
         var e = Assert.Throws<UserInputException>(() => Analyze([], new AnalysisSettings()));
 
-        Assert.Contains("at least one --adapter", e.Message);
+        Assert.Equal(InputField.Adapter, e.Field);
+        Assert.StartsWith("adapter missing", e.Message);
     }
 
     private LineageReport Analyze(IReadOnlyList<string> adapters, AnalysisSettings settings) =>
