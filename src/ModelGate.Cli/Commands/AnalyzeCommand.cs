@@ -27,18 +27,12 @@ public static class AnalyzeCommand
                 .WritesFile(options.Output, "--output")
                 .Check();
             var analyzer = host.Services.GetRequiredService<IntruderAnalyzer>();
-            var baseFolder = await ModelLocations.ResolveBaseAsync(context, parse, host, options.Base, options.Analysis.Spectra, ct);
-            var adapterFolders = await ModelLocations.ResolveAllAsync(context, parse, host, options.Adapters, ct);
-            var tunedFolder = options.Tuned is null ? null : await ModelLocations.ResolveAsync(context, parse, host, options.Tuned, ct);
-            var report = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "analyze", progress => tunedFolder is null
-                ? analyzer.AnalyzeAdapters(baseFolder, adapterFolders, options.Analysis, options.Device, progress, ct)
-                : analyzer.AnalyzeFineTune(baseFolder, tunedFolder, options.Analysis, options.Device, progress, ct));
-            // Reports name what the user gave (a URI, secrets redacted), not the cache folder it was fetched to.
-            report = report with
-            {
-                BaseModel = ModelLocations.Display(options.Base),
-                Tuned = options.Tuned is null ? [.. options.Adapters.Select(ModelLocations.Display)] : [ModelLocations.Display(options.Tuned)],
-            };
+            var baseModel = await ModelLocations.ResolveBaseAsync(context, parse, host, options.Base, options.Analysis.Spectra, ct);
+            var adapters = await ModelLocations.ResolveAllAsync(context, parse, host, options.Adapters, ct);
+            var tuned = options.Tuned is null ? null : await ModelLocations.ResolveAsync(context, parse, host, options.Tuned, ct);
+            var report = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "analyze", progress => tuned is null
+                ? analyzer.AnalyzeAdapters(baseModel, adapters, options.Analysis, options.Device, progress, ct)
+                : analyzer.AnalyzeFineTune(baseModel, tuned, options.Analysis, options.Device, progress, ct));
             ReportWriter.Write(report, options.Format, options.Output, context.Out, context.OutIsTerminal);
             return ExitCodes.Ok;
         }, ct));

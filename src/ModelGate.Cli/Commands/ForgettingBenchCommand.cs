@@ -32,7 +32,7 @@ public static class ForgettingBenchCommand
                 .Reads(options.Corpus, "the --corpus")
                 .Check();
             var corpus = options.Corpus is { } c ? TextCorpus.Read(c) : null;
-            var folder = await ModelLocations.ResolveAsync(context, parse, host, options.Base, ct);
+            var folder = (await ModelLocations.ResolveAsync(context, parse, host, options.Base, ct)).LocalPath;
             var tokenizer = TokenizerLoader.Load(folder);
             using var model = host.Services.GetRequiredService<LanguageModelLoader>().Load(folder, new LanguageModelOptions { Device = options.Device, DType = options.DType });
             var maxLength = options.MaxLength ?? Math.Min(model.MaxPositions, model.Kind == LanguageModelKind.Masked ? 128 : 512);

@@ -35,8 +35,8 @@ public static class ForgettingCommand
                 .Check();
             var request = new ForgettingRequest
             {
-                BaseModel = await ModelLocations.ResolveAsync(context, parse, host, options.Base, ct),
-                Adapters = await ModelLocations.ResolveAllAsync(context, parse, host, options.Adapters, ct),
+                BaseModel = (await ModelLocations.ResolveAsync(context, parse, host, options.Base, ct)).LocalPath,
+                Adapters = [.. (await ModelLocations.ResolveAllAsync(context, parse, host, options.Adapters, ct)).Select(a => a.LocalPath)],
                 Corpus = options.Corpus,
                 Tasks = options.Tasks,
                 Device = options.Device,

@@ -4,6 +4,7 @@ using ModelGate.Cli.Hosting;
 using ModelGate.Cli.Rendering;
 using ModelGate.Core.Forgetting.Metrics;
 using ModelGate.Core.Gating;
+using ModelGate.Core.Registries;
 using ModelGate.Core.Synthetic;
 
 namespace ModelGate.Cli.Commands;
@@ -46,7 +47,7 @@ public static class ForgettingDemoCommand
                     p => evaluator.Evaluate(new ForgettingRequest { BaseModel = baseModel, Adapters = [adapter], Corpus = prose, Device = device }, p, ct));
                 ForgettingTable.Write(OutputConsole.Create(context.Out, context.OutIsTerminal), report);
                 var gate = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "gate",
-                    p => runner.RunAsync(new GateRequest { BaseModel = baseModel, Adapters = [adapter], Policy = policy, Device = device }, p, ct).GetAwaiter().GetResult());
+                    p => runner.RunAsync(new GateRequest { BaseModel = ResolvedModel.Folder(baseModel), Adapters = [ResolvedModel.Folder(adapter)], Policy = policy, Device = device }, p, ct).GetAwaiter().GetResult());
                 GateTable.Write(OutputConsole.Create(context.Out, context.OutIsTerminal), gate);
             }
 

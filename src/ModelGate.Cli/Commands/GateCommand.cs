@@ -5,7 +5,6 @@ using ModelGate.Cli.Options;
 using ModelGate.Cli.Rendering;
 using ModelGate.Core.Forgetting;
 using ModelGate.Core.Gating;
-using ModelGate.Core.Registries;
 using ModelGate.Core.Registries.Promotion;
 using ModelGate.Core.Reporting;
 
@@ -50,29 +49,22 @@ public static class GateCommand
             }
 
             var sinks = host.Services.GetServices<IReportSinkProvider>().SelectMany(p => p.Create(outputs)).ToList();
-            var baseFolder = await ModelLocations.ResolveBaseAsync(context, parse, host, options.Base, options.Spectra, ct);
-            var adapters = new List<ResolvedFolder>();
-            foreach (var adapter in options.Adapters)
-            {
-                adapters.Add(await ModelLocations.ResolveFolderAsync(context, parse, host, adapter, ct));
-            }
+            var baseModel = await ModelLocations.ResolveBaseAsync(context, parse, host, options.Base, options.Spectra, ct);
+            var adapters = await ModelLocations.ResolveAllAsync(context, parse, host, options.Adapters, ct);
 
             ReleasePromotionSink? promotionSink = null;
             if (options.Promotion is { } p)
             {
                 // Last: the local reports are written even when the upload fails.
                 promotionSink = new ReleasePromotionSink(host.Services.GetRequiredService<ReleasePromoter>(), p.Destination, p.Version,
-                    adapters[^1].Path, adapters[^1].Display, adapters[^1].Pinned,
                     outputs.Template is null ? GateReportTemplate.Default : GateReportTemplate.Load(outputs.Template));
                 sinks.Add(promotionSink);
             }
 
             var request = new GateRequest
             {
-                BaseModel = baseFolder,
-                Adapters = [.. adapters.Select(a => a.Path)],
-                BaseSource = ModelLocations.Display(options.Base),
-                AdapterSources = [.. options.Adapters.Select(ModelLocations.Display)],
+                BaseModel = baseModel,
+                Adapters = adapters,
                 Policy = policy,
                 Device = options.Device,
                 CacheFolder = options.CacheFolder,

@@ -29,16 +29,10 @@ public static class LineageCommand
                 .WritesFile(options.Output, "--output")
                 .Check();
             var analyzer = host.Services.GetRequiredService<LineageAnalyzer>();
-            var baseFolder = await ModelLocations.ResolveBaseAsync(context, parse, host, options.Base, options.Analysis.Spectra, ct);
-            var adapterFolders = await ModelLocations.ResolveAllAsync(context, parse, host, options.Adapters, ct);
+            var baseModel = await ModelLocations.ResolveBaseAsync(context, parse, host, options.Base, options.Analysis.Spectra, ct);
+            var adapters = await ModelLocations.ResolveAllAsync(context, parse, host, options.Adapters, ct);
             var report = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "lineage",
-                progress => analyzer.Analyze(baseFolder, adapterFolders, options.Analysis, options.Device, progress, ct));
-            report = report with
-            {
-                BaseModel = ModelLocations.Display(options.Base),
-                Adapters = [.. options.Adapters.Select(ModelLocations.Display)],
-                Steps = [.. report.Steps.Select((s, i) => s with { Adapter = ModelLocations.Display(options.Adapters[i]) })],
-            };
+                progress => analyzer.Analyze(baseModel, adapters, options.Analysis, options.Device, progress, ct));
             ReportWriter.Write(report, options.Format, options.Output, context.Out, context.OutIsTerminal);
             return ExitCodes.Ok;
         }, ct));

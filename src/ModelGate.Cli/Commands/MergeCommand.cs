@@ -25,10 +25,10 @@ public static class MergeCommand
                 .WritesFolder(options.OutputFolder, "--output")
                 .Check();
             var merger = host.Services.GetRequiredService<ModelMerger>();
-            var baseFolder = await ModelLocations.ResolveAsync(context, parse, host, options.Base, ct);
-            var adapterFolders = await ModelLocations.ResolveAllAsync(context, parse, host, options.Adapters, ct);
+            var baseModel = await ModelLocations.ResolveAsync(context, parse, host, options.Base, ct);
+            var adapters = await ModelLocations.ResolveAllAsync(context, parse, host, options.Adapters, ct);
             var result = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "merge", progress =>
-                merger.Merge(baseFolder, adapterFolders, options.OutputFolder, options.Settings, options.Device, progress, ct));
+                merger.Merge(baseModel.LocalPath, [.. adapters.Select(a => a.LocalPath)], options.OutputFolder, options.Settings, options.Device, progress, ct));
             context.Out.WriteLine($"merged {result.ChangedTensors} of {result.Tensors} tensors into {result.OutputFolder} ({result.Shards} shard{(result.Shards == 1 ? "" : "s")})");
             return ExitCodes.Ok;
         }, ct));

@@ -29,10 +29,10 @@ public static class MitigateCommand
                 .WritesFolder(options.Settings.DryRun ? null : options.OutputFolder, "--output")
                 .Check();
             var mitigator = host.Services.GetRequiredService<AdapterMitigator>();
-            var baseFolder = await ModelLocations.ResolveBaseAsync(context, parse, host, options.Base, options.Settings.Analysis.Spectra, ct);
-            var adapterFolder = await ModelLocations.ResolveAsync(context, parse, host, options.Adapter, ct);
+            var baseModel = await ModelLocations.ResolveBaseAsync(context, parse, host, options.Base, options.Settings.Analysis.Spectra, ct);
+            var adapter = await ModelLocations.ResolveAsync(context, parse, host, options.Adapter, ct);
             var result = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "mitigate", progress =>
-                mitigator.Mitigate(baseFolder, adapterFolder, options.OutputFolder, options.Settings, options.Device, progress, ct));
+                mitigator.Mitigate(baseModel.LocalPath, adapter.LocalPath, options.OutputFolder, options.Settings, options.Device, progress, ct));
             Write(context, result);
             return ExitCodes.Ok;
         }, ct));

@@ -50,7 +50,7 @@ public static class PrecomputeCommand
             var precision = publish is not null && parse.GetResult(Precision) is not { Implicit: false } ? SpectrumPrecision.F16 : parse.GetValue(Precision);
             var cache = CacheCommand.Open(parse, host, precision);
             var device = TorchDeviceSelector.Select(CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto"));
-            var baseFolder = await ModelLocations.ResolveAsync(context, parse, host, parse.GetValue(SharedOptions.Base)!, ct);
+            var baseFolder = (await ModelLocations.ResolveAsync(context, parse, host, parse.GetValue(SharedOptions.Base)!, ct)).LocalPath;
             var result = ConsoleProgress.Run(context.Error, context.ErrorIsTerminal, "precompute", progress =>
                 SpectrumPrecompute.Run(cache, baseFolder, parse.GetValue(SharedOptions.Modules), device, progress, ct));
             context.Out.WriteLine($"{result.Computed} computed, {result.AlreadyCached} already cached ({result.Total} linear weights); cache: {cache.Root}");

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ModelGate.Core.Adapters;
 using ModelGate.Core.Errors;
 using ModelGate.Core.IO;
+using ModelGate.Core.Registries;
 using ModelGate.Core.Spectral.Cache;
 using ModelGate.Core.Spectral.Publishing;
 using ModelGate.Core.Tensors;
@@ -23,14 +24,19 @@ namespace ModelGate.Core.Spectral;
 /// </summary>
 public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<SpectrumCache>? cacheLogger = null, PublishedSpectraSource? publishedSpectra = null)
 {
-    /// <summary>Base + adapters (merged in order) vs base, for every 2-D weight the adapters change.</summary>
+    /// <summary>Base + adapters (merged in order) vs base, for every 2-D weight the adapters change; folders named as they are.</summary>
     public IntruderReport AnalyzeAdapters(string baseFolder, IReadOnlyList<string> adapterFolders, AnalysisSettings settings,
+        string device, IProgress<WorkProgress>? progress, CancellationToken cancellationToken) =>
+        AnalyzeAdapters(ResolvedModel.Folder(baseFolder), [.. adapterFolders.Select(ResolvedModel.Folder)], settings, device, progress, cancellationToken);
+
+    /// <summary>Base + adapters (merged in order) vs base, for every 2-D weight the adapters change; the report names each as resolved.</summary>
+    public IntruderReport AnalyzeAdapters(ResolvedModel baseModel, IReadOnlyList<ResolvedModel> adapterModels, AnalysisSettings settings,
         string device, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
         settings.Validate();
         var torchDevice = TorchDeviceSelector.Select(device);
-        using var baseWeights = ModelWeights.Open(baseFolder);
-        using var adapters = AdapterStack.Load(adapterFolders);
+        using var baseWeights = ModelWeights.Open(baseModel.LocalPath);
+        using var adapters = AdapterStack.Load([.. adapterModels.Select(a => a.LocalPath)]);
         var filter = settings.ModuleFilter();
         var changed = MergePlanner.Plan(baseWeights, adapters.Adapters);
         var updates = changed.Where(u => u.IsMatrix && (filter is null || filter.IsMatch(u.TensorName))).ToArray();
@@ -44,13 +50,19 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
         var jobs = updates.Select(u => new ModuleJob(u.TensorName, u.Base, u.Layout,
             LowRankUpdate.IsLowRank(u) ? () => LowRankUpdate.Factors(u) : null,
             (w0, d) => WeightMerger.ApplyChecked(w0, u, d))).ToArray();
-        return Run(ComparisonKind.Adapter, baseFolder, adapterFolders, baseWeights, jobs, adapters.Warnings.ToArray(), settings, torchDevice, progress, cancellationToken);
+        return Run(ComparisonKind.Adapter, baseModel.Display, [.. adapterModels.Select(a => a.Display)], baseWeights, jobs, adapters.Warnings.ToArray(), settings, torchDevice, progress, cancellationToken);
     }
 
-    /// <summary>A fully fine-tuned model vs its base, for every linear weight both have.</summary>
+    /// <summary>A fully fine-tuned model vs its base, for every linear weight both have; folders named as they are.</summary>
     public IntruderReport AnalyzeFineTune(string baseFolder, string tunedFolder, AnalysisSettings settings, string device,
+        IProgress<WorkProgress>? progress, CancellationToken cancellationToken) =>
+        AnalyzeFineTune(ResolvedModel.Folder(baseFolder), ResolvedModel.Folder(tunedFolder), settings, device, progress, cancellationToken);
+
+    /// <summary>A fully fine-tuned model vs its base, for every linear weight both have; the report names each as resolved.</summary>
+    public IntruderReport AnalyzeFineTune(ResolvedModel baseModel, ResolvedModel tunedModel, AnalysisSettings settings, string device,
         IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
+        var (baseFolder, tunedFolder) = (baseModel.LocalPath, tunedModel.LocalPath);
         settings.Validate();
         var torchDevice = TorchDeviceSelector.Select(device);
         using var baseWeights = ModelWeights.Open(baseFolder);
@@ -89,10 +101,10 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
                 : new UserInputException(InputField.Modules, $"'{settings.Modules}' matches no linear weight of {baseFolder}");
         }
 
-        return Run(ComparisonKind.FullFineTune, baseFolder, [tunedFolder], baseWeights, jobs, warnings, settings, torchDevice, progress, cancellationToken);
+        return Run(ComparisonKind.FullFineTune, baseModel.Display, [tunedModel.Display], baseWeights, jobs, warnings, settings, torchDevice, progress, cancellationToken);
     }
 
-    private IntruderReport Run(ComparisonKind kind, string baseFolder, IReadOnlyList<string> tuned, ModelWeights baseWeights,
+    private IntruderReport Run(ComparisonKind kind, string baseName, IReadOnlyList<string> tuned, ModelWeights baseWeights,
         IReadOnlyList<ModuleJob> jobs, IReadOnlyList<string> warnings, AnalysisSettings settings, Device device,
         IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
@@ -164,7 +176,7 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
         {
             ToolVersion = ToolVersion.Current,
             Kind = kind,
-            BaseModel = baseFolder,
+            BaseModel = baseName,
             Tuned = tuned,
             K = settings.K,
             Epsilon = settings.Epsilon,

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Gating;
+using ModelGate.Core.Registries;
 using ModelGate.Core.Reporting;
 using ModelGate.Core.Spectral;
 using ModelGate.Core.Synthetic;
@@ -219,7 +220,7 @@ public sealed class GateRunnerTests : IDisposable
         return folder;
     }
 
-    private GateRequest Request(string adapter) => new() { BaseModel = _model.Folder, Adapters = [adapter], Device = "cpu" };
+    private GateRequest Request(string adapter) => new() { BaseModel = ResolvedModel.Folder(_model.Folder), Adapters = [ResolvedModel.Folder(adapter)], Device = "cpu" };
 
     private static GateRunner Runner(IForgettingProbe? probe = null) =>
         new(new IntruderAnalyzer(NullLogger<IntruderAnalyzer>.Instance), NullLogger<GateRunner>.Instance, probe);
