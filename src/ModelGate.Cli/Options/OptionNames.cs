@@ -10,7 +10,6 @@ public static class OptionNames
 {
     private static readonly Dictionary<InputField, string> Flags = new()
     {
-        [InputField.Base] = "--base",
         [InputField.Adapter] = "--adapter",
         [InputField.K] = "--k (MODELGATE_K)",
         [InputField.Epsilon] = "--epsilon (MODELGATE_EPSILON)",

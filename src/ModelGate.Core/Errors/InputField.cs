@@ -8,7 +8,6 @@ namespace ModelGate.Core.Errors;
 /// <param name="Words">How Core's messages name it.</param>
 public sealed record InputField(string Key, string Words)
 {
-    public static readonly InputField Base = new("base", "base model");
     public static readonly InputField Adapter = new("adapter", "adapter");
     public static readonly InputField K = new("k", "k (top singular vectors compared)");
     public static readonly InputField Epsilon = new("epsilon", "ε (intruder threshold on the max |cosine|)");
@@ -37,7 +36,7 @@ public sealed record InputField(string Key, string Words)
     /// <summary>Every field, for front ends that check they name each one.</summary>
     public static IReadOnlyList<InputField> All { get; } =
     [
-        Base, Adapter, K, Epsilon, Method, Tolerance, Modules, Output, DType, BatchSize, MaxLength, Stride, Bootstrap, Lambda,
+        Adapter, K, Epsilon, Method, Tolerance, Modules, Output, DType, BatchSize, MaxLength, Stride, Bootstrap, Lambda,
         ModuleLambda, MinIntruders, Spectra, Publish, Promote, Template, Cache, Device, Json, Report, Html,
     ];
 }
