@@ -23,7 +23,7 @@ public static class SharedOptions
 
     public static readonly Option<string[]> Adapters = new("--adapter")
     {
-        Description = "PEFT adapter folder or registry URI; repeat for several, applied in order (each trained on the base with the ones before merged).",
+        Description = "PEFT adapter folder or registry URI. Where a verb takes several, repeat it: they apply in order, each trained on the base with the ones before merged (mitigate repairs one).",
         AllowMultipleArgumentsPerToken = false,
     };
 
