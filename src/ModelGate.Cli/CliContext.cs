@@ -36,7 +36,7 @@ public sealed class CliContext(TextWriter output, TextWriter error, bool outIsTe
         }
         catch (Exception e) when (Find<UserInputException>(e) is { } user)
         {
-            Error.WriteLine($"error: {OneLine(user.Message)}");
+            Error.WriteLine($"error: {OneLine(user.MessageNaming(Options.OptionNames.Of))}");
             return UserInputException.BadInputExitCode;
         }
         catch (Exception e) when (Find<NativeRuntimeException>(e) is { } native)

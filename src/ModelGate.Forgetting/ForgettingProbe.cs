@@ -18,8 +18,8 @@ public sealed class ForgettingProbe(ForgettingEvaluator evaluator) : IForgetting
         ArgumentNullException.ThrowIfNull(policy);
         var report = evaluator.Evaluate(new ForgettingRequest
         {
-            BaseModel = request.BaseModel,
-            Adapters = request.Adapters,
+            BaseModel = request.BaseModel.LocalPath,
+            Adapters = [.. request.Adapters.Select(a => a.LocalPath)],
             Corpus = ResolvePath(policy.Corpus, request.Policy.Source),
             Tasks = policy.Tasks.Select(t => ResolvePath(t, request.Policy.Source)!).ToArray(),
             Device = request.Device,

@@ -211,11 +211,14 @@ public sealed class RunIntruderGate : ToolTask
         return false;
     }
 
-    /// <summary>The tool's one-line error (it prints "error: ..." on stderr), without the prefix MSBuild adds anyway.</summary>
+    /// <summary>
+    /// The tool's one-line error (it prints "error: ..." on stderr), without the prefix MSBuild adds anyway, naming
+    /// what the project set rather than the flag the task passed it as.
+    /// </summary>
     private string? LastErrorLine()
     {
         var line = _standardError.LastOrDefault(l => !string.IsNullOrWhiteSpace(l))?.Trim();
-        return line is not null && line.StartsWith("error: ", StringComparison.OrdinalIgnoreCase) ? line["error: ".Length..] : line;
+        return line is not null && line.StartsWith("error: ", StringComparison.OrdinalIgnoreCase) ? ToolErrorWording.ForProject(line["error: ".Length..]) : line;
     }
 
     /// <summary>adapter_config.json when the adapter is a local PEFT folder (IDEs open it), else what the project listed.</summary>

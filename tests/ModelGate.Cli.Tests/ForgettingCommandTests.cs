@@ -59,7 +59,7 @@ public sealed class ForgettingCommandTests
     [InlineData("bad-line", "bad.jsonl:2: not valid JSON")]
     [InlineData("label", "task.jsonl:1: label 3 is out of range for 2 choices")]
     [InlineData("empty", "the corpus is empty")]
-    [InlineData("no-adapter", "give at least one --adapter")]
+    [InlineData("no-adapter", "--adapter missing: forgetting compares the base with at least one adapter")]
     [InlineData("dtype", "--dtype 'float16' is not one of float32, bfloat16")]
     [InlineData("nothing", "nothing to measure")]
     public async Task Forgetting_BadInput_OneLineErrorAndExitTwo(string kind, string message)
@@ -97,5 +97,36 @@ public sealed class ForgettingCommandTests
         Assert.True(code == 0, stderr);
         Assert.Contains("| qwen2 | cpu | float32 |", stdout);
         Assert.Matches(@"tok/s \(batch 8\) \| [\d,]+ tok/s \| [\d.]+× \| \d\.\dE-\d+ \|", stdout);
+    }
+
+    [Fact]
+    public async Task Forgetting_FileUris_MeasuresWhatTheFoldersMeasure()
+    {
+        using var dir = new TempDirectory();
+        string[] Run(string model, string adapter, string output) => ["forgetting", "--base", model, "--adapter", adapter, "--corpus", Peer("eval.txt"),
+            "--max-length", "64", "--bootstrap", "0", "--device", "cpu", "--format", "json", "-o", dir.File(output)];
+        var (model, adapter) = (Peer("models", "gpt2"), Peer("adapters", "gpt2_fan_in_fan_out"));
+
+        var byUri = await CliRunner.RunAsync(Run(new Uri(model).AbsoluteUri, new Uri(adapter).AbsoluteUri, "uri.json"));
+        var byFolder = await CliRunner.RunAsync(Run(model, adapter, "folder.json"));
+
+        Assert.True(byUri.ExitCode == 0, byUri.Error);
+        Assert.True(byFolder.ExitCode == 0, byFolder.Error);
+        static double[] Values(string file)
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(file));
+            return [.. json.RootElement.GetProperty("metrics").EnumerateArray().SelectMany(m => new[] { m.GetProperty("base").GetDouble(), m.GetProperty("merged").GetDouble() })];
+        }
+
+        Assert.Equal(Values(dir.File("folder.json")), Values(dir.File("uri.json")));
+    }
+
+    [Fact]
+    public async Task ForgettingBench_FileUri_RunsTheModelItNames()
+    {
+        var (code, stdout, stderr) = await CliRunner.RunAsync("forgetting-bench", "--base", new Uri(Peer("models", "qwen2")).AbsoluteUri, "--documents", "2", "--max-length", "16", "--device", "cpu");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("| qwen2 | cpu | float32 |", stdout);
     }
 }

@@ -164,7 +164,7 @@ public sealed class GateCommandTests : IDisposable
         var (code, _, stderr) = await CliRunner.RunAsync(["gate", "--base", _base]);
 
         Assert.Equal(2, code);
-        Assert.Equal("error: gate: give at least one --adapter", stderr.Trim());
+        Assert.Equal("error: --adapter missing: the gate needs at least one", stderr.Trim());
     }
 
     private string Adapter(string name, Func<LoraAdapterBuilder, LoraAdapterBuilder> plant)

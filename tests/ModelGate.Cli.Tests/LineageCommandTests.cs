@@ -99,7 +99,7 @@ public sealed class LineageCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData(new string[0], "at least one --adapter")]
+    [InlineData(new string[0], "--adapter missing: a lineage needs the releases")]
     [InlineData(new[] { "--k=0" }, "--k (MODELGATE_K) must be a positive integer")]
     [InlineData(new[] { "--modules=lm_head" }, "--modules 'lm_head' matches none of the")]
     public async Task Lineage_BadInput_ExitsTwoWithOneLine(string[] extra, string expected)

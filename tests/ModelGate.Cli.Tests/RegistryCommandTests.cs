@@ -251,6 +251,31 @@ public sealed class RegistryCommandTests : IAsyncLifetime, IDisposable
         Assert.False(Directory.Exists(Path.Combine(releases, "v7")));
     }
 
+    [Fact]
+    public async Task Gate_FromTheHub_VerdictAndReportCarryEachModelsPinnedCommitAndHash()
+    {
+        await using var hub = HubStandIn.Start();
+        var baseCommit = hub.AddRepository("org/tiny-base", baseFolder);
+        var adapterCommit = hub.AddRepository("org/support-bot", adapterFolder, branch: "v7");
+        Environment.SetEnvironmentVariable("HF_ENDPOINT", hub.Endpoint);
+        var (verdict, report) = (dir.File("pinned.verdict.json"), dir.File("pinned.md"));
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("gate", "--base", "hf://org/tiny-base@main", "--adapter", "hf://org/support-bot@v7",
+            "--fail-on", "never", "--json", verdict, "--report", report, "--device", "cpu", "--cache", dir.File("cache-gate-pinned"));
+
+        Assert.True(code == 0, stdout + stderr);
+        using var json = JsonDocument.Parse(File.ReadAllText(verdict));
+        var run = json.RootElement.GetProperty("run");
+        var baseModel = run.GetProperty("baseModel");
+        Assert.Equal("hf://org/tiny-base@main", baseModel.GetProperty("reference").GetString());
+        Assert.Equal($"hf://org/tiny-base@{baseCommit}", baseModel.GetProperty("revision").GetString());
+        Assert.Equal(run.GetProperty("baseWeights").GetProperty("sha256").GetString(), baseModel.GetProperty("sha256").GetString());
+        var adapter = Assert.Single(run.GetProperty("adapterModels").EnumerateArray());
+        Assert.Equal("hf://org/support-bot@v7", adapter.GetProperty("reference").GetString());
+        Assert.Equal($"hf://org/support-bot@{adapterCommit}", adapter.GetProperty("revision").GetString());
+        Assert.Contains($"`hf://org/tiny-base@main` at `hf://org/tiny-base@{baseCommit}`", File.ReadAllText(report));
+    }
+
     private static async Task UploadAsync(BlobContainerClient container, string folder, string prefix)
     {
         foreach (var file in Directory.GetFiles(folder))

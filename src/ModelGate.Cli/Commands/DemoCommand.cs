@@ -1,8 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
-using ModelGate.Cli.Hosting;
+using ModelGate.Cli.Options;
 using ModelGate.Cli.Rendering;
-using ModelGate.Core.Spectral;
 using ModelGate.Demo;
 using ModelGate.Torch.Spectral;
 
@@ -21,7 +20,7 @@ public static class DemoCommand
     {
         var command = new Command("demo", "Generate a tiny base model and two adapters (clean, with intruders) and analyse both.")
         {
-            Folder, AnalyzeCommand.K, AnalyzeCommand.Epsilon, AnalyzeCommand.Format,
+            Folder, SharedOptions.K, SharedOptions.Epsilon, SharedOptions.Format,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
@@ -30,15 +29,10 @@ public static class DemoCommand
             var (baseFolder, clean, intruded) = (demo.BaseModel, demo.CleanAdapter, demo.IntruderAdapter);
             context.Error.WriteLine($"generated {baseFolder} and adapters {clean}, {intruded}");
 
-            var settings = new AnalysisSettings
-            {
-                K = CliHost.Setting(parse, host, AnalyzeCommand.K, "K", 10),
-                Epsilon = CliHost.Setting(parse, host, AnalyzeCommand.Epsilon, "Epsilon", 0.5),
-                CacheFolder = CliHost.Setting<string?>(parse, host, CommonOptions.Cache, "Cache", null),
-            };
-            var device = CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto";
+            var settings = SharedOptions.Analysis(parse, host);
+            var device = SharedOptions.Device(parse, host);
             var analyzer = host.Services.GetRequiredService<IntruderAnalyzer>();
-            var format = parse.GetValue(AnalyzeCommand.Format);
+            var format = parse.GetValue(SharedOptions.Format);
             foreach (var (title, adapter) in new[] { ("clean adapter", clean), ("adapter with planted intruders", intruded) })
             {
                 var report = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "analyze", p => analyzer.AnalyzeAdaptersAsync(baseFolder, [adapter], settings, device, p, ct));

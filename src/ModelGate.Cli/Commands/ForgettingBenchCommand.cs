@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Cli.Hosting;
+using ModelGate.Cli.Options;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Forgetting;
 using ModelGate.Forgetting.Metrics;
@@ -17,35 +18,35 @@ namespace ModelGate.Cli.Commands;
 /// </summary>
 public static class ForgettingBenchCommand
 {
-    private static readonly Option<string> Base = new("--base") { Description = "Model folder to run (config.json, safetensors, tokenizer files).", Required = true };
-    private static readonly Option<int> Documents = new("--documents") { Description = "Random-token documents when no --corpus is given (default 24).", DefaultValueFactory = _ => 24 };
-
     public static Command Create(CliContext context)
     {
         var command = new Command("forgetting-bench", "Time batched forgetting scoring against a one-sequence-at-a-time loop on one model.")
         {
-            Base, ForgettingCommand.Corpus, Documents, ForgettingCommand.MaxLength, ForgettingCommand.Stride, ForgettingCommand.BatchSize, ForgettingCommand.DType,
+            SharedOptions.Base, SharedOptions.Corpus, ForgettingBenchCommandOptions.RandomDocumentCount, ForgettingCommandOptions.MaxLength,
+            ForgettingCommandOptions.Stride, ForgettingCommandOptions.BatchSize, ForgettingCommandOptions.DType,
         };
-        command.SetAction((parse, ct) => context.RunAsync(parse, host =>
+        command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
-            var folder = parse.GetValue(Base)!;
-            var settings = ForgettingCommand.Settings(parse, host);
-            var dtype = parse.GetValue(ForgettingCommand.DType)!;
-            var corpus = parse.GetValue(ForgettingCommand.Corpus) is { } c ? TextCorpus.Read(c) : null;
+            var options = ForgettingBenchCommandOptions.Bind(parse, host);
+            RunPaths.Guard(parse, host)
+                .Reads(ModelLocations.LocalPath(options.Base), "the --base model folder")
+                .Reads(options.Corpus, "the --corpus")
+                .Check();
+            var corpus = options.Corpus is { } c ? TextCorpus.Read(c) : null;
+            var folder = (await ModelLocations.ResolveAsync(context, parse, host, options.Base, ct)).LocalPath;
             var tokenizer = TokenizerLoader.Load(folder);
-            var options = new LanguageModelOptions { Device = CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto", DType = dtype };
-            using var model = host.Services.GetRequiredService<LanguageModelLoader>().Load(folder, options);
-            var maxLength = settings.MaxLength ?? Math.Min(model.MaxPositions, model.Kind == LanguageModelKind.Masked ? 128 : 512);
+            using var model = host.Services.GetRequiredService<LanguageModelLoader>().Load(folder, new LanguageModelOptions { Device = options.Device, DType = options.DType });
+            var maxLength = options.MaxLength ?? Math.Min(model.MaxPositions, model.Kind == LanguageModelKind.Masked ? 128 : 512);
             if (maxLength > model.MaxPositions)
             {
                 throw new UserInputException($"--max-length {maxLength}: the model takes at most {model.MaxPositions} positions");
             }
 
-            var stride = settings.Stride ?? Math.Max(1, maxLength / 2);
+            var stride = options.Stride ?? Math.Max(1, maxLength / 2);
             var documents = corpus is null
-                ? ForgettingBenchmark.RandomDocuments(parse.GetValue(Documents), maxLength, model.VocabularySize, seed: 1)
+                ? ForgettingBenchmark.RandomDocuments(options.RandomDocuments, maxLength, model.VocabularySize, seed: 1)
                 : corpus.Documents.Select(d => tokenizer.Encode(d, addSpecialTokens: false).ToArray()).Where(d => d.Length > 1).ToArray();
-            var result = ForgettingBenchmark.Run(model, documents, maxLength, stride, settings.BatchSize, dtype, tokenizer.Special.Mask,
+            var result = ForgettingBenchmark.Run(model, documents, maxLength, stride, options.BatchSize, options.DType, tokenizer.Special.Mask,
                 new Rendering.SynchronousProgress<string>(line => context.Error.WriteLine(line)), ct);
             Write(context, result, corpus?.Name ?? $"{documents.Count} random-token documents", maxLength, stride);
             return ExitCodes.Ok;

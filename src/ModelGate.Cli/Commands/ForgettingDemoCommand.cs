@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Cli.Hosting;
 using ModelGate.Cli.Rendering;
 using ModelGate.Core.Gating;
+using ModelGate.Core.Registries;
 using ModelGate.Demo;
 using ModelGate.Forgetting.Metrics;
 
@@ -46,7 +47,7 @@ public static class ForgettingDemoCommand
                     p => Task.Run(() => evaluator.Evaluate(new ForgettingRequest { BaseModel = baseModel, Adapters = [adapter], Corpus = prose, Device = device }, p, ct), ct));
                 ForgettingTable.Write(OutputConsole.Create(context.Out, context.OutIsTerminal), report);
                 var gate = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "gate",
-                    p => runner.RunAsync(new GateRequest { BaseModel = baseModel, Adapters = [adapter], Policy = policy, Device = device }, p, ct));
+                    p => runner.RunAsync(new GateRequest { BaseModel = ResolvedModel.Folder(baseModel), Adapters = [ResolvedModel.Folder(adapter)], Policy = policy, Device = device }, p, ct));
                 GateTable.Write(OutputConsole.Create(context.Out, context.OutIsTerminal), gate);
             }
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Cli.Hosting;
+using ModelGate.Cli.Options;
 using ModelGate.Cli.Rendering;
-using ModelGate.Core.Spectral;
 using ModelGate.Torch.Lineage;
 
 namespace ModelGate.Cli.Commands;
@@ -13,47 +13,27 @@ namespace ModelGate.Cli.Commands;
 /// </summary>
 public static class LineageCommand
 {
-    private static readonly Option<string> Base = new("--base") { Description = "Base model folder (or registry URI) the first release was trained on.", Required = true };
-    private static readonly Option<string[]> Adapters = new("--adapter") { Description = "PEFT adapter folder or registry URI of one release; repeat in training order (each trained on the base with the ones before merged).", AllowMultipleArgumentsPerToken = false };
-    private static readonly Option<string?> Modules = new("--modules") { Description = "Only weights whose name matches this regular expression." };
-
     public static Command Create(CliContext context)
     {
         var command = new Command("lineage", "Intruder dimensions across releases trained one after another: cumulative (vs the base) and new (vs the previous release).")
         {
-            Base, Adapters, AnalyzeCommand.K, AnalyzeCommand.Epsilon, Modules, AnalyzeCommand.Method, AnalyzeCommand.Tolerance, AnalyzeCommand.Spectra, AnalyzeCommand.Format, AnalyzeCommand.Output,
+            SharedOptions.Base, SharedOptions.Adapters, SharedOptions.K, SharedOptions.Epsilon, SharedOptions.Modules, SharedOptions.Method,
+            SharedOptions.Tolerance, SharedOptions.Spectra, SharedOptions.Format, SharedOptions.Output,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
+            var options = LineageCommandOptions.Bind(parse, host);
             RunPaths.Guard(parse, host)
-                .Reads(ModelLocations.LocalPath(parse.GetValue(Base)), "the --base model folder")
-                .Reads(ModelLocations.LocalPaths(parse.GetValue(Adapters) ?? []), "the --adapter folder")
-                .WritesFile(parse.GetValue(AnalyzeCommand.Output), "--output")
+                .Reads(ModelLocations.LocalPath(options.Base), "the --base model folder")
+                .Reads(ModelLocations.LocalPaths(options.Adapters), "the --adapter folder")
+                .WritesFile(options.Output, "--output")
                 .Check();
-            var settings = new AnalysisSettings
-            {
-                K = CliHost.Setting(parse, host, AnalyzeCommand.K, "K", 10),
-                Epsilon = CliHost.Setting(parse, host, AnalyzeCommand.Epsilon, "Epsilon", 0.5),
-                Modules = parse.GetValue(Modules),
-                Method = parse.GetValue(AnalyzeCommand.Method)!,
-                Tolerance = CliHost.Setting(parse, host, AnalyzeCommand.Tolerance, "Tolerance", 1e-6),
-                CacheFolder = CliHost.Setting<string?>(parse, host, CommonOptions.Cache, "Cache", null),
-                Spectra = CliHost.Setting(parse, host, AnalyzeCommand.Spectra, "Spectra", null),
-            };
-            var device = CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto";
             var analyzer = host.Services.GetRequiredService<LineageAnalyzer>();
-            var baseFolder = await ModelLocations.ResolveBaseAsync(context, parse, host, parse.GetValue(Base)!, settings.Spectra, ct);
-            var adapterFolders = await ModelLocations.ResolveAllAsync(context, parse, host, parse.GetValue(Adapters) ?? [], ct);
+            var baseModel = await ModelLocations.ResolveBaseAsync(context, parse, host, options.Base, options.Analysis.Spectra, ct);
+            var adapters = await ModelLocations.ResolveAllAsync(context, parse, host, options.Adapters, ct);
             var report = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "lineage",
-                progress => analyzer.AnalyzeAsync(baseFolder, adapterFolders, settings, device, progress, ct));
-            var given = parse.GetValue(Adapters) ?? [];
-            report = report with
-            {
-                BaseModel = ModelLocations.Display(parse.GetValue(Base)!),
-                Adapters = [.. given.Select(ModelLocations.Display)],
-                Steps = [.. report.Steps.Select((s, i) => s with { Adapter = ModelLocations.Display(given[i]) })],
-            };
-            ReportWriter.Write(report, parse.GetValue(AnalyzeCommand.Format), parse.GetValue(AnalyzeCommand.Output), context.Out, context.OutIsTerminal);
+                progress => analyzer.AnalyzeAsync(baseModel, adapters, options.Analysis, options.Device, progress, ct));
+            ReportWriter.Write(report, options.Format, options.Output, context.Out, context.OutIsTerminal);
             return ExitCodes.Ok;
         }, ct));
         return command;

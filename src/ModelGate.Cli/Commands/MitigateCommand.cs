@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Cli.Hosting;
+using ModelGate.Cli.Options;
 using ModelGate.Cli.Rendering;
 using ModelGate.Core.Repair;
-using ModelGate.Core.Spectral;
 using ModelGate.Torch.Repair;
 using Spectre.Console;
 
@@ -13,51 +13,27 @@ namespace ModelGate.Cli.Commands;
 /// <summary><c>mitigate</c>: writes a repaired adapter whose intruder dimensions are scaled by λ, exactly.</summary>
 public static class MitigateCommand
 {
-    private static readonly Option<string> Base = new("--base") { Description = "Base model folder or registry URI (az://, https://…blob…, hf://org/name@rev, file://).", Required = true };
-    private static readonly Option<string> Adapter = new("--adapter") { Description = "The PEFT LoRA adapter to repair (folder or registry URI).", Required = true };
-    private static readonly Option<string?> Output = new("--output", "-o") { Description = "Folder for the repaired adapter (required unless --dry-run)." };
-    private static readonly Option<double> Lambda = new("--lambda") { Description = "Scale for each intruder's singular value: 0 removes it, 1 keeps it.", DefaultValueFactory = _ => 0.5 };
-    private static readonly Option<string[]> ModuleLambda = new("--module-lambda") { Description = "REGEX=λ for matching modules (repeatable; first match wins)." };
-    private static readonly Option<int> MinIntruders = new("--min-intruders") { Description = "Only modules with at least this many intruders.", DefaultValueFactory = _ => 1 };
-    private static readonly Option<bool> DryRun = new("--dry-run") { Description = "Show what would change; write nothing." };
-    private static readonly Option<bool> Force = new("--force") { Description = "Replace a non-empty --output folder once the new adapter is complete." };
-    private static readonly Option<string?> Modules = new("--modules") { Description = "Only weights whose name matches this regular expression." };
-
     public static Command Create(CliContext context)
     {
         var command = new Command("mitigate", "Scale the singular values of intruder dimensions by λ into a new PEFT adapter (exact, rank r + #intruders).")
         {
-            Base, Adapter, Output, Lambda, ModuleLambda, MinIntruders, DryRun, Force, AnalyzeCommand.K, AnalyzeCommand.Epsilon, Modules, AnalyzeCommand.Spectra,
+            SharedOptions.Base, SharedOptions.Adapters, MitigateCommandOptions.Output, MitigateCommandOptions.Lambda, MitigateCommandOptions.ModuleLambda,
+            MitigateCommandOptions.MinIntruders, MitigateCommandOptions.DryRun, MitigateCommandOptions.Force, SharedOptions.K, SharedOptions.Epsilon,
+            SharedOptions.Modules, SharedOptions.Spectra,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
+            var options = MitigateCommandOptions.Bind(parse, host);
             RunPaths.Guard(parse, host)
-                .Reads(ModelLocations.LocalPath(parse.GetValue(Base)), "the --base model folder")
-                .Reads(ModelLocations.LocalPath(parse.GetValue(Adapter)), "the --adapter folder")
-                .WritesFolder(parse.GetValue(DryRun) ? null : parse.GetValue(Output), "--output")
+                .Reads(ModelLocations.LocalPath(options.Base), "the --base model folder")
+                .Reads(ModelLocations.LocalPath(options.Adapter), "the --adapter folder")
+                .WritesFolder(options.Settings.DryRun ? null : options.OutputFolder, "--output")
                 .Check();
-            var settings = new MitigationSettings
-            {
-                Lambda = parse.GetValue(Lambda),
-                ModuleLambdas = parse.GetValue(ModuleLambda) ?? [],
-                MinIntruders = parse.GetValue(MinIntruders),
-                DryRun = parse.GetValue(DryRun),
-                Force = parse.GetValue(Force),
-                Analysis = new AnalysisSettings
-                {
-                    K = CliHost.Setting(parse, host, AnalyzeCommand.K, "K", 10),
-                    Epsilon = CliHost.Setting(parse, host, AnalyzeCommand.Epsilon, "Epsilon", 0.5),
-                    Modules = parse.GetValue(Modules),
-                    CacheFolder = CliHost.Setting<string?>(parse, host, CommonOptions.Cache, "Cache", null),
-                    Spectra = CliHost.Setting(parse, host, AnalyzeCommand.Spectra, "Spectra", null),
-                },
-            };
-            var device = CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto";
             var mitigator = host.Services.GetRequiredService<AdapterMitigator>();
-            var baseFolder = await ModelLocations.ResolveBaseAsync(context, parse, host, parse.GetValue(Base)!, settings.Analysis.Spectra, ct);
-            var adapterFolder = await ModelLocations.ResolveAsync(context, parse, host, parse.GetValue(Adapter)!, ct);
+            var baseModel = await ModelLocations.ResolveBaseAsync(context, parse, host, options.Base, options.Settings.Analysis.Spectra, ct);
+            var adapter = await ModelLocations.ResolveAsync(context, parse, host, options.Adapter, ct);
             var result = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "mitigate", progress =>
-                mitigator.MitigateAsync(baseFolder, adapterFolder, parse.GetValue(Output), settings, device, progress, ct));
+                mitigator.MitigateAsync(baseModel.LocalPath, adapter.LocalPath, options.OutputFolder, options.Settings, options.Device, progress, ct));
             Write(context, result);
             return ExitCodes.Ok;
         }, ct));

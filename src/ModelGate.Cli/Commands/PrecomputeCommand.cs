@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Cli.Hosting;
+using ModelGate.Cli.Options;
 using ModelGate.Cli.Rendering;
+using ModelGate.Core.Errors;
 using ModelGate.Core.Spectral.Cache;
 using ModelGate.Torch.Runtime;
 using ModelGate.Torch.Spectral.Cache;
@@ -13,8 +15,6 @@ namespace ModelGate.Cli.Commands;
 /// <summary><c>precompute</c>: fills the spectrum cache with a base model's SVDs, so later analyses skip them.</summary>
 public static class PrecomputeCommand
 {
-    private static readonly Option<string> Base = new("--base") { Description = "Base model folder (config.json + safetensors, sharded or not), or a registry URI (az://, https://…blob…, hf://org/name@rev, file://).", Required = true };
-    private static readonly Option<string?> Modules = new("--modules") { Description = "Only weights whose name matches this regular expression." };
 
     private static readonly Option<string?> Publish = new("--publish")
     {
@@ -32,7 +32,7 @@ public static class PrecomputeCommand
     {
         var command = new Command("precompute", "Compute and cache the SVD of every linear weight of a base model.")
         {
-            Base, Modules, Precision, Publish,
+            SharedOptions.Base, SharedOptions.Modules, Precision, Publish,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
@@ -40,20 +40,20 @@ public static class PrecomputeCommand
             if (publish is not null)
             {
                 // Refused before any work: hf:// cannot be written.
-                SpectrumPublisher.Location(publish, "--publish");
+                SpectrumPublisher.Location(publish, InputField.Publish);
             }
 
             RunPaths.Guard(parse, host)
-                .Reads(ModelLocations.LocalPath(parse.GetValue(Base)), "the --base model folder")
+                .Reads(ModelLocations.LocalPath(parse.GetValue(SharedOptions.Base)), "the --base model folder")
                 .Check();
 
             // Published spectra are fetched by every run: F16 halves the bytes with counts unchanged (docs/spectrum-cache.md).
             var precision = publish is not null && parse.GetResult(Precision) is not { Implicit: false } ? SpectrumPrecision.F16 : parse.GetValue(Precision);
             var cache = CacheCommand.Open(parse, host, precision);
             var device = TorchDeviceSelector.Select(CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto"));
-            var baseFolder = await ModelLocations.ResolveAsync(context, parse, host, parse.GetValue(Base)!, ct);
+            var baseFolder = (await ModelLocations.ResolveAsync(context, parse, host, parse.GetValue(SharedOptions.Base)!, ct)).LocalPath;
             var result = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "precompute", progress =>
-                Task.Run(() => SpectrumPrecompute.Run(cache, baseFolder, parse.GetValue(Modules), device, progress, ct), ct));
+                Task.Run(() => SpectrumPrecompute.Run(cache, baseFolder, parse.GetValue(SharedOptions.Modules), device, progress, ct), ct));
             context.Out.WriteLine($"{result.Computed} computed, {result.AlreadyCached} already cached ({result.Total} linear weights); cache: {cache.Root}");
             if (publish is not null)
             {

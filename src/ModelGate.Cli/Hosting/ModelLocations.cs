@@ -9,22 +9,35 @@ namespace ModelGate.Cli.Hosting;
 /// <summary>
 /// The one place verbs turn --base, --adapter and --tuned into local folders: a folder stays as it is; a registry
 /// URI (az://, https://…blob…, hf://, file://) is resolved and fetched into the cache, with a progress bar on a
-/// terminal. Every verb calls this, so every verb takes URIs the same way.
+/// terminal. Every verb calls this, so every verb takes URIs the same way, and gets one value per model that names it
+/// in reports as the user gave it.
 /// </summary>
 public static class ModelLocations
 {
-    public static async Task<string> ResolveAsync(CliContext context, ParseResult parse, IHost host, string reference, CancellationToken cancellationToken) =>
-        (await ResolveFolderAsync(context, parse, host, reference, cancellationToken)).Path;
-
-    public static async Task<string[]> ResolveAllAsync(CliContext context, ParseResult parse, IHost host, IEnumerable<string> references, CancellationToken cancellationToken)
+    /// <summary>A reference resolved once: its local folder, how reports name it, and the registry version it pinned.</summary>
+    public static async Task<ResolvedModel> ResolveAsync(CliContext context, ParseResult parse, IHost host, string reference, CancellationToken cancellationToken)
     {
-        var folders = new List<string>();
-        foreach (var reference in references)
+        var parsed = RegistryReference.Parse(reference);
+        if (parsed.Uri is null)
         {
-            folders.Add(await ResolveAsync(context, parse, host, reference, cancellationToken));
+            return ResolvedModel.Folder(reference);
         }
 
-        return [.. folders];
+        var resolver = host.Services.GetRequiredService<RegistryResolver>();
+        var cache = CliHost.Setting<string?>(parse, host, CommonOptions.Cache, "Cache", null);
+        return Model(await DownloadProgress.RunAsync(context.Error, context.ErrorIsTerminal, parsed.Display,
+            progress => resolver.ResolveAsync(reference, cache, progress, cancellationToken)));
+    }
+
+    public static async Task<ResolvedModel[]> ResolveAllAsync(CliContext context, ParseResult parse, IHost host, IEnumerable<string> references, CancellationToken cancellationToken)
+    {
+        var models = new List<ResolvedModel>();
+        foreach (var reference in references)
+        {
+            models.Add(await ResolveAsync(context, parse, host, reference, cancellationToken));
+        }
+
+        return [.. models];
     }
 
     /// <summary>
@@ -32,7 +45,7 @@ public static class ModelLocations
     /// only its config and shard index are fetched now, and the tensors the analysis uses later, by range; without,
     /// it is mirrored like any reference, so that later runs read it from the cache.
     /// </summary>
-    public static async Task<string> ResolveBaseAsync(CliContext context, ParseResult parse, IHost host, string reference, string? spectra, CancellationToken cancellationToken)
+    public static async Task<ResolvedModel> ResolveBaseAsync(CliContext context, ParseResult parse, IHost host, string reference, string? spectra, CancellationToken cancellationToken)
     {
         var parsed = RegistryReference.Parse(reference);
         if (spectra is null || parsed.Uri is null)
@@ -42,13 +55,9 @@ public static class ModelLocations
 
         var resolver = host.Services.GetRequiredService<RegistryResolver>();
         var cache = CliHost.Setting<string?>(parse, host, CommonOptions.Cache, "Cache", null);
-        var folder = await DownloadProgress.RunAsync(context.Error, context.ErrorIsTerminal, parsed.Display,
-            progress => resolver.StreamAsync(reference, cache, progress, cancellationToken));
-        return folder.Path;
+        return Model(await DownloadProgress.RunAsync(context.Error, context.ErrorIsTerminal, parsed.Display,
+            progress => resolver.StreamAsync(reference, cache, progress, cancellationToken)));
     }
-
-    /// <summary>How a reference appears in reports: as given, with SAS signatures and tokens redacted.</summary>
-    public static string Display(string reference) => RegistryReference.Parse(reference).Display;
 
     /// <summary>The local path of a folder or file:// reference; null for a registry URI, whose copy is the cache's.</summary>
     public static string? LocalPath(string? reference) =>
@@ -58,18 +67,7 @@ public static class ModelLocations
     public static IEnumerable<string> LocalPaths(IEnumerable<string> references) =>
         references.Select(LocalPath).OfType<string>();
 
-    /// <summary>The folder with what it resolved to (for reports that record the pinned version).</summary>
-    public static async Task<ResolvedFolder> ResolveFolderAsync(CliContext context, ParseResult parse, IHost host, string reference, CancellationToken cancellationToken)
-    {
-        var parsed = RegistryReference.Parse(reference);
-        if (parsed.Uri is null)
-        {
-            return new ResolvedFolder(reference, reference, reference, new DownloadStatistics());
-        }
-
-        var resolver = host.Services.GetRequiredService<RegistryResolver>();
-        var cache = CliHost.Setting<string?>(parse, host, CommonOptions.Cache, "Cache", null);
-        return await DownloadProgress.RunAsync(context.Error, context.ErrorIsTerminal, parsed.Display,
-            progress => resolver.ResolveAsync(reference, cache, progress, cancellationToken));
-    }
+    // A folder a registry resolves to itself (file://) has no version of its own to pin.
+    private static ResolvedModel Model(ResolvedFolder folder) =>
+        new(folder.Path, folder.Display, folder.Pinned == folder.Path ? null : folder.Pinned);
 }

@@ -4,7 +4,7 @@ namespace ModelGate.Core.Adapters;
 
 /// <summary>Adapters to apply in order, loaded together and released together.</summary>
 [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix",
-    Justification = "A stack is the domain's word for adapters applied one on top of the other, in order (each --adapter on the last); it is not a Stack<T>.")]
+    Justification = "A stack is the domain's word for adapters applied one on top of the other, in order (each adapter on the last); it is not a Stack<T>.")]
 public sealed class AdapterStack : IDisposable
 {
     private readonly List<LoraAdapter> _adapters;
@@ -20,7 +20,7 @@ public sealed class AdapterStack : IDisposable
     {
         if (folders.Count == 0)
         {
-            throw new Errors.UserInputException("--adapter: give at least one adapter folder");
+            throw new Errors.UserInputException(Errors.InputField.Adapter, "missing: give at least one adapter folder");
         }
 
         var loaded = new List<LoraAdapter>(folders.Count);

@@ -17,6 +17,6 @@ public sealed record MergeSettings
         "float32" or "fp32" or "f32" => TensorDType.F32,
         "float16" or "fp16" or "f16" or "half" => TensorDType.F16,
         "bfloat16" or "bf16" => TensorDType.BF16,
-        _ => throw new UserInputException($"--dtype must be one of float32, float16, bfloat16; got '{value}'"),
+        _ => throw new UserInputException(InputField.DType, $"must be one of float32, float16, bfloat16; got '{value}'"),
     };
 }

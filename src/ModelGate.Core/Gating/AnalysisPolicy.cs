@@ -5,8 +5,8 @@ namespace ModelGate.Core.Gating;
 /// <summary>The policy's <c>analysis</c> section: how intruders are counted (the paper's k and ε by default).</summary>
 public sealed record AnalysisPolicy
 {
-    public int K { get; init; } = 10;
-    public double Epsilon { get; init; } = 0.5;
+    public int K { get; init; } = AnalysisDefaults.K;
+    public double Epsilon { get; init; } = AnalysisDefaults.Epsilon;
 
     /// <summary><see cref="AnalysisMethod.Auto"/> or <see cref="AnalysisMethod.FullSvd"/>.</summary>
     public string Method { get; init; } = AnalysisMethod.Auto;

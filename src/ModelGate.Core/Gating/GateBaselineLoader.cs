@@ -62,7 +62,7 @@ public static class GateBaselineLoader
                 analysis = root;
                 break;
             default:
-                throw new UserInputException($"{path}: not a gate verdict (gate --json) or an analysis report (analyze --format json)");
+                throw new UserInputException($"{path}: not a gate verdict or an analysis report (JSON)");
         }
 
         if (!analysis.TryGetProperty("schemaVersion", out var schema) || schema.ValueKind != JsonValueKind.Number || !schema.TryGetInt32(out var version) || version != Reporting.IntruderReportJson.SchemaVersion)

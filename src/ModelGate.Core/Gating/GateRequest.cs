@@ -1,3 +1,4 @@
+using ModelGate.Core.Registries;
 using ModelGate.Core.Spectral;
 
 namespace ModelGate.Core.Gating;
@@ -8,20 +9,11 @@ namespace ModelGate.Core.Gating;
 /// </summary>
 public sealed record GateRequest
 {
-    /// <summary>The base model folder the adapters were trained on.</summary>
-    public required string BaseModel { get; init; }
+    /// <summary>The base model the adapters were trained on, as resolved (its folder, how reports name it, its version).</summary>
+    public required ResolvedModel BaseModel { get; init; }
 
-    /// <summary>The PEFT adapter folders, merged in this order.</summary>
-    public required IReadOnlyList<string> Adapters { get; init; }
-
-    /// <summary>
-    /// The base as the user gave it (a registry URI, secrets redacted) when <see cref="BaseModel"/> is the local folder
-    /// it was fetched to; reports and the verdict name this. Null: the folder is what the user gave.
-    /// </summary>
-    public string? BaseSource { get; init; }
-
-    /// <summary>The adapters as the user gave them, like <see cref="BaseSource"/>; null: the folders.</summary>
-    public IReadOnlyList<string>? AdapterSources { get; init; }
+    /// <summary>The PEFT adapters, merged in this order, each as resolved.</summary>
+    public required IReadOnlyList<ResolvedModel> Adapters { get; init; }
 
     /// <summary>The policy with every override applied; <see cref="GatePolicy.Baseline"/> names the baseline, if any.</summary>
     public GatePolicy Policy { get; init; } = GatePolicyLoader.Default;
@@ -36,7 +28,7 @@ public sealed record GateRequest
     public string? Spectra { get; init; }
 
     /// <summary>The iterative paths' residual tolerance (see <see cref="AnalysisSettings.Tolerance"/>).</summary>
-    public double Tolerance { get; init; } = 1e-6;
+    public double Tolerance { get; init; } = AnalysisDefaults.Tolerance;
 
     /// <summary>Whether to record SHA-256 hashes of the base's and adapters' weight files in the run metadata.</summary>
     public bool HashWeights { get; init; } = true;

@@ -1,3 +1,5 @@
+using ModelGate.Core.Registries;
+
 namespace ModelGate.Core.Gating;
 
 /// <summary>Run metadata for the report and the verdict's <c>run</c> object: what ran, on what, for how long.</summary>
@@ -6,8 +8,11 @@ public sealed record GateRunInfo
     /// <summary>"ModelGate x.y.z".</summary>
     public required string Tool { get; init; }
 
-    public required string BaseModel { get; init; }
-    public required IReadOnlyList<string> Adapters { get; init; }
+    /// <summary>The base as resolved; its <see cref="ResolvedModel.ContentHash"/> is set when the weights were hashed.</summary>
+    public required ResolvedModel BaseModel { get; init; }
+
+    /// <summary>The adapters as resolved, in order, hashed like <see cref="BaseModel"/>.</summary>
+    public required IReadOnlyList<ResolvedModel> Adapters { get; init; }
 
     /// <summary>The policy's source: its file path, or the built-in default.</summary>
     public required string Policy { get; init; }

@@ -25,7 +25,7 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
         settings.Validate();
         if (request.Adapters.Count == 0)
         {
-            throw new UserInputException("gate: give at least one --adapter");
+            throw new UserInputException(InputField.Adapter, "missing: the gate needs at least one");
         }
 
         if (policy.Forgetting.IsEnabled && forgettingProbe is null)
@@ -65,8 +65,6 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
 
         timings.Add(("analysis", analysisClock.Elapsed));
         await scanning;
-        // Reports name what the user gave (a registry URI), not the cache folder it was fetched to.
-        analysis = analysis with { BaseModel = request.BaseSource ?? analysis.BaseModel, Tuned = request.AdapterSources ?? analysis.Tuned };
 
         IReadOnlyList<ForgettingObservation> forgetting = [];
         if (policy.Forgetting.IsEnabled)
@@ -95,8 +93,8 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
             Run = new GateRunInfo
             {
                 Tool = $"ModelGate {ToolVersion.Current}",
-                BaseModel = request.BaseSource ?? request.BaseModel,
-                Adapters = request.AdapterSources ?? request.Adapters,
+                BaseModel = hashes is { } weights ? request.BaseModel with { ContentHash = weights.Base.Sha256 } : request.BaseModel,
+                Adapters = hashes is { } all ? [.. request.Adapters.Zip(all.Adapters, (a, f) => a with { ContentHash = f.Sha256 })] : request.Adapters,
                 Policy = policy.Source,
                 StartedAt = startedAt,
                 Elapsed = clock.Elapsed,
@@ -119,11 +117,11 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
     {
         await Task.Yield();
         var clock = Stopwatch.StartNew();
-        var baseFingerprint = await ModelFingerprint.ComputeAsync(request.BaseModel, cancellationToken);
+        var baseFingerprint = await ModelFingerprint.ComputeAsync(request.BaseModel.LocalPath, cancellationToken);
         var adapters = new List<ModelFingerprint>();
         foreach (var a in request.Adapters)
         {
-            adapters.Add(await ModelFingerprint.ComputeAsync(a, cancellationToken));
+            adapters.Add(await ModelFingerprint.ComputeAsync(a.LocalPath, cancellationToken));
         }
 
         return (baseFingerprint, adapters, clock.Elapsed);
@@ -131,14 +129,14 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
 
     private static async Task CheckAllFiniteAsync(GateRequest request, CancellationToken cancellationToken)
     {
-        using (var baseWeights = await ModelWeights.OpenAsync(request.BaseModel, cancellationToken))
+        using (var baseWeights = await ModelWeights.OpenAsync(request.BaseModel.LocalPath, cancellationToken))
         {
             await baseWeights.CheckAllFiniteAsync(cancellationToken);
         }
 
         foreach (var adapter in request.Adapters)
         {
-            using var weights = SafetensorsFile.Open(Path.Combine(adapter, LoraAdapter.WeightsFileName));
+            using var weights = SafetensorsFile.Open(Path.Combine(adapter.LocalPath, LoraAdapter.WeightsFileName));
             weights.CheckAllFinite(cancellationToken);
         }
     }

@@ -15,13 +15,13 @@ public static class StagedFolder
         var output = Path.GetFullPath(destination);
         if (File.Exists(output))
         {
-            throw new UserInputException($"--output {destination}: is a file");
+            throw new UserInputException(InputField.Output, $"{destination}: is a file");
         }
 
         var replacing = Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any();
         if (replacing && !replace)
         {
-            throw new UserInputException($"--output {destination}: folder exists and is not empty; pass --force to replace it once the new one is complete");
+            throw new UserInputException(InputField.Output, $"{destination}: folder exists and is not empty; force the replacement to replace it once the new one is complete");
         }
 
         var parent = Path.GetDirectoryName(output)!;
@@ -46,7 +46,7 @@ public static class StagedFolder
             if (e is not UserInputException && WriteRefusal.Reason(e) is { } reason)
             {
                 // Found only at write time (the disk filled during the run): the user's to fix, and nothing was replaced.
-                throw new UserInputException($"--output {destination}: cannot write ({reason}); nothing was written", e);
+                throw new UserInputException(InputField.Output, $"{destination}: cannot write ({reason}); nothing was written", e);
             }
 
             throw;

@@ -26,14 +26,14 @@ public sealed class ReleasePromoter(RegistryCatalog catalog, TimeProvider time, 
 
         if (!Directory.Exists(request.AdapterFolder))
         {
-            throw new UserInputException($"--adapter {request.Adapter}: folder {request.AdapterFolder} not found");
+            throw new UserInputException(InputField.Adapter, $"{request.Adapter}: folder {request.AdapterFolder} not found");
         }
 
         var registry = catalog.For(destination);
-        var version = registry.Child(destination, RemoteFileNames.Check("--promote version", request.Version));
+        var version = registry.Child(destination, RemoteFileNames.Check("release version", request.Version));
         if (ReleaseMarker.TryParse(await registry.ReadTextAsync(version, ReleaseMarker.FileName, cancellationToken)) is { } existing)
         {
-            throw new UserInputException($"--promote {version.Display}: already released ({existing.Verdict}, {existing.ReleasedAt:u}); releases are immutable, choose another version");
+            throw new UserInputException(InputField.Promote, $"{version.Display}: already released ({existing.Verdict}, {existing.ReleasedAt:u}); releases are immutable, choose another version");
         }
 
         logger.LogInformation("promoting {Adapter} to {Release}", request.Adapter, version.Display);
@@ -72,10 +72,10 @@ public sealed class ReleasePromoter(RegistryCatalog catalog, TimeProvider time, 
     {
         var reference = RegistryReference.Parse(destination);
         var registry = catalog.For(reference);
-        var target = registry.Child(reference, RemoteFileNames.Check("--promote version", version));
+        var target = registry.Child(reference, RemoteFileNames.Check("release version", version));
         if (ReleaseMarker.TryParse(await registry.ReadTextAsync(target, ReleaseMarker.FileName, cancellationToken)) is { } existing)
         {
-            throw new UserInputException($"--promote {target.Display}: already released ({existing.Verdict}, {existing.ReleasedAt:u}); releases are immutable, choose another --release-version");
+            throw new UserInputException(InputField.Promote, $"{target.Display}: already released ({existing.Verdict}, {existing.ReleasedAt:u}); releases are immutable, choose another release version");
         }
     }
 

@@ -7,19 +7,14 @@ namespace ModelGate.Core.Promotion;
 /// <summary>
 /// <c>gate --promote</c> as a report sink: once the gate has decided, and only when it allowed the release, the
 /// adapter goes to <paramref name="destination"/>/<paramref name="version"/> with the verdict JSON and the Markdown
-/// report beside it (<see cref="ReleasePromoter"/>). It runs after the file sinks, so a failed upload never hides
-/// the local reports.
+/// report beside it (<see cref="ReleasePromoter"/>). The release is the last adapter gated, as the run resolved it.
+/// It runs after the file sinks, so a failed upload never hides the local reports.
 /// </summary>
 /// <param name="promoter">Copies the adapter and its reports to the release location, marker last.</param>
-/// <param name="destination">The registry folder of the releases (<c>--promote</c>), as a registry URI.</param>
+/// <param name="destination">The registry folder of the releases, as a registry URI.</param>
 /// <param name="version">The release's version; its folder under <paramref name="destination"/>.</param>
-/// <param name="adapterFolder">The local folder of the adapter being released (the last --adapter: the new release).</param>
-/// <param name="adapter">That adapter as the user gave it (secrets redacted).</param>
-/// <param name="adapterPinned">The immutable version it resolved to.</param>
 /// <param name="template">Renders the Markdown report uploaded beside the adapter.</param>
-public sealed class ReleasePromotionSink(
-    ReleasePromoter promoter, string destination, string version, string adapterFolder, string adapter, string? adapterPinned,
-    GateReportTemplate template) : IReportSink
+public sealed class ReleasePromotionSink(ReleasePromoter promoter, string destination, string version, GateReportTemplate template) : IReportSink
 {
     /// <summary>What happened; null until the gate has run.</summary>
     public PromotionResult? Result { get; private set; }
@@ -28,12 +23,13 @@ public sealed class ReleasePromotionSink(
 
     public async Task WriteAsync(GateResult result, CancellationToken cancellationToken)
     {
+        var release = result.Run.Adapters[^1];
         Result = await promoter.PromoteAsync(new PromotionRequest(
             destination,
-            adapterFolder,
-            adapter,
-            adapterPinned,
-            result.Run.BaseModel,
+            release.LocalPath,
+            release.Display,
+            release.PinnedRevision,
+            result.Run.BaseModel.Display,
             version,
             result.Verdict.Allowed,
             GateWords.Of(result.Verdict.Status),

@@ -27,10 +27,10 @@ public sealed record MitigationSettings
     public void Validate()
     {
         Analysis.Validate();
-        CheckLambda(Lambda, "--lambda");
+        CheckLambda(Lambda, InputField.Lambda, null);
         if (MinIntruders < 1)
         {
-            throw new UserInputException($"--min-intruders must be at least 1, got {MinIntruders}");
+            throw new UserInputException(InputField.MinIntruders, $"must be at least 1, got {MinIntruders}");
         }
 
         _ = ParsedModuleLambdas();
@@ -45,25 +45,26 @@ public sealed record MitigationSettings
         var split = text.LastIndexOf('=');
         if (split <= 0 || !double.TryParse(text[(split + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var lambda))
         {
-            throw new UserInputException($"--module-lambda '{text}': expected REGEX=λ, e.g. 'self_attn\\.q_proj=0.25'");
+            throw new UserInputException(InputField.ModuleLambda, $"'{text}': expected REGEX=λ, e.g. 'self_attn\\.q_proj=0.25'");
         }
 
-        CheckLambda(lambda, $"--module-lambda '{text}'");
+        CheckLambda(lambda, InputField.ModuleLambda, text);
         try
         {
-            return (new UserRegex(text[..split], "--module-lambda"), lambda);
+            return (new UserRegex(text[..split], InputField.ModuleLambda.Words), lambda);
         }
         catch (ArgumentException e)
         {
-            throw new UserInputException($"--module-lambda '{text}': not a valid regular expression ({e.Message})");
+            throw new UserInputException(InputField.ModuleLambda, $"'{text}': not a valid regular expression ({e.Message})");
         }
     }).ToArray();
 
-    private static void CheckLambda(double lambda, string option)
+    private static void CheckLambda(double lambda, InputField field, string? given)
     {
         if (!(lambda >= 0 && lambda <= 1))
         {
-            throw new UserInputException($"{option}: λ must be between 0 and 1, got {lambda.ToString(CultureInfo.InvariantCulture)}");
+            var range = $"must be between 0 and 1, got {lambda.ToString(CultureInfo.InvariantCulture)}";
+            throw new UserInputException(field, given is null ? range : $"'{given}': λ {range}");
         }
     }
 }

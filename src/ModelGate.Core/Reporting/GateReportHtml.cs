@@ -43,7 +43,7 @@ public static class GateReportHtml
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         html.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-        html.Append("<title>").Append(WebUtility.HtmlEncode(title)).Append(" — ").Append(WebUtility.HtmlEncode(string.Join(", ", result.Run.Adapters.Select(a => Path.GetFileName(Path.TrimEndingDirectorySeparator(a)))))).Append("</title>\n");
+        html.Append("<title>").Append(WebUtility.HtmlEncode(title)).Append(" — ").Append(WebUtility.HtmlEncode(string.Join(", ", result.Run.Adapters.Select(a => Path.GetFileName(Path.TrimEndingDirectorySeparator(a.Display)))))).Append("</title>\n");
         html.Append("<style>\n").Append(Css).Append("</style>\n</head>\n<body>\n");
         html.Append("<header id=\"verdict\" class=\"banner ").Append(status).Append("\" data-verdict=\"").Append(status).Append("\">");
         html.Append("<span class=\"badge\">").Append(status.ToUpperInvariant()).Append("</span> ");

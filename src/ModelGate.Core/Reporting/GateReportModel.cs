@@ -328,14 +328,16 @@ public static class GateReportModel
         return new StrictScriptObject
         {
             ["tool"] = run.Tool,
-            ["base"] = Cell(run.BaseModel),
-            ["base_sha256"] = run.BaseFingerprint?.Sha256 ?? "—",
-            ["base_short_sha256"] = Short(run.BaseFingerprint?.Sha256),
-            ["adapters"] = run.Adapters.Select((a, i) => new StrictScriptObject
+            ["base"] = Cell(run.BaseModel.Display),
+            ["base_revision"] = run.BaseModel.PinnedRevision is { } baseRevision ? Cell(baseRevision) : "",
+            ["base_sha256"] = run.BaseModel.ContentHash ?? "—",
+            ["base_short_sha256"] = Short(run.BaseModel.ContentHash),
+            ["adapters"] = run.Adapters.Select(a => new StrictScriptObject
             {
-                ["path"] = Cell(a),
-                ["sha256"] = i < run.AdapterFingerprints.Count ? run.AdapterFingerprints[i].Sha256 : "—",
-                ["short_sha256"] = Short(i < run.AdapterFingerprints.Count ? run.AdapterFingerprints[i].Sha256 : null),
+                ["path"] = Cell(a.Display),
+                ["revision"] = a.PinnedRevision is { } revision ? Cell(revision) : "",
+                ["sha256"] = a.ContentHash ?? "—",
+                ["short_sha256"] = Short(a.ContentHash),
             }).ToArray(),
             ["policy"] = Cell(run.Policy),
             ["started_at"] = run.StartedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", Inv),

@@ -43,7 +43,7 @@ public sealed class GateReportTemplate
     {
         if (!File.Exists(path))
         {
-            throw new UserInputException($"--template {path}: file not found");
+            throw new UserInputException(InputField.Template, $"{path}: file not found");
         }
 
         return Parse(BoundedFile.ReadAllText(path, BoundedFile.ConfigLimit, "report template"), path);

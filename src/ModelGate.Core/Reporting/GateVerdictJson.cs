@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ModelGate.Core.Gating;
+using ModelGate.Core.Registries;
 
 namespace ModelGate.Core.Reporting;
 
@@ -91,8 +92,17 @@ public static class GateVerdictJson
         var run = result.Run;
         w.WriteStartObject("run");
         w.WriteString("tool", run.Tool);
-        w.WriteString("base", run.BaseModel);
-        JsonWriting.Strings(w, "adapters", run.Adapters);
+        w.WriteString("base", run.BaseModel.Display);
+        JsonWriting.Strings(w, "adapters", [.. run.Adapters.Select(a => a.Display)]);
+        w.WritePropertyName("baseModel");
+        Model(w, run.BaseModel);
+        w.WriteStartArray("adapterModels");
+        foreach (var a in run.Adapters)
+        {
+            Model(w, a);
+        }
+
+        w.WriteEndArray();
         w.WriteString("policy", run.Policy);
         w.WriteString("startedAt", run.StartedAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
         w.WriteNumber("seconds", Math.Round(run.Elapsed.TotalSeconds, 3));
@@ -118,6 +128,16 @@ public static class GateVerdictJson
 
         w.WriteEndObject();
         JsonWriting.Strings(w, "warnings", result.Warnings);
+        w.WriteEndObject();
+    }
+
+    /// <summary>A model as the run resolved it: the reference as given, the registry version it pinned, its weights' hash.</summary>
+    private static void Model(Utf8JsonWriter w, ResolvedModel m)
+    {
+        w.WriteStartObject();
+        w.WriteString("reference", m.Display);
+        StringOrNull(w, "revision", m.PinnedRevision);
+        StringOrNull(w, "sha256", m.ContentHash);
         w.WriteEndObject();
     }
 

@@ -1,3 +1,4 @@
+using ModelGate.Core.Errors;
 using ModelGate.Core.Gating;
 using ModelGate.Core.IO;
 
@@ -6,7 +7,7 @@ namespace ModelGate.Core.Reporting;
 /// <summary>Writes the self-contained HTML report (<see cref="GateReportHtml"/>) from the Markdown template, atomically.</summary>
 public sealed class HtmlReportSink(string path, GateReportTemplate template) : IReportSink
 {
-    private readonly string _path = ReportFiles.Checked(path, "--html");
+    private readonly string _path = ReportFiles.Checked(path, InputField.Html);
 
     public string Description => $"wrote HTML report {_path}";
 

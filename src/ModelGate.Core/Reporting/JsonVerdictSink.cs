@@ -1,3 +1,4 @@
+using ModelGate.Core.Errors;
 using ModelGate.Core.Gating;
 using ModelGate.Core.IO;
 
@@ -6,7 +7,7 @@ namespace ModelGate.Core.Reporting;
 /// <summary>Writes the verdict JSON (<see cref="GateVerdictJson"/>) atomically.</summary>
 public sealed class JsonVerdictSink(string path) : IReportSink
 {
-    private readonly string _path = ReportFiles.Checked(path, "--json");
+    private readonly string _path = ReportFiles.Checked(path, InputField.Json);
 
     public string Description => $"wrote verdict {_path}";
 

@@ -1,3 +1,4 @@
+using ModelGate.Core.Errors;
 using ModelGate.Core.Gating;
 using ModelGate.Core.IO;
 
@@ -6,7 +7,7 @@ namespace ModelGate.Core.Reporting;
 /// <summary>Writes the Markdown report rendered from a template, atomically.</summary>
 public sealed class MarkdownReportSink(string path, GateReportTemplate template) : IReportSink
 {
-    private readonly string _path = ReportFiles.Checked(path, "--report");
+    private readonly string _path = ReportFiles.Checked(path, InputField.Report);
 
     public string Description => $"wrote Markdown report {_path}";
 

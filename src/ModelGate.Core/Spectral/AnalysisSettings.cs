@@ -2,14 +2,14 @@ using ModelGate.Core.Errors;
 
 namespace ModelGate.Core.Spectral;
 
-/// <summary>What the analysis counts; validated once, before any work, with the option's name in the message.</summary>
+/// <summary>What the analysis counts; validated once, before any work, naming the value in the domain's words (front ends name it their way).</summary>
 public sealed record AnalysisSettings
 {
-    /// <summary>The paper's default: the top 10 tuned singular vectors.</summary>
-    public int K { get; init; } = 10;
+    /// <summary>How many top tuned singular vectors are compared with the base's.</summary>
+    public int K { get; init; } = AnalysisDefaults.K;
 
-    /// <summary>The paper's default threshold on the max |cosine|.</summary>
-    public double Epsilon { get; init; } = 0.5;
+    /// <summary>The threshold on the max |cosine| below which a tuned direction is an intruder.</summary>
+    public double Epsilon { get; init; } = AnalysisDefaults.Epsilon;
 
     /// <summary>A regular expression searched in base tensor names; only matching weights are analysed.</summary>
     public string? Modules { get; init; }
@@ -18,7 +18,7 @@ public sealed record AnalysisSettings
     public string Method { get; init; } = AnalysisMethod.Auto;
 
     /// <summary>The iterative paths stop when every top-k triplet has ‖M·v − σ·u‖ ≤ Tolerance·σ₁.</summary>
-    public double Tolerance { get; init; } = 1e-6;
+    public double Tolerance { get; init; } = AnalysisDefaults.Tolerance;
 
     /// <summary>The cache folder for base spectra; null: MODELGATE_CACHE, else the user's cache folder.</summary>
     public string? CacheFolder { get; init; }
@@ -36,22 +36,22 @@ public sealed record AnalysisSettings
     {
         if (K < 1)
         {
-            throw new UserInputException($"--k (MODELGATE_K) must be a positive integer, got {K}");
+            throw new UserInputException(InputField.K, $"must be a positive integer, got {K}");
         }
 
         if (!(Epsilon > 0 && Epsilon < 1))
         {
-            throw new UserInputException($"--epsilon (MODELGATE_EPSILON) must be between 0 and 1 (exclusive), got {Epsilon}");
+            throw new UserInputException(InputField.Epsilon, $"must be between 0 and 1 (exclusive), got {Epsilon}");
         }
 
         if (Method is not (AnalysisMethod.Auto or AnalysisMethod.FullSvd))
         {
-            throw new UserInputException($"--method must be one of {string.Join(", ", AnalysisMethod.Choices)}, got '{Method}'");
+            throw new UserInputException(InputField.Method, $"must be one of {string.Join(", ", AnalysisMethod.Choices)}, got '{Method}'");
         }
 
         if (!(Tolerance > 0 && Tolerance < 1e-2))
         {
-            throw new UserInputException($"--tolerance must be above 0 and below 0.01, got {Tolerance}");
+            throw new UserInputException(InputField.Tolerance, $"must be above 0 and below 0.01, got {Tolerance}");
         }
 
         _ = ModuleFilter();
@@ -66,11 +66,11 @@ public sealed record AnalysisSettings
 
         try
         {
-            return new UserRegex(Modules, "--modules");
+            return new UserRegex(Modules, InputField.Modules.Words);
         }
         catch (ArgumentException e)
         {
-            throw new UserInputException($"--modules is not a valid regular expression: {e.Message}");
+            throw new UserInputException(InputField.Modules, $"is not a valid regular expression: {e.Message}");
         }
     }
 }

@@ -1,3 +1,5 @@
+using ModelGate.Core.Registries;
+
 namespace ModelGate.Core.Spectral;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace ModelGate.Core.Spectral;
 /// </summary>
 public interface IIntruderAnalyzer
 {
-    /// <summary>Base + adapters (merged in order) vs base, for every 2-D weight the adapters change.</summary>
-    Task<IntruderReport> AnalyzeAdaptersAsync(string baseFolder, IReadOnlyList<string> adapterFolders, AnalysisSettings settings,
+    /// <summary>Base + adapters (merged in order) vs base, for every 2-D weight the adapters change; the report names each as resolved.</summary>
+    Task<IntruderReport> AnalyzeAdaptersAsync(ResolvedModel baseModel, IReadOnlyList<ResolvedModel> adapterModels, AnalysisSettings settings,
         string device, IProgress<WorkProgress>? progress, CancellationToken cancellationToken);
 }

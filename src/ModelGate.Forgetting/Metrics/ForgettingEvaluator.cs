@@ -29,13 +29,13 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
         ArgumentNullException.ThrowIfNull(request);
         if (request.Adapters.Count == 0)
         {
-            throw new UserInputException("forgetting: give at least one --adapter to compare against the base");
+            throw new UserInputException(InputField.Adapter, "missing: forgetting compares the base with at least one adapter merged in");
         }
 
         var corpus = request.Corpus is null ? null : TextCorpus.Read(request.Corpus);
         var tasks = request.Tasks.Select(MultipleChoiceTask.Read).ToArray();
         var options = new LanguageModelOptions { Device = request.Device, DType = request.DType };
-        _ = options.ScalarType(); // a bad --dtype is reported before the data is tokenised
+        _ = options.ScalarType(); // a bad dtype is reported before the data is tokenised
         return Evaluate(request.BaseModel, corpus, tasks,
             merged => loader.Load(request.BaseModel, merged ? options with { Adapters = request.Adapters } : options),
             request.Settings, progress, cancellationToken);
@@ -55,7 +55,7 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
         Validate(settings);
         if (corpus is null && tasks.Count == 0)
         {
-            throw new UserInputException("forgetting: nothing to measure; give a corpus (--corpus) and/or tasks (--tasks)");
+            throw new UserInputException("forgetting: nothing to measure; give a held-out corpus and/or multiple-choice tasks");
         }
 
         var watch = Stopwatch.StartNew();
@@ -103,22 +103,22 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
     {
         if (s.BatchSize < 1)
         {
-            throw new UserInputException($"--batch-size {s.BatchSize}: must be at least 1");
+            throw new UserInputException(InputField.BatchSize, $"{s.BatchSize}: must be at least 1");
         }
 
         if (s.MaxLength is < 2)
         {
-            throw new UserInputException($"--max-length {s.MaxLength}: must be at least 2");
+            throw new UserInputException(InputField.MaxLength, $"{s.MaxLength}: must be at least 2");
         }
 
         if (s.Stride is < 1 || (s.Stride is { } st && s.MaxLength is { } ml && st > ml))
         {
-            throw new UserInputException($"--stride {s.Stride}: must be between 1 and --max-length");
+            throw new UserInputException(InputField.Stride, $"{s.Stride}: must be between 1 and the window length");
         }
 
         if (s.BootstrapSamples < 0)
         {
-            throw new UserInputException($"--bootstrap {s.BootstrapSamples}: must be 0 (no intervals) or more");
+            throw new UserInputException(InputField.Bootstrap, $"{s.BootstrapSamples}: must be 0 (no intervals) or more");
         }
 
         if (s.Confidence is <= 0 or >= 1)
@@ -169,14 +169,14 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
         var limit = model.MaxPositions;
         if (s.MaxLength is { } asked && asked > limit)
         {
-            throw new UserInputException($"--max-length {asked}: the model ({model.ModelType}) takes at most {limit} positions");
+            throw new UserInputException(InputField.MaxLength, $"{asked}: the model ({model.ModelType}) takes at most {limit} positions");
         }
 
         var maxLength = s.MaxLength ?? Math.Min(limit, masked ? DefaultMaskedMaxLength : ForgettingSettings.DefaultMaxLength);
         var stride = masked ? maxLength : s.Stride ?? Math.Max(1, maxLength / 2);
         if (stride > maxLength)
         {
-            throw new UserInputException($"--stride {stride}: larger than the window ({maxLength} tokens)");
+            throw new UserInputException(InputField.Stride, $"{stride}: larger than the window ({maxLength} tokens)");
         }
 
         var datasets = new List<PlannedDataset>();
@@ -195,7 +195,7 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
                     var budget = maxLength - template.Prefix.Count - template.Suffix.Count;
                     if (budget < 1)
                     {
-                        throw new UserInputException($"--max-length {maxLength}: leaves no room for text between the special tokens");
+                        throw new UserInputException(InputField.MaxLength, $"{maxLength}: leaves no room for text between the special tokens");
                     }
 
                     for (var start = 0; start < ids.Length; start += budget)

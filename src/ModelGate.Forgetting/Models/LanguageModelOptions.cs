@@ -26,6 +26,6 @@ public sealed record LanguageModelOptions
     {
         "float32" or "fp32" or "f32" => TorchSharp.torch.ScalarType.Float32,
         "bfloat16" or "bf16" => TorchSharp.torch.ScalarType.BFloat16,
-        _ => throw new UserInputException($"--dtype '{DType}' is not one of {string.Join(", ", DTypeChoices)}"),
+        _ => throw new UserInputException(InputField.DType, $"'{DType}' is not one of {string.Join(", ", DTypeChoices)}"),
     };
 }

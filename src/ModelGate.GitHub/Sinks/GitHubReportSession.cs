@@ -21,7 +21,7 @@ internal sealed class GitHubReportSession(GitHubReporting reporting, GateOutputs
             Comment = outputs.GitHubComment,
             StepFiles = stepFiles,
             CommentLabel = outputs.GitHubCommentLabel,
-            Adapters = result.Run.Adapters,
+            Adapters = [.. result.Run.Adapters.Select(a => a.Display)],
             Retry = reporting.Retry,
         },
         reporting.Log);

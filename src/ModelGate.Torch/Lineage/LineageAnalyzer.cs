@@ -4,6 +4,7 @@ using ModelGate.Core;
 using ModelGate.Core.Adapters;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Lineage;
+using ModelGate.Core.Registries;
 using ModelGate.Core.Spectral;
 using ModelGate.Core.Tensors;
 using ModelGate.Torch.Merging;
@@ -21,24 +22,31 @@ namespace ModelGate.Torch.Lineage;
 /// </summary>
 public sealed class LineageAnalyzer(IntruderAnalyzer analyzer, ILogger<LineageAnalyzer> logger)
 {
-    public async Task<LineageReport> AnalyzeAsync(string baseFolder, IReadOnlyList<string> adapterFolders, AnalysisSettings settings, string device,
+    /// <summary>The lineage of adapter folders on a base folder, each named as it is.</summary>
+    public Task<LineageReport> AnalyzeAsync(string baseFolder, IReadOnlyList<string> adapterFolders, AnalysisSettings settings, string device,
+        IProgress<WorkProgress>? progress, CancellationToken cancellationToken) =>
+        AnalyzeAsync(ResolvedModel.Folder(baseFolder), [.. adapterFolders.Select(ResolvedModel.Folder)], settings, device, progress, cancellationToken);
+
+    /// <summary>The lineage of resolved adapters (one per release, in training order) on a resolved base; the report names each as resolved.</summary>
+    public async Task<LineageReport> AnalyzeAsync(ResolvedModel baseModel, IReadOnlyList<ResolvedModel> adapterModels, AnalysisSettings settings, string device,
         IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
-        if (adapterFolders.Count == 0)
+        var adapterFolders = adapterModels.Select(a => a.LocalPath).ToArray();
+        if (adapterFolders.Length == 0)
         {
-            throw new UserInputException("lineage: give at least one --adapter (the releases, in the order they were trained)");
+            throw new UserInputException(InputField.Adapter, "missing: a lineage needs the releases' adapters, in the order they were trained");
         }
 
         settings.Validate();
         var torchDevice = TorchDeviceSelector.Select(device);
         var clock = Stopwatch.StartNew();
-        using var baseWeights = await ModelWeights.OpenAsync(baseFolder, cancellationToken);
+        using var baseWeights = await ModelWeights.OpenAsync(baseModel.LocalPath, cancellationToken);
         using var adapters = AdapterStack.Load(adapterFolders);
         var filter = settings.ModuleFilter();
 
         // Every prefix is planned before any arithmetic, so a bad release fails at once with its module named.
         // plans[i] is the merge of releases 1..i (plans[0]: nothing changed yet).
-        var plans = Enumerable.Range(0, adapterFolders.Count + 1)
+        var plans = Enumerable.Range(0, adapterFolders.Length + 1)
             .Select(i => i == 0
                 ? new Dictionary<string, TensorUpdate>(StringComparer.Ordinal)
                 : MergePlanner.Plan(baseWeights, adapters.Adapters.Take(i).ToArray()).ToDictionary(u => u.TensorName, StringComparer.Ordinal))
@@ -48,21 +56,21 @@ public sealed class LineageAnalyzer(IntruderAnalyzer analyzer, ILogger<LineageAn
             .ToArray();
         if (analysed[^1].Length == 0)
         {
-            throw new UserInputException(filter is null
-                ? "the adapters change no 2-D weight of the base model"
-                : $"--modules '{settings.Modules}' matches none of the {plans[^1].Count} weights the adapters change");
+            throw filter is null
+                ? new UserInputException("the adapters change no 2-D weight of the base model")
+                : new UserInputException(InputField.Modules, $"'{settings.Modules}' matches none of the {plans[^1].Count} weights the adapters change");
         }
 
-        var changedBy = Enumerable.Range(1, adapterFolders.Count)
+        var changedBy = Enumerable.Range(1, adapterFolders.Length)
             .Select(i => analysed[i].Where(u => u.Edits.Any(e => ReferenceEquals(e.Adapter, adapters.Adapters[i - 1]))).ToArray())
             .ToArray();
-        var total = Enumerable.Range(1, adapterFolders.Count).Sum(i => analysed[i].Length + changedBy[i - 1].Length);
+        var total = Enumerable.Range(1, adapterFolders.Length).Sum(i => analysed[i].Length + changedBy[i - 1].Length);
         var done = 0;
 
-        var steps = new List<LineageStep>(adapterFolders.Count);
+        var steps = new List<LineageStep>(adapterFolders.Length);
         var warnings = new List<string>();
         var previousTotal = 0;
-        for (var i = 1; i <= adapterFolders.Count; i++)
+        for (var i = 1; i <= adapterFolders.Length; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var step = i;
@@ -83,7 +91,7 @@ public sealed class LineageAnalyzer(IntruderAnalyzer analyzer, ILogger<LineageAn
                             progress.Report(new WorkProgress(offset + p.Completed, total, $"release {step}: {p.Current}", clock.Elapsed));
                         }
                     });
-                cumulative = await analyzer.AnalyzeAdaptersAsync(baseFolder, adapterFolders.Take(i).ToArray(), settings, device, inner, cancellationToken);
+                cumulative = await analyzer.AnalyzeAdaptersAsync(baseModel, adapterModels.Take(i).ToArray(), settings, device, inner, cancellationToken);
                 warnings.AddRange(cumulative.Warnings.Where(w => !warnings.Contains(w)));
             }
 
@@ -116,13 +124,13 @@ public sealed class LineageAnalyzer(IntruderAnalyzer analyzer, ILogger<LineageAn
             steps.Add(new LineageStep
             {
                 Step = step,
-                Adapter = adapterFolders[i - 1],
+                Adapter = adapterModels[i - 1].Display,
                 Modules = modules,
                 Cumulative = cumulative,
                 NewDetails = details,
                 Growth = totalCumulative - previousTotal,
             });
-            logger.LogDebug("release {Step} ({Adapter}): {Cumulative} cumulative, {New} new intruders", step, adapterFolders[i - 1], totalCumulative, modules.Sum(m => m.New));
+            logger.LogDebug("release {Step} ({Adapter}): {Cumulative} cumulative, {New} new intruders", step, adapterModels[i - 1].Display, totalCumulative, modules.Sum(m => m.New));
             previousTotal = totalCumulative;
         }
 
@@ -130,8 +138,8 @@ public sealed class LineageAnalyzer(IntruderAnalyzer analyzer, ILogger<LineageAn
         return new LineageReport
         {
             ToolVersion = ToolVersion.Current,
-            BaseModel = baseFolder,
-            Adapters = adapterFolders.ToArray(),
+            BaseModel = baseModel.Display,
+            Adapters = [.. adapterModels.Select(a => a.Display)],
             K = settings.K,
             Epsilon = settings.Epsilon,
             ModuleFilter = settings.Modules,

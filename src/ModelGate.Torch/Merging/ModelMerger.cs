@@ -27,7 +27,7 @@ public sealed class ModelMerger(ILogger<ModelMerger> logger)
         new OutputGuard()
             .Reads(baseFolder, "the base model folder")
             .Reads(adapterFolders, "the adapter folder")
-            .WritesFolder(outputFolder, "--output")
+            .WritesFolder(outputFolder, InputField.Output.Words)
             .Check();
         var output = Path.GetFullPath(outputFolder);
 

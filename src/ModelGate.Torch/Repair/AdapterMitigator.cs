@@ -30,13 +30,13 @@ public sealed class AdapterMitigator(IntruderAnalyzer analyzer, ILogger<AdapterM
         settings.Validate();
         if (!settings.DryRun && string.IsNullOrEmpty(outputFolder))
         {
-            throw new UserInputException("--output: give the folder for the repaired adapter (or --dry-run)");
+            throw new UserInputException(InputField.Output, "missing: give the folder for the repaired adapter, or make it a dry run");
         }
 
         new OutputGuard()
             .Reads(baseFolder, "the base model folder")
             .Reads(adapterFolder, "the adapter folder")
-            .WritesFolder(settings.DryRun ? null : outputFolder, "--output")
+            .WritesFolder(settings.DryRun ? null : outputFolder, InputField.Output.Words)
             .Check();
 
         var before = await analyzer.AnalyzeAdaptersAsync(baseFolder, [adapterFolder], settings.Analysis, device, progress, cancellationToken);

@@ -6,8 +6,6 @@ namespace ModelGate.Torch.Runtime;
 /// <summary>Turns the user's <c>--device</c> choice (<c>auto</c>, <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>) into a TorchSharp device.</summary>
 public static class TorchDeviceSelector
 {
-    public const string OptionName = "--device";
-
     public static readonly IReadOnlyList<string> Choices = ["auto", "cpu", "cuda"];
 
     /// <summary>
@@ -20,7 +18,7 @@ public static class TorchDeviceSelector
         var isCuda = normalized == "cuda" || normalized.StartsWith("cuda:", StringComparison.Ordinal);
         if (normalized is not ("auto" or "cpu") && !isCuda)
         {
-            throw new UserInputException($"{OptionName} '{choice}' is not one of {string.Join(", ", Choices)} (or cuda:N).");
+            throw new UserInputException(InputField.Device, $"'{choice}' is not one of {string.Join(", ", Choices)} (or cuda:N).");
         }
 
         // Bad input is reported above without touching native code; from here on TorchSharp is needed.
@@ -36,19 +34,19 @@ public static class TorchDeviceSelector
         var index = 0;
         if (normalized.Length > 4 && (!int.TryParse(normalized[5..], out index) || index < 0))
         {
-            throw new UserInputException($"{OptionName} '{choice}' has no valid GPU index; use cuda or cuda:N with N >= 0.");
+            throw new UserInputException(InputField.Device, $"'{choice}' has no valid GPU index; use cuda or cuda:N with N >= 0.");
         }
 
         if (!torch.cuda.is_available())
         {
-            throw new UserInputException(
-                $"{OptionName} {choice} was requested but CUDA is not available (CPU-only TorchSharp build or no GPU); use {OptionName} cpu or auto.");
+            throw new UserInputException(InputField.Device,
+                $"{choice} was requested but CUDA is not available (CPU-only TorchSharp build or no GPU); use cpu or auto.");
         }
 
         var count = torch.cuda.device_count();
         if (index >= count)
         {
-            throw new UserInputException($"{OptionName} {choice} names GPU {index}, but only {count} GPU(s) are visible.");
+            throw new UserInputException(InputField.Device, $"{choice} names GPU {index}, but only {count} GPU(s) are visible.");
         }
 
         return torch.device(DeviceType.CUDA, index);

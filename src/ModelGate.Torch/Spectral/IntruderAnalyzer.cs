@@ -6,6 +6,7 @@ using ModelGate.Core;
 using ModelGate.Core.Adapters;
 using ModelGate.Core.Errors;
 using ModelGate.Core.IO;
+using ModelGate.Core.Registries;
 using ModelGate.Core.Spectral;
 using ModelGate.Core.Spectral.Cache;
 using ModelGate.Core.Tensors;
@@ -30,34 +31,45 @@ namespace ModelGate.Torch.Spectral;
 /// </summary>
 public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<SpectrumCache>? cacheLogger = null, PublishedSpectraSource? publishedSpectra = null) : IIntruderAnalyzer
 {
+    /// <summary>Base + adapters (merged in order) vs base, for every 2-D weight the adapters change; folders named as they are.</summary>
+    public Task<IntruderReport> AnalyzeAdaptersAsync(string baseFolder, IReadOnlyList<string> adapterFolders, AnalysisSettings settings,
+        string device, IProgress<WorkProgress>? progress, CancellationToken cancellationToken) =>
+        AnalyzeAdaptersAsync(ResolvedModel.Folder(baseFolder), [.. adapterFolders.Select(ResolvedModel.Folder)], settings, device, progress, cancellationToken);
+
     /// <inheritdoc/>
-    public async Task<IntruderReport> AnalyzeAdaptersAsync(string baseFolder, IReadOnlyList<string> adapterFolders, AnalysisSettings settings,
+    public async Task<IntruderReport> AnalyzeAdaptersAsync(ResolvedModel baseModel, IReadOnlyList<ResolvedModel> adapterModels, AnalysisSettings settings,
         string device, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
         settings.Validate();
         var torchDevice = TorchDeviceSelector.Select(device);
-        using var baseWeights = await ModelWeights.OpenAsync(baseFolder, cancellationToken);
-        using var adapters = AdapterStack.Load(adapterFolders);
+        using var baseWeights = await ModelWeights.OpenAsync(baseModel.LocalPath, cancellationToken);
+        using var adapters = AdapterStack.Load([.. adapterModels.Select(a => a.LocalPath)]);
         var filter = settings.ModuleFilter();
         var changed = MergePlanner.Plan(baseWeights, adapters.Adapters);
         var updates = changed.Where(u => u.IsMatrix && (filter is null || filter.IsMatch(u.TensorName))).ToArray();
         if (updates.Length == 0)
         {
-            throw new UserInputException(filter is null
-                ? "the adapters change no 2-D weight of the base model"
-                : $"--modules '{settings.Modules}' matches none of the {changed.Count} weights the adapters change");
+            throw filter is null
+                ? new UserInputException("the adapters change no 2-D weight of the base model")
+                : new UserInputException(InputField.Modules, $"'{settings.Modules}' matches none of the {changed.Count} weights the adapters change");
         }
 
         var jobs = updates.Select(u => new ModuleJob(u.TensorName, u.Base, u.Layout,
             LowRankUpdate.IsLowRank(u) ? () => LowRankUpdate.Factors(u) : null,
             (w0, d) => WeightMerger.ApplyChecked(w0, u, d))).ToArray();
-        return await RunAsync(ComparisonKind.Adapter, baseFolder, adapterFolders, baseWeights, jobs, adapters.Warnings.ToArray(), settings, torchDevice, progress, cancellationToken);
+        return await RunAsync(ComparisonKind.Adapter, baseModel.Display, [.. adapterModels.Select(a => a.Display)], baseWeights, jobs, adapters.Warnings.ToArray(), settings, torchDevice, progress, cancellationToken);
     }
 
-    /// <summary>A fully fine-tuned model vs its base, for every linear weight both have.</summary>
-    public async Task<IntruderReport> AnalyzeFineTuneAsync(string baseFolder, string tunedFolder, AnalysisSettings settings, string device,
+    /// <summary>A fully fine-tuned model vs its base, for every linear weight both have; folders named as they are.</summary>
+    public Task<IntruderReport> AnalyzeFineTuneAsync(string baseFolder, string tunedFolder, AnalysisSettings settings, string device,
+        IProgress<WorkProgress>? progress, CancellationToken cancellationToken) =>
+        AnalyzeFineTuneAsync(ResolvedModel.Folder(baseFolder), ResolvedModel.Folder(tunedFolder), settings, device, progress, cancellationToken);
+
+    /// <summary>A fully fine-tuned model vs its base, for every linear weight both have; the report names each as resolved.</summary>
+    public async Task<IntruderReport> AnalyzeFineTuneAsync(ResolvedModel baseModel, ResolvedModel tunedModel, AnalysisSettings settings, string device,
         IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
+        var (baseFolder, tunedFolder) = (baseModel.LocalPath, tunedModel.LocalPath);
         settings.Validate();
         var torchDevice = TorchDeviceSelector.Select(device);
         using var baseWeights = await ModelWeights.OpenAsync(baseFolder, cancellationToken);
@@ -91,15 +103,15 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
 
         if (jobs.Count == 0)
         {
-            throw new UserInputException(filter is null
-                ? $"{tunedFolder}: shares no linear weight with {baseFolder}"
-                : $"--modules '{settings.Modules}' matches no linear weight of {baseFolder}");
+            throw filter is null
+                ? new UserInputException($"{tunedFolder}: shares no linear weight with {baseFolder}")
+                : new UserInputException(InputField.Modules, $"'{settings.Modules}' matches no linear weight of {baseFolder}");
         }
 
-        return await RunAsync(ComparisonKind.FullFineTune, baseFolder, [tunedFolder], baseWeights, jobs, warnings, settings, torchDevice, progress, cancellationToken);
+        return await RunAsync(ComparisonKind.FullFineTune, baseModel.Display, [tunedModel.Display], baseWeights, jobs, warnings, settings, torchDevice, progress, cancellationToken);
     }
 
-    private async Task<IntruderReport> RunAsync(ComparisonKind kind, string baseFolder, IReadOnlyList<string> tuned, ModelWeights baseWeights,
+    private async Task<IntruderReport> RunAsync(ComparisonKind kind, string baseName, IReadOnlyList<string> tuned, ModelWeights baseWeights,
         IReadOnlyList<ModuleJob> jobs, IReadOnlyList<string> warnings, AnalysisSettings settings, Device device,
         IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
@@ -156,7 +168,7 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
         progress?.Report(new WorkProgress(jobs.Count, jobs.Count, "", clock.Elapsed));
         var unconverged = results.Where(r => r.RelativeResidual > settings.Tolerance).Select(r => r.Name).ToArray();
         var allWarnings = warnings.Concat(refusals).Concat(unconverged.Select(n =>
-            $"{n}: the iteration stopped above the tolerance {settings.Tolerance:0.#E+0}; its counts may be off near ε (rerun with --method full-svd)")).ToArray();
+            $"{n}: the iteration stopped above the tolerance {settings.Tolerance:0.#E+0}; its counts may be off near ε (the full-svd method computes them exactly)")).ToArray();
         foreach (var w in allWarnings.Skip(warnings.Count + refusals.Count))
         {
             logger.LogWarning("{Warning}", w);
@@ -166,7 +178,7 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
         {
             ToolVersion = ToolVersion.Current,
             Kind = kind,
-            BaseModel = baseFolder,
+            BaseModel = baseName,
             Tuned = tuned,
             K = settings.K,
             Epsilon = settings.Epsilon,
@@ -278,7 +290,7 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
     {
         if (publishedSpectra is null)
         {
-            throw new InvalidOperationException("--spectra needs the registries: register them with AddModelGateTorch.");
+            throw new InvalidOperationException("Published spectra need the registries: register them with AddModelGateTorch.");
         }
 
         var published = await publishedSpectra.OpenAsync(location, cancellationToken);

@@ -103,7 +103,8 @@ public sealed class MergeTests
 
         var e = Assert.Throws<UserInputException>(() =>
             Merger.Merge(model.Folder, [dir.File("adapter")], dir.File("out"), new MergeSettings(), "cpu", null, CancellationToken.None));
-        Assert.Contains("--force", e.Message);
+        Assert.Equal(InputField.Output, e.Field);
+        Assert.Contains("folder exists and is not empty; force the replacement", e.Message);
         Assert.True(File.Exists(Path.Combine(dir.File("out"), "keep.txt")));
 
         Merger.Merge(model.Folder, [dir.File("adapter")], dir.File("out"), new MergeSettings { Force = true }, "cpu", null, CancellationToken.None);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelGate.Core.Gating;
+using ModelGate.Core.Registries;
 using ModelGate.Torch.Spectral;
 
 namespace ModelGate.Core.Tests.Gating;
@@ -21,7 +22,7 @@ public sealed class GateOnPeftAdaptersTests
         var expected = PeerVectors.Adapter(name).GetProperty("counts").EnumerateObject()
             .Where(c => c.Value.GetInt32() > 2).Select(c => c.Name).Order(StringComparer.Ordinal).ToArray();
 
-        var result = await runner.RunAsync(new GateRequest { BaseModel = PeerVectors.BaseFolderOf(name), Adapters = [PeerVectors.AdapterFolder(name)], Device = "cpu" }, null, CancellationToken.None);
+        var result = await runner.RunAsync(new GateRequest { BaseModel = ResolvedModel.Folder(PeerVectors.BaseFolderOf(name)), Adapters = [ResolvedModel.Folder(PeerVectors.AdapterFolder(name))], Device = "cpu" }, null, CancellationToken.None);
 
         Assert.Equal(1, result.Verdict.ExitCode);
         Assert.NotEmpty(expected);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Gating;
+using ModelGate.Core.Registries;
 using ModelGate.Core.Reporting;
 using ModelGate.Core.Spectral;
 using ModelGate.Demo;
@@ -183,7 +184,7 @@ public sealed class GateRunnerTests : IDisposable
         var wrong = await Assert.ThrowsAsync<UserInputException>(() => Runner().RunAsync(Request(_dir.File("a")) with { Policy = GatePolicyLoader.Default with { Baseline = notAVerdict } }, null, CancellationToken.None));
 
         Assert.Equal($"{_dir.File("none.json")}: baseline file not found", missing.Message);
-        Assert.Equal($"{notAVerdict}: not a gate verdict (gate --json) or an analysis report (analyze --format json)", wrong.Message);
+        Assert.Equal($"{notAVerdict}: not a gate verdict or an analysis report (JSON)", wrong.Message);
     }
 
     [Theory]
@@ -220,7 +221,7 @@ public sealed class GateRunnerTests : IDisposable
         return folder;
     }
 
-    private GateRequest Request(string adapter) => new() { BaseModel = _model.Folder, Adapters = [adapter], Device = "cpu" };
+    private GateRequest Request(string adapter) => new() { BaseModel = ResolvedModel.Folder(_model.Folder), Adapters = [ResolvedModel.Folder(adapter)], Device = "cpu" };
 
     private static GateRunner Runner(IForgettingProbe? probe = null) =>
         new(new IntruderAnalyzer(NullLogger<IntruderAnalyzer>.Instance), NullLogger<GateRunner>.Instance, probe);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Json.Schema;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Gating;
+using ModelGate.Core.Spectral;
 using ModelGate.Testing;
 
 namespace ModelGate.Core.Tests.Gating;
@@ -13,6 +14,17 @@ public sealed class PolicySchemaTests : IDisposable
     private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void AnalysisDefaults_TheSchemaAndTheEmbeddedDefaultPolicy_StateTheSameKAndEpsilon()
+    {
+        using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root(), "templates", "intruder-gate-policy.schema.json")));
+        var analysis = schema.RootElement.GetProperty("properties").GetProperty("analysis").GetProperty("properties");
+
+        Assert.Equal(AnalysisDefaults.K, analysis.GetProperty("k").GetProperty("default").GetInt32());
+        Assert.Equal(AnalysisDefaults.Epsilon, analysis.GetProperty("epsilon").GetProperty("default").GetDouble());
+        Assert.Equal((AnalysisDefaults.K, AnalysisDefaults.Epsilon), (GatePolicyLoader.Default.Analysis.K, GatePolicyLoader.Default.Analysis.Epsilon));
+    }
 
     [Fact]
     public void EmbeddedDefaultPolicy_IsValidAgainstTheSchema() => AssertValid(GatePolicyLoader.DefaultJson());

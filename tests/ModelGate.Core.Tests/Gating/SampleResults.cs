@@ -1,4 +1,5 @@
 using ModelGate.Core.Gating;
+using ModelGate.Core.Registries;
 using ModelGate.Core.Spectral;
 
 namespace ModelGate.Core.Tests.Gating;
@@ -54,8 +55,8 @@ internal static class SampleResults
             Run = new GateRunInfo
             {
                 Tool = "ModelGate 0.0.0-test",
-                BaseModel = analysis.BaseModel,
-                Adapters = analysis.Tuned,
+                BaseModel = new ResolvedModel(analysis.BaseModel, analysis.BaseModel, ContentHash: new string('a', 64)),
+                Adapters = [.. analysis.Tuned.Select(a => new ResolvedModel(a, a, ContentHash: new string('b', 64)))],
                 Policy = policy.Source,
                 StartedAt = new DateTimeOffset(2026, 11, 26, 7, 0, 0, TimeSpan.Zero),
                 Elapsed = TimeSpan.FromSeconds(1.5),

@@ -136,7 +136,8 @@ public sealed class LineageAnalyzerTests : IDisposable
     {
         var e = await Assert.ThrowsAsync<UserInputException>(() => AnalyzeAsync([], new AnalysisSettings()));
 
-        Assert.Contains("at least one --adapter", e.Message);
+        Assert.Equal(InputField.Adapter, e.Field);
+        Assert.StartsWith("adapter missing", e.Message);
     }
 
     private Task<LineageReport> AnalyzeAsync(IReadOnlyList<string> adapters, AnalysisSettings settings) =>

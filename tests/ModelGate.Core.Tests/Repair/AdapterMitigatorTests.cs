@@ -177,8 +177,8 @@ public sealed class AdapterMitigatorTests : IDisposable
     }
 
     [Theory]
-    [InlineData(1.5, null, "--lambda: λ must be between 0 and 1")]
-    [InlineData(0.5, "q_proj", "--module-lambda 'q_proj': expected REGEX=λ")]
+    [InlineData(1.5, null, "λ must be between 0 and 1, got 1.5")]
+    [InlineData(0.5, "q_proj", "per-module λ 'q_proj': expected REGEX=λ")]
     [InlineData(0.5, "(=0.5", "not a valid regular expression")]
     public void Mitigate_BadSettings_AreUserErrors(double lambda, string? moduleLambda, string expected)
     {

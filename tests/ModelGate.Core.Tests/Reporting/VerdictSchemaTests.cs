@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Json.Schema;
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelGate.Core.Gating;
+using ModelGate.Core.Registries;
 using ModelGate.Core.Reporting;
 using ModelGate.Demo;
 using ModelGate.Testing;
@@ -89,7 +90,7 @@ public sealed class VerdictSchemaTests : IDisposable
             new ForgettingObservation(ForgettingMetric.AccuracyDropPts, "arc-easy", 61, 60.5, 0.5, -0.8, 1.8),
         ]);
         var runner = new GateRunner(new IntruderAnalyzer(NullLogger<IntruderAnalyzer>.Instance), NullLogger<GateRunner>.Instance, probe);
-        var request = new GateRequest { BaseModel = _model.Folder, Adapters = [adapter], Device = "cpu", Policy = policy, Sinks = [new JsonVerdictSink(path)] };
+        var request = new GateRequest { BaseModel = ResolvedModel.Folder(_model.Folder), Adapters = [ResolvedModel.Folder(adapter)], Device = "cpu", Policy = policy, Sinks = [new JsonVerdictSink(path)] };
 
         await runner.RunAsync(request, null, CancellationToken.None);
         return File.ReadAllText(path);

@@ -34,7 +34,7 @@ public sealed class TorchDeviceSelectorTests
         }
 
         var error = Assert.Throws<UserInputException>(() => TorchDeviceSelector.Select(choice));
-        Assert.Contains("--device", error.Message, StringComparison.Ordinal);
+        Assert.Equal(InputField.Device, error.Field);
         Assert.Contains("not available", error.Message, StringComparison.Ordinal);
     }
 
@@ -46,6 +46,6 @@ public sealed class TorchDeviceSelectorTests
     public void Select_UnknownChoices_AreUserErrors(string choice)
     {
         var error = Assert.Throws<UserInputException>(() => TorchDeviceSelector.Select(choice));
-        Assert.Contains("--device", error.Message, StringComparison.Ordinal);
+        Assert.Equal(InputField.Device, error.Field);
     }
 }

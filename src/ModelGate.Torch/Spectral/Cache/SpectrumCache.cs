@@ -157,7 +157,7 @@ public sealed class SpectrumCache
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UserInputException($"{Folder}: cannot create the spectrum cache folder ({e.Message}); choose another with --cache or {CacheRoot.Variable}", e);
+            throw new UserInputException(InputField.Cache, $"{Folder}: cannot create it ({e.Message}); choose another (or set {CacheRoot.Variable})", e);
         }
 
         if (Interlocked.Exchange(ref orphansCleared, 1) == 0)

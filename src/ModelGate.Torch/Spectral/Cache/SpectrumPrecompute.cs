@@ -31,9 +31,9 @@ public static class SpectrumPrecompute
         var targets = weights.Tensors.Where(t => LinearWeights.IsLinear(t) && (filter is null || filter.IsMatch(t.Name))).ToArray();
         if (targets.Length == 0)
         {
-            throw new UserInputException(filter is null
-                ? $"{weights.Folder}: has no linear weights"
-                : $"--modules '{modules}' matches no linear weight of {weights.Folder}");
+            throw filter is null
+                ? new UserInputException($"{weights.Folder}: has no linear weights")
+                : new UserInputException(InputField.Modules, $"'{modules}' matches no linear weight of {weights.Folder}");
         }
 
         var clock = Stopwatch.StartNew();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ModelGate.Core.Errors;
 using ModelGate.Core.Registries;
 using ModelGate.Core.Spectral.Publishing;
 
@@ -11,12 +12,12 @@ public sealed class PublishedSpectraSource(RegistryCatalog catalog, IOptions<Reg
     /// <summary>Reads the manifest; a location with none yet is empty (every spectrum is then computed), with a warning.</summary>
     public async Task<PublishedSpectra> OpenAsync(string location, CancellationToken cancellationToken)
     {
-        var reference = SpectrumPublisher.Location(location, "--spectra");
+        var reference = SpectrumPublisher.Location(location, InputField.Spectra);
         var registry = catalog.For(reference);
         var text = await registry.ReadTextAsync(reference, SpectraManifest.FileName, cancellationToken);
         if (text is null)
         {
-            logger.LogWarning("{Location}: no {Manifest}; nothing is published there yet (run precompute --publish), so base spectra are computed", reference.Display, SpectraManifest.FileName);
+            logger.LogWarning("{Location}: no {Manifest}; nothing is published there yet (precompute publishes them), so base spectra are computed", reference.Display, SpectraManifest.FileName);
         }
 
         var manifest = text is null ? new SpectraManifest() : SpectraManifest.Parse(text, reference.Display);

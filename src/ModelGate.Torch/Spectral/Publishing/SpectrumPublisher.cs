@@ -25,7 +25,7 @@ public sealed class SpectrumPublisher(RegistryCatalog catalog, ILogger<SpectrumP
     {
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(spectra);
-        var location = Location(destination, "--publish");
+        var location = Location(destination, InputField.Publish);
         var registry = catalog.For(location);
         var existing = await registry.ReadTaggedTextAsync(location, SpectraManifest.FileName, cancellationToken);
         var published = existing is null ? new SpectraManifest() : SpectraManifest.Parse(existing.Text, location.Display);
@@ -77,12 +77,12 @@ public sealed class SpectrumPublisher(RegistryCatalog catalog, ILogger<SpectrumP
     }
 
     /// <summary>A spectra location from an option; hf:// is refused because the Hub is read-only here.</summary>
-    public static RegistryReference Location(string value, string option)
+    public static RegistryReference Location(string value, InputField field)
     {
         var location = RegistryReference.Parse(value);
         if (location.Scheme == "hf")
         {
-            throw new UserInputException($"{option} {location.Display}: hf:// is read-only here; publish spectra to az://, an https blob URL, file:// or a folder, and name that location with --spectra");
+            throw new UserInputException(field, $"{location.Display}: hf:// is read-only here; publish spectra to az://, an https blob URL, file:// or a folder, and read them from there");
         }
 
         return location;
@@ -102,7 +102,7 @@ public sealed class SpectrumPublisher(RegistryCatalog catalog, ILogger<SpectrumP
             logger.LogDebug("{Location}: another publisher wrote the manifest first; merging again", location.Display);
         }
 
-        throw new RegistryUnavailableException($"{location.Display}: {SpectraManifest.FileName} kept changing under {ManifestAttempts} attempts to merge into it; run precompute --publish again");
+        throw new RegistryUnavailableException($"{location.Display}: {SpectraManifest.FileName} kept changing under {ManifestAttempts} attempts to merge into it; publish again");
     }
 
     /// <summary>What the manifest says of an entry, from the local file's header (the entry must be in the cache: precompute just made sure of it).</summary>
@@ -110,7 +110,7 @@ public sealed class SpectrumPublisher(RegistryCatalog catalog, ILogger<SpectrumP
     {
         if (!File.Exists(path))
         {
-            throw new UserInputException($"{path}: the spectrum of {spectrum.TensorName} is not in the cache (it could not be stored there, see the warning above), so it cannot be published; choose a writable --cache");
+            throw new UserInputException($"{path}: the spectrum of {spectrum.TensorName} is not in the cache (it could not be stored there, see the warning above), so it cannot be published; choose a writable spectrum cache folder");
         }
 
         using var file = SafetensorsFile.Open(path);

@@ -54,7 +54,7 @@ public sealed class LanguageModelLoaderTests
     {
         var error = Assert.Throws<UserInputException>(() => new LanguageModelLoader().Load(PeerVectors.ModelFolder("llama2"), Cpu with { DType = dtype }));
 
-        Assert.Equal($"--dtype '{dtype}' is not one of float32, bfloat16", error.Message);
+        Assert.Equal($"dtype '{dtype}' is not one of float32, bfloat16", error.Message);
     }
 
     [Fact]

@@ -40,7 +40,8 @@ public sealed class SpectrumPrecomputeTests : IDisposable
 
         var e = Assert.Throws<UserInputException>(() => SpectrumPrecompute.Run(cache, model.Folder, "nothing_like_this", TorchDeviceSelector.Select("cpu"), null, CancellationToken.None));
 
-        Assert.Contains("--modules 'nothing_like_this'", e.Message);
+        Assert.Equal(InputField.Modules, e.Field);
+        Assert.Equal("module pattern 'nothing_like_this' matches no linear weight of " + model.Folder, e.Message);
     }
 
     private sealed class SyncProgress(Action<WorkProgress> report) : IProgress<WorkProgress>
