@@ -1,12 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Core.Gating;
+using ModelGate.Core.Promotion;
 using ModelGate.Core.Registries;
 using ModelGate.Core.Reporting;
 
 namespace ModelGate.Core;
 
 /// <summary>
-/// Core's registration: the gate, its report sinks and the registry resolver with the local-folder registry. The
+/// Core's registration: the gate, its report sinks, the registry resolver with the local-folder registry, and promotion. The
 /// capabilities with heavier dependencies register themselves from their own assemblies (AddModelGateTorch,
 /// AddModelGateForgetting, AddAzureBlobRegistry, AddHubRegistry); a front end adds the ones it offers.
 /// </summary>
@@ -17,6 +18,7 @@ public static class ServiceCollectionExtensions
         services.AddGating();
         services.AddReporting();
         services.AddRegistries();
+        services.AddPromotion();
         return services;
     }
 }

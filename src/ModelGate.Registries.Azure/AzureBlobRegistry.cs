@@ -9,7 +9,6 @@ using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModelGate.Core.Errors;
-using ModelGate.Core.Promotion;
 using ModelGate.Core.Registries;
 
 namespace ModelGate.Registries.Azure;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Sas;
-using ModelGate.Core.Promotion;
+using ModelGate.Core.Registries;
 using ModelGate.Demo;
 using ModelGate.Testing;
 using ModelGate.Testing.Registries;

@@ -1,13 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using ModelGate.Core.Promotion;
 using ModelGate.Core.Registries.Local;
 
 namespace ModelGate.Core.Registries;
 
 public static class RegistryServiceCollectionExtensions
 {
-    /// <summary>The resolver, the promoter and the local-folder registry; remote registries register themselves from their assemblies.</summary>
+    /// <summary>The resolver and the local-folder registry; remote registries register themselves from their assemblies.</summary>
     public static IServiceCollection AddRegistries(this IServiceCollection services)
     {
         services.AddOptions<RegistrySettings>();
@@ -15,7 +14,6 @@ public static class RegistryServiceCollectionExtensions
         services.TryAddSingleton(new RegistryEnvironment());
         services.AddSingleton<RegistryCatalog>();
         services.AddSingleton<RegistryResolver>();
-        services.AddSingleton<ReleasePromoter>();
 
         services.AddRegistry<FileRegistry>("file");
         return services;

@@ -1,5 +1,3 @@
-using ModelGate.Core.Promotion;
-
 namespace ModelGate.Core.Registries;
 
 /// <summary>One version under a registry location, as <c>registry ls</c> shows it.</summary>

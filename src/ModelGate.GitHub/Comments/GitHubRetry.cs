@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using ModelGate.GitHub.Publishing;
 using Octokit;
 
 namespace ModelGate.GitHub.Comments;

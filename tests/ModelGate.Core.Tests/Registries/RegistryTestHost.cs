@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using ModelGate.Core.Promotion;
 using ModelGate.Core.Registries;
 using ModelGate.Registries.Azure;
 using ModelGate.Registries.Hub;
@@ -21,6 +22,7 @@ internal sealed class RegistryTestHost : IDisposable
         collection.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         collection.AddSingleton(new RegistryEnvironment(name => environment.GetValueOrDefault(name)));
         collection.AddRegistries();
+        collection.AddPromotion();
         collection.AddAzureBlobRegistry();
         collection.AddHubRegistry();
         collection.Configure<RegistrySettings>(s =>

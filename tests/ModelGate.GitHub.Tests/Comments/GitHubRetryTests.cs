@@ -1,6 +1,5 @@
 using System.Net;
 using ModelGate.GitHub.Comments;
-using ModelGate.GitHub.Publishing;
 using Octokit;
 
 namespace ModelGate.GitHub.Tests.Comments;

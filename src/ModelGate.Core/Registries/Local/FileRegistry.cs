@@ -1,5 +1,4 @@
 using ModelGate.Core.IO;
-using ModelGate.Core.Promotion;
 
 namespace ModelGate.Core.Registries.Local;
 

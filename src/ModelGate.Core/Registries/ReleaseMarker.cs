@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace ModelGate.Core.Promotion;
+namespace ModelGate.Core.Registries;
 
 /// <summary>
 /// <c>_RELEASED.json</c>: written last into a release version, after every file of it. A version without it was

@@ -1,4 +1,4 @@
-namespace ModelGate.GitHub.Publishing;
+namespace ModelGate.GitHub.Comments;
 
 /// <summary>
 /// Keeps the token out of everything the gate writes: a server or a library may echo request details into an
