@@ -18,7 +18,6 @@ public sealed record FineTunedModelBuilder
 
     public string Build(string baseFolder, string outputFolder)
     {
-        TorchRuntime.EnsureLoaded();
         Directory.CreateDirectory(outputFolder);
         foreach (var file in ModelFiles.Companions(baseFolder))
         {

@@ -54,7 +54,6 @@ public sealed class LoraAdapterBuilder
 
     public string Build(string baseFolder, string adapterFolder)
     {
-        TorchRuntime.EnsureLoaded();
         var config = new AdapterConfig
         {
             SourcePath = adapterFolder,

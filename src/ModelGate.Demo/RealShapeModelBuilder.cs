@@ -44,7 +44,6 @@ public sealed record RealShapeModelBuilder
 
     public void BuildModel(string folder, bool replace)
     {
-        TorchRuntime.EnsureLoaded();
         StagedFolder.Write(folder, replace, staging =>
         {
             WriteConfig(staging);
@@ -67,7 +66,6 @@ public sealed record RealShapeModelBuilder
     /// </summary>
     public void BuildAdapter(string baseFolder, string folder, bool replace)
     {
-        TorchRuntime.EnsureLoaded();
         var scale = AdapterAlpha / AdapterRank;
         var planted = PlantedIntruders;
         StagedFolder.Write(folder, replace, staging =>

@@ -26,7 +26,6 @@ public static class TinyLanguageModelTrainer
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(settings);
-        TorchRuntime.EnsureLoaded();
         var config = Config(settings, tokenizer);
         using var module = LanguageModelArchitectures.Create(ModelConfig.FromJson(config, Path.Combine(folder, ModelConfig.FileName)), CPU, ScalarType.Float32);
         Initialise(module, settings.Seed);

@@ -30,7 +30,6 @@ public sealed record TinyModelBuilder
 
     public TinyModel Build(string folder)
     {
-        TorchRuntime.EnsureLoaded();
         Directory.CreateDirectory(folder);
         var headDim = Hidden / Heads;
         var kvDim = headDim * KeyValueHeads;

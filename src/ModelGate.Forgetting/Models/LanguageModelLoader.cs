@@ -29,7 +29,6 @@ public sealed class LanguageModelLoader(ILogger<LanguageModelLoader>? logger = n
         // Options and config are checked before native code loads, so bad input fails fast and without libtorch.
         var dtype = options.ScalarType();
         var config = ModelConfig.Read(modelFolder);
-        TorchRuntime.EnsureLoaded();
         device = TorchDeviceSelector.Select(options.Device);
 
         using var weights = ModelWeights.Open(modelFolder);

@@ -21,8 +21,6 @@ public static class TorchDeviceSelector
             throw new UserInputException(InputField.Device, $"'{choice}' is not one of {string.Join(", ", Choices)} (or cuda:N).");
         }
 
-        // Bad input is reported above without touching native code; from here on TorchSharp is needed.
-        TorchRuntime.EnsureLoaded();
         switch (normalized)
         {
             case "auto":

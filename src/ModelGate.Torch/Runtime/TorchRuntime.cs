@@ -22,8 +22,42 @@ public static class TorchRuntime
     private static volatile bool s_loaded;
     private static IntPtr s_patchedHandle;
 
+    private static IntPtr s_handle;
+    private static int s_hooked;
+
     /// <summary>The patched copy in use, or null when the original loaded as it is (or this is not Linux).</summary>
     public static string? PatchedLibraryPath { get; private set; }
+
+    /// <summary>
+    /// The one entry point: every assembly that uses TorchSharp calls it from its module initializer, so nothing has
+    /// to remember to load the runtime first. It costs one event subscription; the native library is loaded (and, on
+    /// an older libstdc++, patched) only when TorchSharp first asks for it and its own probing has failed — the
+    /// loader's last resort is this resolving event. Where the library loads as it is, the event never fires.
+    /// </summary>
+    public static void LoadOnFirstUse()
+    {
+        if (!OperatingSystem.IsLinux() || Interlocked.Exchange(ref s_hooked, 1) == 1)
+        {
+            return;
+        }
+
+        var torchAssembly = typeof(TorchSharp.torch).Assembly;
+        AssemblyLoadContext.GetLoadContext(torchAssembly)!.ResolvingUnmanagedDll += (assembly, name) =>
+        {
+            if (assembly != torchAssembly || !IsLibTorchSharp(name))
+            {
+                return IntPtr.Zero;
+            }
+
+            // Our own by-name check below re-enters here once the copy is loaded: answer with it, do not load again.
+            if (s_handle == IntPtr.Zero)
+            {
+                EnsureLoaded();
+            }
+
+            return s_handle;
+        };
+    }
 
     /// <summary>
     /// Idempotent and thread-safe. Throws <see cref="NativeRuntimeException"/> (one-line message naming the fix)
@@ -64,8 +98,9 @@ public static class TorchRuntime
 
         var originalBytes = File.ReadAllBytes(original);
         PreloadDependencies(originalBytes, directories);
-        if (TryLoad(original, out _, out var error))
+        if (TryLoad(original, out var loaded, out var error))
         {
+            s_handle = loaded;
             return;
         }
 
@@ -82,7 +117,7 @@ public static class TorchRuntime
                 $"Loading the patched copy {path} of {original} failed: {patchedError}; install libstdc++6 from GCC 13 or newer.");
         }
 
-        s_patchedHandle = handle;
+        s_patchedHandle = s_handle = handle;
         PatchedLibraryPath = path;
         RedirectToPatchedCopy(torchAssembly);
     }

@@ -20,7 +20,6 @@ public static class PathBenchmark
     public static IReadOnlyList<PathBenchmarkRow> Run(IReadOnlyList<(long Rows, long Cols)> shapes, IReadOnlyList<int> ranks,
         string workFolder, Device device, IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        TorchRuntime.EnsureLoaded();
         var rows = new List<PathBenchmarkRow>();
         var settings = new AnalysisSettings();
         foreach (var (m, n) in shapes)

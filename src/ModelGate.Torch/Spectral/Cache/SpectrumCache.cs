@@ -304,7 +304,6 @@ public sealed class SpectrumCache
 
     private static BaseSpectrum Compute(ModelWeights weights, TensorInfo tensor, MatrixLayout layout, torch.Device device, long rows, long cols)
     {
-        TorchRuntime.EnsureLoaded();
         using var scope = torch.NewDisposeScope();
         var w = TorchTensors.LoadFloat32(weights, tensor, device);
         if (layout == MatrixLayout.Transposed)
