@@ -14,28 +14,25 @@ namespace ModelGate.Cli.Commands;
 /// </summary>
 public static class DemoCommand
 {
-    private static readonly Option<string?> Folder = new("--folder") { Description = "Where to write the generated base and adapters (default: a new temp folder, kept so you can rerun analyze/merge on it)." };
-
     public static Command Create(CliContext context)
     {
         var command = new Command("demo", "Generate a tiny base model and two adapters (clean, with intruders) and analyse both.")
         {
-            Folder, SharedOptions.K, SharedOptions.Epsilon, SharedOptions.Format,
+            DemoCommandOptions.FolderOption, SharedOptions.K, SharedOptions.Epsilon, SharedOptions.Format,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
-            var root = parse.GetValue(Folder) ?? Path.Combine(Path.GetTempPath(), $"modelgate-demo-{Guid.NewGuid():N}"[..22]);
+            var options = DemoCommandOptions.Bind(parse, host);
+            var root = options.Folder;
             var demo = IntruderDemoBuilder.Build(root);
             var (baseFolder, clean, intruded) = (demo.BaseModel, demo.CleanAdapter, demo.IntruderAdapter);
             context.Error.WriteLine($"generated {baseFolder} and adapters {clean}, {intruded}");
 
-            var settings = SharedOptions.Analysis(parse, host);
-            var device = SharedOptions.Device(parse, host);
             var analyzer = host.Services.GetRequiredService<IntruderAnalyzer>();
-            var format = parse.GetValue(SharedOptions.Format);
+            var format = options.Format;
             foreach (var (title, adapter) in new[] { ("clean adapter", clean), ("adapter with planted intruders", intruded) })
             {
-                var report = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "analyze", p => analyzer.AnalyzeAdaptersAsync(baseFolder, [adapter], settings, device, p, ct));
+                var report = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "analyze", p => analyzer.AnalyzeAdaptersAsync(baseFolder, [adapter], options.Analysis, options.Device, p, ct));
                 if (format == ReportFormat.Table)
                 {
                     context.Out.WriteLine();

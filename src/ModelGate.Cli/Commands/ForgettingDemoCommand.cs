@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
-using ModelGate.Cli.Hosting;
+using ModelGate.Cli.Options;
 using ModelGate.Cli.Rendering;
 using ModelGate.Core.Gating;
 using ModelGate.Core.Registries;
@@ -16,14 +16,13 @@ namespace ModelGate.Cli.Commands;
 /// </summary>
 public static class ForgettingDemoCommand
 {
-    private static readonly Option<string?> Folder = new("--folder") { Description = "Where the demo's models and corpora go (default: a new temp folder, kept); an existing demo there is reused." };
-
     public static Command Create(CliContext context)
     {
-        var command = new Command("forgetting-demo", "Train a tiny base and two adapters (one forgets, one does not), measure forgetting and gate both.") { Folder };
+        var command = new Command("forgetting-demo", "Train a tiny base and two adapters (one forgets, one does not), measure forgetting and gate both.") { ForgettingDemoCommandOptions.FolderOption };
         command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
-            var root = Path.GetFullPath(parse.GetValue(Folder) ?? Path.Combine(Path.GetTempPath(), $"modelgate-forgetting-demo-{Guid.NewGuid():N}"[..34]));
+            var options = ForgettingDemoCommandOptions.Bind(parse, host);
+            var (root, device) = (options.Folder, options.Device);
             var (baseModel, forgets, mild, prose) = (Path.Combine(root, "base"), Path.Combine(root, "adapter-forgets"), Path.Combine(root, "adapter-mild"), Path.Combine(root, "corpus", "prose-heldout.txt"));
             if (new[] { baseModel, forgets, mild }.All(Directory.Exists) && File.Exists(prose))
             {
@@ -35,7 +34,6 @@ public static class ForgettingDemoCommand
                 new ForgettingDemoBuilder().Build(root, replace: true, ct);
             }
 
-            var device = CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto";
             var evaluator = host.Services.GetRequiredService<ForgettingEvaluator>();
             var runner = host.Services.GetRequiredService<GateRunner>();
             var policy = GatePolicyLoader.Default with { Forgetting = GatePolicyLoader.Default.Forgetting with { Corpus = prose } };
