@@ -129,6 +129,8 @@ public sealed class AdapterConfig
             throw new UserInputException($"{path}: field 'r' must be a positive integer, got {r}");
         }
 
+        RefuseResidualBaseInit(f.InitLoraWeights(), path);
+
         var rankPattern = f.Map("rank_pattern", (e, key) => f.PositiveInt(e, "rank_pattern." + key));
         var alphaPattern = f.Map("alpha_pattern", (e, key) => f.Number(e, "alpha_pattern." + key));
 
@@ -152,6 +154,42 @@ public sealed class AdapterConfig
         };
     }
 
+    /// <summary>
+    /// PiSSA, OLoRA and CorDA initialise the adapter from the base's own singular vectors (LoftQ from its quantization
+    /// error, LoRA-GA from its gradients) and subtract that start from the base weights: what training saved is an
+    /// update to that residual base, and merged into the base given it is simply wrong (PEFT's lora/config.py,
+    /// init_lora_weights). PEFT turns it into a plain LoRA of rank 2r when saved with
+    /// <c>path_initial_model_for_weight_conversion</c>, and then writes <c>init_lora_weights: true</c>
+    /// (peft_model.py, save_pretrained). Analysing the unconverted adapter would count intruders of a different model.
+    /// </summary>
+    private static void RefuseResidualBaseInit(string? init, string path)
+    {
+        if (init is null)
+        {
+            return;
+        }
+
+        var method = init.ToLowerInvariant() switch
+        {
+            var v when v == "pissa" || v.StartsWith("pissa_niter_", StringComparison.Ordinal) => "PiSSA",
+            "olora" => "OLoRA",
+            "corda" => "CorDA",
+            "loftq" => "LoftQ",
+            "lora_ga" or "loraga" or "lora-ga" => "LoRA-GA",
+            _ => null,
+        };
+        if (method is null)
+        {
+            return;
+        }
+
+        throw new UserInputException(
+            $"{path}: init_lora_weights is '{init}': {method} changed the base weights when the adapter was created, so this adapter only fits that changed base, not the base it names; " +
+            (method == "LoftQ"
+                ? "a LoftQ adapter cannot be converted: gate it with the quantized base it was trained on"
+                : "save it converted to a plain LoRA with save_pretrained(..., path_initial_model_for_weight_conversion=<the adapter as initialised, before training>)"));
+    }
+
     /// <summary>Typed access to optional JSON fields, with errors that name the file and the field.</summary>
     private sealed class Fields(JsonElement root, string path)
     {
@@ -172,6 +210,11 @@ public sealed class AdapterConfig
             : e.ValueKind is JsonValueKind.True or JsonValueKind.False ? e.GetBoolean() : throw Bad(name, "true or false", e);
 
         public int? Int(string name) => Get(name) is not { } e ? null : IntValue(e, name);
+
+        /// <summary>PEFT's init_lora_weights: true/false or the name of an initialisation; the name, or null for a boolean.</summary>
+        public string? InitLoraWeights() => Get("init_lora_weights") is not { } e ? null
+            : e.ValueKind is JsonValueKind.True or JsonValueKind.False ? null
+            : e.ValueKind == JsonValueKind.String ? e.GetString() : throw Bad("init_lora_weights", "true, false or the name of an initialisation", e);
 
         public double? Double(string name) => Get(name) is not { } e ? null : Number(e, name);
 

@@ -86,6 +86,30 @@ public sealed class AdapterConfigTests
         Assert.Contains(expected, e.Message);
     }
 
+    [Theory]
+    [InlineData("pissa", "PiSSA", "path_initial_model_for_weight_conversion")]
+    [InlineData("pissa_niter_4", "PiSSA", "path_initial_model_for_weight_conversion")]
+    [InlineData("olora", "OLoRA", "path_initial_model_for_weight_conversion")]
+    [InlineData("corda", "CorDA", "path_initial_model_for_weight_conversion")]
+    [InlineData("loftq", "LoftQ", "cannot be converted")]
+    public void Parse_InitThatChangedTheBase_IsRefusedWithTheConversionToDo(string init, string method, string fix)
+    {
+        var e = Assert.Throws<UserInputException>(() => Parse($$"""{"r": 8, "init_lora_weights": "{{init}}"}"""));
+
+        Assert.Contains("/x/adapter_config.json", e.Message);
+        Assert.Contains($"init_lora_weights is '{init}'", e.Message);
+        Assert.Contains(method, e.Message);
+        Assert.Contains(fix, e.Message);
+    }
+
+    [Theory]
+    [InlineData("true")]
+    [InlineData("false")]
+    [InlineData("\"gaussian\"")]
+    [InlineData("\"eva\"")]
+    public void Parse_InitThatLeavesTheBaseAlone_IsAccepted(string init) =>
+        Assert.Equal(8, Parse($$"""{"r": 8, "init_lora_weights": {{init}}}""").R);
+
     [Fact]
     public void Load_PeftWrittenConfigWithUnknownFields_IsAccepted()
     {
