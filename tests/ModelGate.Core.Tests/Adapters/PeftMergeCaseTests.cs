@@ -10,13 +10,13 @@ using ModelGate.Torch.Spectral;
 namespace ModelGate.Core.Tests.Adapters;
 
 /// <summary>
-/// Cases the peer vectors lack, saved and merged by PEFT 0.21 itself (Vectors/peft/make_cases.py): embedding LoRA
+/// Cases the peer vectors lack, saved and merged by PEFT 0.21 itself (tests/vectors/peft/make_cases.py): embedding LoRA
 /// with the saved embedding base layer and modules_to_save, lora_bias, two DoRA adapters trained one after the other,
 /// DoRA on GPT-2 Conv1D.
 /// </summary>
 public sealed class PeftMergeCaseTests
 {
-    private static readonly string Folder = Path.Combine(RepositoryPaths.Root(), "tests", "ModelGate.Core.Tests", "Vectors", "peft");
+    private static readonly string Folder = RepositoryPaths.PeftVectors();
     private static readonly Lazy<JsonDocument> Expected = new(() => JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Folder, "expected.json"))));
 
     public static TheoryData<string> Cases()

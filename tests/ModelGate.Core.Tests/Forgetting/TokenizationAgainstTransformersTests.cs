@@ -8,7 +8,7 @@ namespace ModelGate.Core.Tests.Forgetting;
 
 /// <summary>
 /// Every paragraph of the peer eval.txt (the documents a corpus is cut into) and every lm-eval context/continuation
-/// pair of a small multiple-choice task, as HF tokenizers encode them (Vectors/transformers/metrics/hf_token_ids.py,
+/// pair of a small multiple-choice task, as HF tokenizers encode them (tests/vectors/transformers/metrics/hf_token_ids.py,
 /// transformers 5.17 AutoTokenizer). The expected.json ids cover only the first 120 tokens of the text.
 /// Qwen2 is left out here: transformers 5 builds Qwen2's pre-tokenizer in code from its model type and ignores the
 /// plain ByteLevel one this folder's tokenizer.json declares (" 3" becomes "Ġ" + "3"); ModelGate, like the tokenizers
@@ -17,7 +17,7 @@ namespace ModelGate.Core.Tests.Forgetting;
 public sealed class TokenizationAgainstTransformersTests
 {
     private static readonly Lazy<JsonDocument> Vectors = new(() => JsonDocument.Parse(File.ReadAllText(
-        Path.Combine(RepositoryPaths.Root(), "tests", "ModelGate.Core.Tests", "Vectors", "transformers", "metrics", "hf_token_ids.json"))));
+        Path.Combine(RepositoryPaths.TransformersVectors(), "metrics", "hf_token_ids.json"))));
 
     public static TheoryData<string> Models() => new(((IEnumerable<object[]>)PeerModels.Names()).Select(row => (string)row[0]).Where(arch => arch != "qwen2").ToArray());
 

@@ -10,12 +10,12 @@ namespace ModelGate.Core.Tests.Forgetting.Models;
 
 /// <summary>
 /// Sliding-window attention and right-padded batches against transformers 5.17 itself
-/// (Vectors/transformers/make_vectors.py, float32 on the CPU): what the peer vectors do not cover.
+/// (tests/vectors/transformers/make_vectors.py, float32 on the CPU): what the peer vectors do not cover.
 /// </summary>
 public sealed class WindowsAndPaddingAgainstTransformersTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-4;
-    private static readonly string Folder = Path.Combine(RepositoryPaths.Root(), "tests", "ModelGate.Core.Tests", "Vectors", "transformers");
+    private static readonly string Folder = RepositoryPaths.TransformersVectors();
     private static readonly LanguageModelOptions Cpu = new() { Device = "cpu" };
 
     static WindowsAndPaddingAgainstTransformersTests() => TorchRuntime.EnsureLoaded();
