@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ModelGate.Core.Tests.Tensors;
 using ModelGate.Testing;
 
 namespace ModelGate.Core.Tests.Forgetting;

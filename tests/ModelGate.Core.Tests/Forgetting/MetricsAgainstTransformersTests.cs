@@ -1,9 +1,9 @@
 using System.Text.Json;
 using ModelGate.Core.Forgetting;
-using ModelGate.Core.Tests.Tensors;
 using ModelGate.Forgetting.Metrics;
 using ModelGate.Forgetting.Models;
 using ModelGate.Forgetting.Tokenizers;
+using ModelGate.Testing;
 using Xunit.Abstractions;
 
 namespace ModelGate.Core.Tests.Forgetting;
@@ -18,7 +18,7 @@ public sealed class MetricsAgainstTransformersTests(ITestOutputHelper output)
     private const double TokenTolerance = 2e-4; // logits agree to 1e-4
     private static readonly LanguageModelOptions Cpu = new() { Device = "cpu" };
 
-    public static TheoryData<string> Models() => PeerModels.Names();
+    public static TheoryData<string> Models() => new(PeerModels.Names());
 
     public static TheoryData<string> Adapters() => new(PeerVectors.AdapterNames().Select(a => (string)a[0]));
 

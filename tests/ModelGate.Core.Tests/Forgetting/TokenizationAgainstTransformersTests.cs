@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ModelGate.Core.Tests.Tensors;
 using ModelGate.Forgetting.Metrics;
 using ModelGate.Forgetting.Tokenizers;
 using ModelGate.Testing;
@@ -19,7 +18,7 @@ public sealed class TokenizationAgainstTransformersTests
     private static readonly Lazy<JsonDocument> Vectors = new(() => JsonDocument.Parse(File.ReadAllText(
         Path.Combine(RepositoryPaths.TransformersVectors(), "metrics", "hf_token_ids.json"))));
 
-    public static TheoryData<string> Models() => new(((IEnumerable<object[]>)PeerModels.Names()).Select(row => (string)row[0]).Where(arch => arch != "qwen2").ToArray());
+    public static TheoryData<string> Models() => new(PeerModels.Names().Where(arch => arch != "qwen2"));
 
     [Theory]
     [MemberData(nameof(Models))]

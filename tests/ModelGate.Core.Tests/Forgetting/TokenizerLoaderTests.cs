@@ -1,11 +1,11 @@
-using ModelGate.Core.Tests.Tensors;
 using ModelGate.Forgetting.Tokenizers;
+using ModelGate.Testing;
 
 namespace ModelGate.Core.Tests.Forgetting;
 
 public sealed class TokenizerLoaderTests
 {
-    public static TheoryData<string> Models() => PeerModels.Names();
+    public static TheoryData<string> Models() => new(PeerModels.Names());
 
     [Theory]
     [MemberData(nameof(Models))]

@@ -4,7 +4,9 @@ using ModelGate.Core.Errors;
 using ModelGate.Core.Promotion;
 using ModelGate.Core.Registries;
 using ModelGate.Demo;
+using ModelGate.Registries.Azure;
 using ModelGate.Testing;
+using ModelGate.Testing.IO;
 using ModelGate.Testing.Registries;
 using Xunit.Abstractions;
 
@@ -51,7 +53,12 @@ public sealed class AzureBlobRegistryTests(AzuriteFixture shared, ITestOutputHel
     public void Dispose() => dir.Dispose();
 
     private RegistryTestHost Host(int maxRetries = 4, TimeSpan? maxRetryDelay = null) =>
-        new(new Dictionary<string, string> { ["AZURE_STORAGE_CONNECTION_STRING"] = azurite.ConnectionString }, maxRetries: maxRetries, maxRetryDelay: maxRetryDelay);
+        Host(new Dictionary<string, string> { ["AZURE_STORAGE_CONNECTION_STRING"] = azurite.ConnectionString }, maxRetries, maxRetryDelay);
+
+    private static RegistryTestHost HostWithoutCredentials() => Host(new Dictionary<string, string>());
+
+    private static RegistryTestHost Host(IReadOnlyDictionary<string, string> environment, int maxRetries = 4, TimeSpan? maxRetryDelay = null) =>
+        new(environment, services => services.AddAzureBlobRegistry(), maxRetries: maxRetries, maxRetryDelay: maxRetryDelay);
 
     private Task<ResolvedFolder> Resolve(RegistryTestHost host, string reference) =>
         host.Resolver.ResolveAsync(reference, dir.File("cache"), null, CancellationToken.None);
@@ -71,7 +78,7 @@ public sealed class AzureBlobRegistryTests(AzuriteFixture shared, ITestOutputHel
 
         var folder = await Resolve(host, $"az://{containerName}/bases/tiny");
 
-        HubRegistryTests.AssertSameFiles(baseFolder, folder.Path);
+        Assert.Empty(FolderContents.Differences(baseFolder, folder.Path));
         Assert.StartsWith($"az://{containerName}/bases/tiny#", folder.Pinned);
         Assert.Equal(Directory.GetFiles(baseFolder).Length, folder.Statistics.FilesDownloaded);
     }
@@ -109,11 +116,11 @@ public sealed class AzureBlobRegistryTests(AzuriteFixture shared, ITestOutputHel
     {
         var sas = container.GenerateSasUri(BlobContainerSasPermissions.Read | BlobContainerSasPermissions.List, DateTimeOffset.UtcNow.AddHours(1));
         var url = $"{container.Uri}/bases/tiny{sas.Query}";
-        using var host = new RegistryTestHost(new Dictionary<string, string>());
+        using var host = HostWithoutCredentials();
 
         var folder = await Resolve(host, url);
 
-        HubRegistryTests.AssertSameFiles(baseFolder, folder.Path);
+        Assert.Empty(FolderContents.Differences(baseFolder, folder.Path));
         var signature = System.Web.HttpUtility.ParseQueryString(sas.Query)["sig"]!;
         Assert.DoesNotContain(signature, folder.Display);
         Assert.DoesNotContain(Uri.EscapeDataString(signature), folder.Pinned);
@@ -125,7 +132,7 @@ public sealed class AzureBlobRegistryTests(AzuriteFixture shared, ITestOutputHel
         var sas = container.GenerateSasUri(BlobContainerSasPermissions.Read, DateTimeOffset.UtcNow.AddHours(1));
         var url = $"{container.Uri}/bases/tiny{sas.Query}";
         var signature = System.Web.HttpUtility.ParseQueryString(sas.Query)["sig"]!;
-        using var host = new RegistryTestHost(new Dictionary<string, string>());
+        using var host = HostWithoutCredentials();
 
         var error = await Assert.ThrowsAsync<UserInputException>(() => Resolve(host, url));
 
@@ -153,7 +160,7 @@ public sealed class AzureBlobRegistryTests(AzuriteFixture shared, ITestOutputHel
     [Fact]
     public async Task Resolve_WithoutAnyCredentials_SaysWhatToSet()
     {
-        using var host = new RegistryTestHost(new Dictionary<string, string>());
+        using var host = HostWithoutCredentials();
 
         var error = await Assert.ThrowsAsync<UserInputException>(() => Resolve(host, $"az://{containerName}/bases/tiny"));
 

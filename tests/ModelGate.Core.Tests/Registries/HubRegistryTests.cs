@@ -1,7 +1,9 @@
 using ModelGate.Core.Errors;
 using ModelGate.Core.Registries;
 using ModelGate.Demo;
+using ModelGate.Registries.Hub;
 using ModelGate.Testing;
+using ModelGate.Testing.IO;
 using ModelGate.Testing.Registries;
 
 namespace ModelGate.Core.Tests.Registries;
@@ -31,7 +33,7 @@ public sealed class HubRegistryTests : IAsyncLifetime, IDisposable
     {
         ["HF_ENDPOINT"] = hub.Endpoint,
         ["HF_TOKEN"] = token ?? "",
-    }, maxRetries: maxRetries, timeout: timeout);
+    }, services => services.AddHubRegistry(), maxRetries: maxRetries, timeout: timeout);
 
     private Task<ResolvedFolder> Resolve(RegistryTestHost host, string reference) =>
         host.Resolver.ResolveAsync(reference, dir.File("cache"), null, CancellationToken.None);
@@ -44,7 +46,7 @@ public sealed class HubRegistryTests : IAsyncLifetime, IDisposable
         var folder = await Resolve(host, "hf://org/tiny-base@main");
 
         Assert.Equal($"hf://org/tiny-base@{commit}", folder.Pinned);
-        AssertSameFiles(baseFolder, folder.Path);
+        Assert.Empty(FolderContents.Differences(baseFolder, folder.Path));
         Assert.Equal(Directory.GetFiles(baseFolder).Length, folder.Statistics.FilesDownloaded);
     }
 
@@ -72,7 +74,7 @@ public sealed class HubRegistryTests : IAsyncLifetime, IDisposable
         var again = await Resolve(host, $"hf://org/tiny-base@{commit}");
 
         Assert.Equal(before, hub.Requests.Count);
-        AssertSameFiles(baseFolder, again.Path);
+        Assert.Empty(FolderContents.Differences(baseFolder, again.Path));
     }
 
     [Fact]
@@ -88,7 +90,7 @@ public sealed class HubRegistryTests : IAsyncLifetime, IDisposable
         Assert.DoesNotContain("hf_wrong_secret_token", error.Message);
         Assert.DoesNotContain('\n', error.Message);
         using var right = Host(token: "hf_right_token");
-        AssertSameFiles(baseFolder, (await Resolve(right, "hf://org/tiny-base@main")).Path);
+        Assert.Empty(FolderContents.Differences(baseFolder, (await Resolve(right, "hf://org/tiny-base@main")).Path));
     }
 
     [Theory]
@@ -112,7 +114,7 @@ public sealed class HubRegistryTests : IAsyncLifetime, IDisposable
 
         var folder = await Resolve(host, "hf://org/tiny-base@main");
 
-        AssertSameFiles(baseFolder, folder.Path);
+        Assert.Empty(FolderContents.Differences(baseFolder, folder.Path));
         Assert.Equal(3, hub.Requests.Count(r => r.Contains("/revision/main", StringComparison.Ordinal)));
     }
 
@@ -138,7 +140,7 @@ public sealed class HubRegistryTests : IAsyncLifetime, IDisposable
 
         var folder = await Resolve(host, "hf://org/tiny-base@main");
 
-        AssertSameFiles(baseFolder, folder.Path);
+        Assert.Empty(FolderContents.Differences(baseFolder, folder.Path));
         Assert.Equal(1, folder.Statistics.FilesResumed);
         var size = new FileInfo(big).Length;
         // The resumed request starts where the cut left off (half of a first response), not at byte 0.
@@ -159,7 +161,7 @@ public sealed class HubRegistryTests : IAsyncLifetime, IDisposable
 
         var folder = await Resolve(host, "hf://org/tiny-base@main");
 
-        AssertSameFiles(baseFolder, folder.Path);
+        Assert.Empty(FolderContents.Differences(baseFolder, folder.Path));
         Assert.Equal(1, folder.Statistics.FilesResumed);
         Assert.Contains(hub.Requests, r => r.EndsWith($" range={bytes.Length / 3}-", StringComparison.Ordinal));
         Assert.False(File.Exists(store.PartialPath("sha256:" + sha)));
@@ -173,7 +175,7 @@ public sealed class HubRegistryTests : IAsyncLifetime, IDisposable
 
         var folder = await Resolve(host, "hf://org/tiny-base@main");
 
-        AssertSameFiles(baseFolder, folder.Path);
+        Assert.Empty(FolderContents.Differences(baseFolder, folder.Path));
         Assert.Equal(1, folder.Statistics.FilesResumed);
         Assert.True(folder.Statistics.Retries >= 1);
     }
@@ -186,7 +188,7 @@ public sealed class HubRegistryTests : IAsyncLifetime, IDisposable
 
         var folder = await Resolve(host, "hf://org/tiny-base@main");
 
-        AssertSameFiles(baseFolder, folder.Path);
+        Assert.Empty(FolderContents.Differences(baseFolder, folder.Path));
         Assert.True(folder.Statistics.Retries >= 1);
     }
 
@@ -226,8 +228,8 @@ public sealed class HubRegistryTests : IAsyncLifetime, IDisposable
 
         var folders = await Task.WhenAll(Resolve(first, "hf://org/tiny-base@main"), Resolve(second, "hf://org/tiny-base@main"));
 
-        AssertSameFiles(baseFolder, folders[0].Path);
-        AssertSameFiles(baseFolder, folders[1].Path);
+        Assert.Empty(FolderContents.Differences(baseFolder, folders[0].Path));
+        Assert.Empty(FolderContents.Differences(baseFolder, folders[1].Path));
         Assert.Equal(Directory.GetFiles(baseFolder).Length, hub.FileRequests);
     }
 
@@ -242,15 +244,5 @@ public sealed class HubRegistryTests : IAsyncLifetime, IDisposable
         var main = Assert.Single(versions);
         Assert.Equal("main", main.Name);
         Assert.Equal(commit, main.Pinned);
-    }
-
-    internal static void AssertSameFiles(string expected, string actual)
-    {
-        var names = Directory.GetFiles(expected).Select(Path.GetFileName).Order().ToArray();
-        Assert.Equal(names, Directory.GetFiles(actual).Select(Path.GetFileName).Order().ToArray());
-        foreach (var name in names)
-        {
-            Assert.True(File.ReadAllBytes(Path.Combine(expected, name!)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(actual, name!))), $"{name} differs");
-        }
     }
 }

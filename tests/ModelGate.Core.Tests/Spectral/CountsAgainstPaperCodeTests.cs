@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelGate.Core.Spectral;
+using ModelGate.Testing;
 using ModelGate.Torch.Spectral;
 
 namespace ModelGate.Core.Tests.Spectral;

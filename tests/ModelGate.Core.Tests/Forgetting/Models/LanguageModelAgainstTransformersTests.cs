@@ -1,5 +1,6 @@
 using ModelGate.Core.Forgetting;
 using ModelGate.Forgetting.Models;
+using ModelGate.Testing;
 using ModelGate.Torch.Runtime;
 using Xunit.Abstractions;
 

@@ -1,10 +1,9 @@
 using System.Text.Json;
-using ModelGate.Testing;
 
-namespace ModelGate.Core.Tests;
+namespace ModelGate.Testing;
 
 /// <summary>Real outputs of transformers 5.17 and PEFT 0.21 (tests/vectors/peer-vectors), the truth from outside.</summary>
-internal static class PeerVectors
+public static class PeerVectors
 {
     private static readonly Lazy<JsonDocument> Expected = new(() =>
         JsonDocument.Parse(File.ReadAllBytes(Path.Combine(RepositoryPaths.PeerVectors(), "expected.json"))));

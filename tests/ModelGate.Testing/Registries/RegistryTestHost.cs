@@ -3,16 +3,16 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelGate.Core.Promotion;
 using ModelGate.Core.Registries;
-using ModelGate.Registries.Azure;
-using ModelGate.Registries.Hub;
 
-namespace ModelGate.Core.Tests.Registries;
+namespace ModelGate.Testing.Registries;
 
 /// <summary>
 /// The registries as the tool wires them, with their own environment (so tests against different servers run side
-/// by side), a cache folder of the test's own, and retries fast enough for tests.
+/// by side), a cache folder of the test's own, and retries fast enough for tests. Core's registries and promotion are
+/// always there; the constructor's <c>extra</c> adds the remote registries a test needs (each lives in its own assembly,
+/// which this torch-free, SDK-free helper does not reference) and any test plug-ins.
 /// </summary>
-internal sealed class RegistryTestHost : IDisposable
+public sealed class RegistryTestHost : IDisposable
 {
     private readonly ServiceProvider services;
 
@@ -23,8 +23,6 @@ internal sealed class RegistryTestHost : IDisposable
         collection.AddSingleton(new RegistryEnvironment(name => environment.GetValueOrDefault(name)));
         collection.AddRegistries();
         collection.AddPromotion();
-        collection.AddAzureBlobRegistry();
-        collection.AddHubRegistry();
         collection.Configure<RegistrySettings>(s =>
         {
             s.MaxRetries = maxRetries;
@@ -38,7 +36,7 @@ internal sealed class RegistryTestHost : IDisposable
 
     public RegistryResolver Resolver => services.GetRequiredService<RegistryResolver>();
 
-    public Core.Promotion.ReleasePromoter Promoter => services.GetRequiredService<Core.Promotion.ReleasePromoter>();
+    public ReleasePromoter Promoter => services.GetRequiredService<ReleasePromoter>();
 
     public RegistryCatalog Catalog => services.GetRequiredService<RegistryCatalog>();
 
