@@ -7,7 +7,7 @@ using ModelGate.Testing;
 using ModelGate.Torch.Lineage;
 using ModelGate.Torch.Spectral;
 
-namespace ModelGate.Core.Tests.Lineage;
+namespace ModelGate.Torch.Tests.Lineage;
 
 public sealed class LineageAnalyzerTests : IDisposable
 {

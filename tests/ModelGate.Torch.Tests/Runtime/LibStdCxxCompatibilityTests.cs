@@ -1,6 +1,6 @@
 using ModelGate.Torch.Runtime;
 
-namespace ModelGate.Core.Tests.Torch;
+namespace ModelGate.Torch.Tests.Runtime;
 
 public sealed class LibStdCxxCompatibilityTests
 {

@@ -5,7 +5,7 @@ using ModelGate.Demo;
 using ModelGate.Testing;
 using ModelGate.Torch.Spectral;
 
-namespace ModelGate.Core.Tests.Spectral;
+namespace ModelGate.Torch.Tests.Spectral;
 
 public sealed class PlantedIntruderTests
 {

@@ -4,7 +4,7 @@ using ModelGate.Torch.Runtime;
 using ModelGate.Torch.Spectral;
 using static TorchSharp.torch;
 
-namespace ModelGate.Core.Tests.Spectral;
+namespace ModelGate.Torch.Tests.Spectral;
 
 /// <summary>The low-rank and Krylov paths give the reference path's counts, and cosines within 1e-4.</summary>
 public sealed class FastPathAgreementTests

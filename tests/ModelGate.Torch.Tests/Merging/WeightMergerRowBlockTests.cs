@@ -6,7 +6,7 @@ using ModelGate.Torch.Merging;
 using ModelGate.Torch.Runtime;
 using static TorchSharp.torch;
 
-namespace ModelGate.Core.Tests.Adapters;
+namespace ModelGate.Torch.Tests.Merging;
 
 /// <summary>The streaming merge (a block of rows at a time) must give the whole-matrix merge's values (to float32 rounding), block edges included.</summary>
 public sealed class WeightMergerRowBlockTests

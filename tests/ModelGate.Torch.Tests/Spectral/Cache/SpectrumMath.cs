@@ -1,6 +1,6 @@
 using ModelGate.Torch.Spectral.Cache;
 
-namespace ModelGate.Core.Tests.Spectral.Cache;
+namespace ModelGate.Torch.Tests.Spectral.Cache;
 
 /// <summary>Plain-array checks of a spectrum, independent of TorchSharp.</summary>
 internal static class SpectrumMath

@@ -1,4 +1,4 @@
-namespace ModelGate.Core.Tests.Torch;
+namespace ModelGate.Torch.Tests.Runtime;
 
 /// <summary>The theory form of <see cref="LinuxFactAttribute"/>: skipped with a reason off Linux.</summary>
 public sealed class LinuxTheoryAttribute : TheoryAttribute

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace ModelGate.Core.Tests.Spectral.Cache;
+namespace ModelGate.Torch.Tests.Spectral.Cache;
 
 /// <summary>Keeps what was logged, so a test can check that a discarded entry was reported.</summary>
 internal sealed class RecordingLogger<T> : ILogger<T>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using ModelGate.Core;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Spectral.Cache;
 using ModelGate.Demo;
@@ -6,7 +7,7 @@ using ModelGate.Testing;
 using ModelGate.Torch.Runtime;
 using ModelGate.Torch.Spectral.Cache;
 
-namespace ModelGate.Core.Tests.Spectral.Cache;
+namespace ModelGate.Torch.Tests.Spectral.Cache;
 
 public sealed class SpectrumPrecomputeTests : IDisposable
 {

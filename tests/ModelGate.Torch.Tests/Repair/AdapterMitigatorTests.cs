@@ -11,7 +11,7 @@ using ModelGate.Torch.Runtime;
 using ModelGate.Torch.Spectral;
 using static TorchSharp.torch;
 
-namespace ModelGate.Core.Tests.Repair;
+namespace ModelGate.Torch.Tests.Repair;
 
 public sealed class AdapterMitigatorTests : IDisposable
 {

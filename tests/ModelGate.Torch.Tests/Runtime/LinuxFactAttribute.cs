@@ -1,4 +1,4 @@
-namespace ModelGate.Core.Tests.Torch;
+namespace ModelGate.Torch.Tests.Runtime;
 
 /// <summary>
 /// A fact about Linux's loader, libstdc++ or ELF files: skipped with a reason elsewhere (and where a tool it compares

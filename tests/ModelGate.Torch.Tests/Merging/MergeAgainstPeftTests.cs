@@ -6,7 +6,7 @@ using ModelGate.Torch.Merging;
 using ModelGate.Torch.Runtime;
 using static TorchSharp.torch;
 
-namespace ModelGate.Core.Tests.Adapters;
+namespace ModelGate.Torch.Tests.Merging;
 
 /// <summary>Our merge against PEFT 0.21's own merge_and_unload() on adapters PEFT saved (DoRA, rsLoRA + patterns, fan_in_fan_out, ...).</summary>
 public sealed class MergeAgainstPeftTests

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using ModelGate.Core;
 using ModelGate.Core.Adapters;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Tensors;
@@ -6,7 +7,7 @@ using ModelGate.Demo;
 using ModelGate.Testing;
 using ModelGate.Torch.Merging;
 
-namespace ModelGate.Core.Tests.Adapters;
+namespace ModelGate.Torch.Tests.Merging;
 
 public sealed class MergeTests
 {

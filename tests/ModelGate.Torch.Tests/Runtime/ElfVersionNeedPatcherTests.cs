@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using ModelGate.Torch.Runtime;
 
-namespace ModelGate.Core.Tests.Torch;
+namespace ModelGate.Torch.Tests.Runtime;
 
 public sealed partial class ElfVersionNeedPatcherTests
 {

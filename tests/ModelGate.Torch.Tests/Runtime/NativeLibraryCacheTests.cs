@@ -1,7 +1,7 @@
 using System.Runtime.Versioning;
 using ModelGate.Torch.Runtime;
 
-namespace ModelGate.Core.Tests.Torch;
+namespace ModelGate.Torch.Tests.Runtime;
 
 [UnsupportedOSPlatform("windows")]
 public sealed class NativeLibraryCacheTests : IDisposable

@@ -7,7 +7,7 @@ using ModelGate.Testing;
 using ModelGate.Torch.Merging;
 using ModelGate.Torch.Spectral;
 
-namespace ModelGate.Core.Tests.Adapters;
+namespace ModelGate.Torch.Tests.Merging;
 
 /// <summary>
 /// Cases the peer vectors lack, saved and merged by PEFT 0.21 itself (tests/vectors/peft/make_cases.py): embedding LoRA

@@ -1,6 +1,6 @@
 using ModelGate.Torch.Runtime;
 
-namespace ModelGate.Core.Tests.Torch;
+namespace ModelGate.Torch.Tests.Runtime;
 
 /// <summary>The real TorchSharp native library in this test run's output, found the way TorchRuntime finds it.</summary>
 internal static class NativeTestFiles

@@ -3,7 +3,7 @@ using ModelGate.Core.Spectral;
 using ModelGate.Testing;
 using ModelGate.Torch.Spectral;
 
-namespace ModelGate.Core.Tests.Spectral;
+namespace ModelGate.Torch.Tests.Spectral;
 
 /// <summary>
 /// Counts against the paper's definition as computed with PyTorch on the adapters PEFT saved

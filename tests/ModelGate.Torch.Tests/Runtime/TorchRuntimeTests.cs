@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using ModelGate.Torch.Runtime;
 using TorchSharp;
 
-namespace ModelGate.Core.Tests.Torch;
+namespace ModelGate.Torch.Tests.Runtime;
 
 public sealed class TorchRuntimeTests
 {
