@@ -1,7 +1,7 @@
 using ModelGate.Forgetting.Tokenizers;
 using ModelGate.Testing;
 
-namespace ModelGate.Core.Tests.Forgetting;
+namespace ModelGate.Forgetting.Tests.Tokenizers;
 
 public sealed class SentencePieceModelTests
 {

@@ -3,7 +3,7 @@ using ModelGate.Forgetting.Metrics;
 using ModelGate.Forgetting.Tokenizers;
 using ModelGate.Testing;
 
-namespace ModelGate.Core.Tests.Forgetting;
+namespace ModelGate.Forgetting.Tests.Tokenizers;
 
 /// <summary>
 /// Every paragraph of the peer eval.txt (the documents a corpus is cut into) and every lm-eval context/continuation

@@ -3,7 +3,7 @@ using ModelGate.Core.Errors;
 using ModelGate.Forgetting.Tokenizers;
 using ModelGate.Testing;
 
-namespace ModelGate.Core.Tests.Forgetting;
+namespace ModelGate.Forgetting.Tests.Tokenizers;
 
 public sealed class TokenizerFormsTests
 {

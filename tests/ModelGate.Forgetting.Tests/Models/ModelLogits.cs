@@ -3,7 +3,7 @@ using ModelGate.Core.Tensors;
 using ModelGate.Forgetting.Models;
 using static TorchSharp.torch;
 
-namespace ModelGate.Core.Tests.Forgetting.Models;
+namespace ModelGate.Forgetting.Tests.Models;
 
 /// <summary>Runs a model on plain arrays and reads reference values, so the tests compare numbers, not tensors.</summary>
 internal static class ModelLogits

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ModelGate.Testing;
 
-namespace ModelGate.Core.Tests.Forgetting;
+namespace ModelGate.Forgetting.Tests;
 
 /// <summary>The metrics part of tests/vectors/peer-vectors/expected.json: what transformers computed on eval.txt.</summary>
 internal static class ForgettingPeerVectors

@@ -3,11 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Tensors;
 using ModelGate.Demo;
-using ModelGate.Forgetting;
 using ModelGate.Forgetting.Models;
 using ModelGate.Testing;
 
-namespace ModelGate.Core.Tests.Forgetting.Models;
+namespace ModelGate.Forgetting.Tests.Models;
 
 public sealed class LanguageModelLoaderTests
 {

@@ -6,7 +6,7 @@ using ModelGate.Forgetting.Tokenizers;
 using ModelGate.Testing;
 using Xunit.Abstractions;
 
-namespace ModelGate.Core.Tests.Forgetting;
+namespace ModelGate.Forgetting.Tests.Metrics;
 
 /// <summary>
 /// Our tokenizer + models + scorers against what transformers computed (expected.json): per-token log-probabilities,

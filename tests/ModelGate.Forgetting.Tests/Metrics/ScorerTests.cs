@@ -1,7 +1,7 @@
 using ModelGate.Core.Forgetting;
 using ModelGate.Forgetting.Metrics;
 
-namespace ModelGate.Core.Tests.Forgetting;
+namespace ModelGate.Forgetting.Tests.Metrics;
 
 public sealed class ScorerTests
 {

@@ -4,7 +4,7 @@ using ModelGate.Testing;
 using ModelGate.Torch.Runtime;
 using Xunit.Abstractions;
 
-namespace ModelGate.Core.Tests.Forgetting.Models;
+namespace ModelGate.Forgetting.Tests.Models;
 
 /// <summary>Properties the benchmarks rely on beyond the reference logits: padding, bfloat16, both rope config forms.</summary>
 public sealed class LanguageModelBehaviourTests(ITestOutputHelper output)

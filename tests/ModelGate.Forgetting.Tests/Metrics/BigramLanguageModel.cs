@@ -3,7 +3,7 @@ using ModelGate.Forgetting.Models;
 using ModelGate.Torch.Runtime;
 using static TorchSharp.torch;
 
-namespace ModelGate.Core.Tests.Forgetting;
+namespace ModelGate.Forgetting.Tests.Metrics;
 
 /// <summary>
 /// An exact bigram model behind <see cref="ILanguageModel"/>, so a test can compute every log-probability by hand:

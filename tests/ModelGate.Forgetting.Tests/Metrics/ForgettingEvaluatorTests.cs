@@ -4,7 +4,7 @@ using ModelGate.Core.Forgetting;
 using ModelGate.Forgetting.Metrics;
 using ModelGate.Testing;
 
-namespace ModelGate.Core.Tests.Forgetting;
+namespace ModelGate.Forgetting.Tests.Metrics;
 
 public sealed class ForgettingEvaluatorTests
 {

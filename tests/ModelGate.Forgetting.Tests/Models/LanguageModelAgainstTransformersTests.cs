@@ -4,7 +4,7 @@ using ModelGate.Testing;
 using ModelGate.Torch.Runtime;
 using Xunit.Abstractions;
 
-namespace ModelGate.Core.Tests.Forgetting.Models;
+namespace ModelGate.Forgetting.Tests.Models;
 
 /// <summary>
 /// Our forward passes against transformers 5.17 and PEFT 0.21 (tests/vectors/peer-vectors): logits of the seven tiny

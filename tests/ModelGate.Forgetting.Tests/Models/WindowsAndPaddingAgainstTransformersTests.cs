@@ -6,7 +6,7 @@ using ModelGate.Testing;
 using ModelGate.Torch.Runtime;
 using Xunit.Abstractions;
 
-namespace ModelGate.Core.Tests.Forgetting.Models;
+namespace ModelGate.Forgetting.Tests.Models;
 
 /// <summary>
 /// Sliding-window attention and right-padded batches against transformers 5.17 itself

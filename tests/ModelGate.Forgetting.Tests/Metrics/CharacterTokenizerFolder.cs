@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ModelGate.Testing;
 
-namespace ModelGate.Core.Tests.Forgetting;
+namespace ModelGate.Forgetting.Tests.Metrics;
 
 /// <summary>
 /// A model folder whose tokenizer.json is a character-level BPE (no merges): every character is one token, so a

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace ModelGate.Core.Tests.Forgetting;
+namespace ModelGate.Forgetting.Tests.Tokenizers;
 
 /// <summary>
 /// Writes a tiny SentencePiece BPE <c>tokenizer.model</c> (the protobuf of sentencepiece_model.proto) by hand:
