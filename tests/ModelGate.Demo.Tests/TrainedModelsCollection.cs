@@ -1,4 +1,4 @@
-namespace ModelGate.Core.Tests.Synthetic;
+namespace ModelGate.Demo.Tests;
 
 /// <summary>
 /// Tests that train or score the trained demo models run alone: training sets libtorch's thread count, a process-wide

@@ -3,11 +3,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ModelGate.Core.Adapters;
 using ModelGate.Core.Spectral;
 using ModelGate.Core.Tensors;
-using ModelGate.Demo;
 using ModelGate.Testing;
 using ModelGate.Torch.Spectral;
 
-namespace ModelGate.Core.Tests.Synthetic;
+namespace ModelGate.Demo.Tests;
 
 /// <summary>
 /// The real-shape builders at scaled-down widths (the benchmark builds the full sizes; CI must not): the files and

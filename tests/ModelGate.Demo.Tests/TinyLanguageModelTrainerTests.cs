@@ -1,7 +1,6 @@
-using ModelGate.Demo;
 using ModelGate.Testing;
 
-namespace ModelGate.Core.Tests.Synthetic;
+namespace ModelGate.Demo.Tests;
 
 [Collection(TrainedModelsCollection.Name)]
 public sealed class TinyLanguageModelTrainerTests

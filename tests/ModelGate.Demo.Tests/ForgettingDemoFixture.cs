@@ -1,7 +1,6 @@
-using ModelGate.Demo;
 using ModelGate.Testing;
 
-namespace ModelGate.Core.Tests.Synthetic;
+namespace ModelGate.Demo.Tests;
 
 /// <summary>Builds the forgetting demo once for all tests of a class (it trains three models: seconds, not milliseconds).</summary>
 public sealed class ForgettingDemoFixture : IDisposable

@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
-using ModelGate.Demo;
 using ModelGate.Testing;
 
-namespace ModelGate.Core.Tests.Synthetic;
+namespace ModelGate.Demo.Tests;
 
 public sealed class ByteLevelBpeTests
 {

@@ -1,14 +1,13 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelGate.Core.Adapters;
 using ModelGate.Core.Spectral;
-using ModelGate.Demo;
 using ModelGate.Forgetting.Models;
 using ModelGate.Testing;
 using ModelGate.Torch.Spectral;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
-namespace ModelGate.Core.Tests.Synthetic;
+namespace ModelGate.Demo.Tests;
 
 /// <summary>
 /// The demo's models are trained, not random: the base predicts held-out prose far better than chance, the
