@@ -1,12 +1,11 @@
 using ModelGate.Core.Errors;
 using ModelGate.Core.Registries;
 using ModelGate.Demo;
-using ModelGate.Registries.Hub;
 using ModelGate.Testing;
 using ModelGate.Testing.IO;
 using ModelGate.Testing.Registries;
 
-namespace ModelGate.Core.Tests.Registries;
+namespace ModelGate.Registries.Hub.Tests;
 
 [Trait("Category", "Integration")]
 public sealed class HubRegistryTests : IAsyncLifetime, IDisposable

@@ -1,6 +1,6 @@
 using ModelGate.Testing.Registries;
 
-namespace ModelGate.Core.Tests.Registries;
+namespace ModelGate.Registries.Azure.Tests;
 
 /// <summary>One Azurite for a test class: started once, stopped after its last test.</summary>
 public sealed class AzuriteFixture : IAsyncLifetime

@@ -1,16 +1,16 @@
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Azure.Storage.Sas;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Promotion;
 using ModelGate.Core.Registries;
 using ModelGate.Demo;
-using ModelGate.Registries.Azure;
 using ModelGate.Testing;
 using ModelGate.Testing.IO;
 using ModelGate.Testing.Registries;
 using Xunit.Abstractions;
 
-namespace ModelGate.Core.Tests.Registries;
+namespace ModelGate.Registries.Azure.Tests;
 
 [Trait("Category", "Integration")]
 public sealed class AzureBlobRegistryTests(AzuriteFixture shared, ITestOutputHelper output) : IAsyncLifetime, IDisposable, IClassFixture<AzuriteFixture>
@@ -256,7 +256,7 @@ public sealed class AzureBlobRegistryTests(AzuriteFixture shared, ITestOutputHel
         var result = await host.Promoter.PromoteAsync(Request($"az://{containerName}/released/support-bot", allowed: false), CancellationToken.None);
 
         Assert.False(result.Promoted);
-        await foreach (var _ in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = "released/" }))
+        await foreach (var _ in container.GetBlobsAsync(new GetBlobsOptions { Prefix = "released/" }))
         {
             Assert.Fail("a blob was written for a failed gate");
         }
