@@ -5,13 +5,13 @@ namespace ModelGate.Cli.Tests;
 
 /// <summary>
 /// <c>forgetting</c> end to end against an independent reference computed with transformers 5.17 and PEFT 0.21
-/// (tests/ModelGate.Core.Tests/Vectors/transformers/metrics/reference_metrics.py: the HF perplexity guide's strided
+/// (tests/vectors/transformers/metrics/reference_metrics.py: the HF perplexity guide's strided
 /// window over each paragraph with BOS/EOS prepended, lm-eval's context/continuation split, acc and acc_norm),
 /// base and PEFT-merged, with a 24-token window and stride 8 so every document spans several windows.
 /// </summary>
 public sealed class ForgettingAgainstTransformersTests
 {
-    private static readonly string Vectors = Path.Combine(RepositoryPaths.Root(), "tests", "ModelGate.Core.Tests", "Vectors", "transformers", "metrics");
+    private static readonly string Vectors = Path.Combine(RepositoryPaths.TransformersVectors(), "metrics");
 
     [Fact]
     public Task Forgetting_Llama2WithDora_MatchesTransformersAndLmEval() => Check("llama2", "llama2_dora");

@@ -24,5 +24,16 @@ public static class RepositoryPaths
     /// Real models, adapters and reference outputs of transformers and PEFT (tests/vectors/peer-vectors; its README
     /// says how and with which versions they were made).
     /// </summary>
-    public static string PeerVectors() => Path.Combine(Root(), "tests", "vectors", "peer-vectors");
+    public static string PeerVectors() => Path.Combine(Vectors(), "peer-vectors");
+
+    /// <summary>Merge cases the peer vectors lack, saved and merged by PEFT itself (tests/vectors/peft; made by its make_cases.py).</summary>
+    public static string PeftVectors() => Path.Combine(Vectors(), "peft");
+
+    /// <summary>
+    /// transformers' logits for sliding windows and padded batches, and the forgetting metrics' independent reference
+    /// (tests/vectors/transformers; made by the scripts beside them).
+    /// </summary>
+    public static string TransformersVectors() => Path.Combine(Vectors(), "transformers");
+
+    private static string Vectors() => Path.Combine(Root(), "tests", "vectors");
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelGate.Core.Gating;
 using ModelGate.Core.Registries;
+using ModelGate.Testing;
 using ModelGate.Torch.Spectral;
 
 namespace ModelGate.Core.Tests.Gating;

@@ -96,7 +96,7 @@ public sealed class RegistryReferenceTests
     [Fact]
     public void Catalog_UnknownScheme_NamesTheKnownOnes()
     {
-        using var host = new RegistryTestHost(new Dictionary<string, string>());
+        using var host = ToolRegistries.Host();
 
         var error = Assert.Throws<UserInputException>(() => host.Catalog.For(RegistryReference.Parse("s3://bucket/model")));
 

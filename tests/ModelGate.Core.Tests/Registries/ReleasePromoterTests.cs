@@ -27,7 +27,7 @@ public sealed class ReleasePromoterTests : IDisposable
     [Fact]
     public async Task Promote_ToAFolder_CopiesTheAdapterAndWritesTheMarkerWithChecksums()
     {
-        using var host = new RegistryTestHost(new Dictionary<string, string>());
+        using var host = ToolRegistries.Host();
         var releases = dir.File("releases");
 
         var result = await host.Promoter.PromoteAsync(Request(releases), CancellationToken.None);
@@ -50,7 +50,7 @@ public sealed class ReleasePromoterTests : IDisposable
     [Fact]
     public async Task Promote_Failed_WritesNothing()
     {
-        using var host = new RegistryTestHost(new Dictionary<string, string>());
+        using var host = ToolRegistries.Host();
         var releases = dir.File("releases");
 
         var result = await host.Promoter.PromoteAsync(Request(releases, allowed: false), CancellationToken.None);
@@ -63,7 +63,7 @@ public sealed class ReleasePromoterTests : IDisposable
     public async Task Promote_CutShortMidCopy_LeavesNoMarkerSoTheVersionIsNotAReleaseAndCanBeRedone()
     {
         var failures = new FailingWrites { FailAfter = 1 };
-        using var host = new RegistryTestHost(new Dictionary<string, string>(), services =>
+        using var host = ToolRegistries.Host(services =>
         {
             services.AddSingleton(failures);
             // A registry plug-in is one class and one registration line.
@@ -86,7 +86,7 @@ public sealed class ReleasePromoterTests : IDisposable
     [Fact]
     public async Task Promote_VersionWithATraversalName_IsRefused()
     {
-        using var host = new RegistryTestHost(new Dictionary<string, string>());
+        using var host = ToolRegistries.Host();
 
         var error = await Assert.ThrowsAsync<UserInputException>(() => host.Promoter.PromoteAsync(Request(dir.File("releases"), version: "../outside"), CancellationToken.None));
 
@@ -97,7 +97,7 @@ public sealed class ReleasePromoterTests : IDisposable
     [Fact]
     public async Task Promote_ToTheHub_IsRefusedAsReadOnly()
     {
-        using var host = new RegistryTestHost(new Dictionary<string, string>());
+        using var host = ToolRegistries.Host();
 
         var error = await Assert.ThrowsAsync<UserInputException>(() => host.Promoter.PromoteAsync(Request("hf://org/releases"), CancellationToken.None));
 

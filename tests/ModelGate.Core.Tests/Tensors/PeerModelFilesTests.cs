@@ -10,7 +10,7 @@ public sealed class PeerModelFilesTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    public static TheoryData<string> Models() => PeerModels.Names();
+    public static TheoryData<string> Models() => new(PeerModels.Names());
 
     [Theory]
     [MemberData(nameof(Models))]
