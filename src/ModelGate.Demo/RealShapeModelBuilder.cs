@@ -116,6 +116,34 @@ public sealed record RealShapeModelBuilder
         });
     }
 
+    /// <summary>
+    /// One linear matrix exactly as <see cref="BuildModel"/> writes it (bf16, here widened back to float32) and the
+    /// update <see cref="BuildAdapter"/> plants in it with <paramref name="intruders"/> intruders, as B (LoRA scale
+    /// folded in) and A in float32: for comparisons on one matrix per shape without writing a whole model. The tensors
+    /// belong to the caller's dispose scope.
+    /// </summary>
+    public (Tensor W0, Tensor B, Tensor A) PlantedMatrix(string module, long rows, long cols, int intruders)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(intruders);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(intruders, AdapterRank);
+        TorchRuntime.EnsureLoaded();
+        var name = module + ".weight";
+        var w0 = empty([rows, cols], ScalarType.Float32);
+        long filled = 0;
+        PretrainedLikeMatrix.WriteRowBlocks(Seed, name, rows, cols, noiseOnly: false, block =>
+        {
+            w0.narrow(0, filled, block.shape[0]).copy_(block.to_type(ScalarType.BFloat16));
+            filled += block.shape[0];
+        });
+
+        using var scope = NewDisposeScope();
+        var (u0, s0, v0) = PretrainedLikeMatrix.Head(Seed, name, rows, cols);
+        var farU = intruders > 0 ? PretrainedLikeMatrix.FarFrom(Seed, name + "/u", u0, intruders) : null;
+        var farV = intruders > 0 ? PretrainedLikeMatrix.FarFrom(Seed, name + "/v", v0, intruders) : null;
+        var (b, a) = PlantedFactors.Build(u0, s0, v0, farU, farV, intruders, AdapterRank);
+        return (w0, b.MoveToOuterDisposeScope(), a.MoveToOuterDisposeScope());
+    }
+
     private enum TensorKind
     {
         Linear,

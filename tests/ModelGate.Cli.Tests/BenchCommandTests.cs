@@ -20,4 +20,13 @@ public sealed class BenchCommandTests
         Assert.Equal(2, code);
         Assert.Contains("error: " + message, stderr);
     }
+
+    [Fact]
+    public async Task BenchPrecision_UnknownModel_IsRefusedBeforeGeneratingAnything()
+    {
+        var (code, _, stderr) = await CliRunner.RunAsync(["bench", "--precision", "--model", "gpt-9"]);
+
+        Assert.Equal(2, code);
+        Assert.Contains("error: --model: 'gpt-9' is not one of llama-3.2-1b, qwen2.5-0.5b, llama-3.1-8b or all", stderr);
+    }
 }

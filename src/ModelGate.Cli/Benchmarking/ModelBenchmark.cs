@@ -218,7 +218,7 @@ public sealed class ModelBenchmark(ModelBenchmarkSettings settings, TextWriter l
         _ => string.Create(Inv, $"{bytes / 1e3:0} kB"),
     };
 
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {

@@ -14,9 +14,13 @@ namespace ModelGate.Cli.Commands;
 /// <summary>
 /// <c>bench</c>: the full-SVD path and the low-rank path with a warm cache, side by side in one run on the same
 /// matrices (this machine is noisy; a ratio measured in one run is what to compare), with the counts of both.
+/// <c>--model</c> runs a real model's stand-in through every costly verb; <c>--precision</c> compares the spectrum
+/// cache's stored precisions against the float32 full SVD on a real model's matrix shapes.
 /// </summary>
 public static class BenchCommand
 {
+    private const string AllModels = "all";
+
     private static readonly Option<string> Shapes = new("--shapes")
     {
         Description = "Comma-separated ROWSxCOLS (or N for N×N).",
@@ -27,7 +31,12 @@ public static class BenchCommand
 
     private static readonly Option<string?> Model = new("--model")
     {
-        Description = $"Instead of matrices: a stand-in of a real model ({string.Join(", ", RealModelShape.Presets.Select(p => p.Name))}) with an all-linear r=16 adapter, through every costly verb, each as its own process.",
+        Description = $"Instead of matrices: a stand-in of a real model ({string.Join(", ", RealModelShape.Presets.Select(p => p.Name))}) with an all-linear r=16 adapter, through every costly verb, each as its own process. With --precision: those models' matrix shapes, or {AllModels} (the default).",
+    };
+
+    private static readonly Option<bool> Precision = new("--precision")
+    {
+        Description = "Instead: per distinct matrix shape of --model, the float32 full SVD beside the warm analysis from spectra stored in F32, F16 and BF16 (bytes, counts, max |Δ max-cosine|).",
     };
 
     private static readonly Option<int?> Layers = new("--layers") { Description = "With --model: decoder layers to build and measure (default: all); the table projects to the full depth." };
@@ -38,9 +47,17 @@ public static class BenchCommand
 
     public static Command Create(CliContext context)
     {
-        var command = new Command("bench", "Time the full-SVD path against the low-rank path (warm cache) on generated matrices.") { Shapes, Ranks, Model, Layers, FullSvdLayers, Shards, Folder, NoForgetting };
+        var command = new Command("bench", "Time the full-SVD path against the low-rank path (warm cache) on generated matrices.") { Shapes, Ranks, Model, Precision, Layers, FullSvdLayers, Shards, Folder, NoForgetting };
         command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
+            if (parse.GetValue(Precision))
+            {
+                var models = PresetsNamed(parse.GetValue(Model) ?? AllModels, allowAll: true);
+                var precisionDevice = TorchDeviceSelector.Select(CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto");
+                new PrecisionBenchmark(models, precisionDevice, context.Out, context.Error).Run(ct);
+                return ExitCodes.Ok;
+            }
+
             if (parse.GetValue(Model) is { } model)
             {
                 return await RunModelAsync(context, parse, model, ct);
@@ -67,8 +84,7 @@ public static class BenchCommand
 
     private static async Task<int> RunModelAsync(CliContext context, ParseResult parse, string model, CancellationToken ct)
     {
-        var shape = RealModelShape.Presets.FirstOrDefault(p => string.Equals(p.Name, model, StringComparison.OrdinalIgnoreCase))
-            ?? throw new UserInputException($"--model: '{model}' is not one of {string.Join(", ", RealModelShape.Presets.Select(p => p.Name))}");
+        var shape = PresetsNamed(model, allowAll: false)[0];
         var layers = parse.GetValue(Layers) ?? shape.Layers;
         if (layers < 1 || layers > shape.Layers)
         {
@@ -102,6 +118,20 @@ public static class BenchCommand
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The preset <paramref name="name"/> names, or every preset for <see cref="AllModels"/> where that is allowed.</summary>
+    private static IReadOnlyList<RealModelShape> PresetsNamed(string name, bool allowAll)
+    {
+        if (allowAll && string.Equals(name, AllModels, StringComparison.OrdinalIgnoreCase))
+        {
+            return RealModelShape.Presets;
+        }
+
+        var shape = RealModelShape.Presets.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+        return shape is not null
+            ? [shape]
+            : throw new UserInputException($"--model: '{name}' is not one of {string.Join(", ", RealModelShape.Presets.Select(p => p.Name))}{(allowAll ? $" or {AllModels}" : "")}");
     }
 
     private static void Write(CliContext context, IReadOnlyList<PathBenchmarkRow> rows, string device)

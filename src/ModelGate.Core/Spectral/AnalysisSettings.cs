@@ -23,7 +23,7 @@ public sealed record AnalysisSettings
     /// <summary>The cache folder for base spectra; null: MODELGATE_CACHE, else the user's cache folder.</summary>
     public string? CacheFolder { get; init; }
 
-    /// <summary>How base spectra are stored; F16/BF16 halve the disk at ~1e-3 accuracy of the cosines.</summary>
+    /// <summary>How base spectra are stored; F16/BF16 halve the disk, with counts unchanged and cosines within 1e-3 on real shapes (docs/benchmarks.md).</summary>
     public Cache.SpectrumPrecision CachePrecision { get; init; } = Cache.SpectrumPrecision.F32;
 
     /// <summary>
