@@ -126,7 +126,6 @@ public sealed record RealShapeModelBuilder
     {
         ArgumentOutOfRangeException.ThrowIfNegative(intruders);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(intruders, AdapterRank);
-        TorchRuntime.EnsureLoaded();
         var name = module + ".weight";
         var w0 = empty([rows, cols], ScalarType.Float32);
         long filled = 0;

@@ -3,7 +3,6 @@ using ModelGate.Core.Spectral;
 using ModelGate.Core.Spectral.Cache;
 using ModelGate.Demo;
 using ModelGate.Torch.Spectral.Cache;
-using static TorchSharp.torch;
 
 namespace ModelGate.Cli.Benchmarking;
 
@@ -14,7 +13,11 @@ namespace ModelGate.Cli.Benchmarking;
 /// full SVD beside the warm analysis from spectra stored in F32, F16 and BF16. Rows are written as they are measured,
 /// so a long run that fails later keeps what it measured.
 /// </summary>
-public sealed class PrecisionBenchmark(IReadOnlyList<RealModelShape> models, Device device, TextWriter output, TextWriter log)
+/// <param name="models">The real-model presets whose distinct matrix shapes are measured.</param>
+/// <param name="device">auto, cpu, cuda or cuda:N, as --device.</param>
+/// <param name="output">Where the table goes, row by row.</param>
+/// <param name="log">Where progress lines go.</param>
+public sealed class PrecisionBenchmark(IReadOnlyList<RealModelShape> models, string device, TextWriter output, TextWriter log)
 {
     /// <summary>Intruders planted in every matrix: the most the model benchmark's adapter plants in one.</summary>
     public const int Intruders = 2;
@@ -47,9 +50,7 @@ public sealed class PrecisionBenchmark(IReadOnlyList<RealModelShape> models, Dev
                     var (module, m, n) = shape.First();
                     var modules = string.Join(", ", shape.Select(s => s.Module[(s.Module.LastIndexOf('.') + 1)..]));
                     log.WriteLine($"bench: {model.Name} {modules} {m}×{n}: full SVD, then spectra stored in {string.Join(", ", Precisions)}");
-                    using var scope = NewDisposeScope();
-                    var (w0, b, a) = builder.PlantedMatrix(module, m, n, Intruders);
-                    var row = SpectrumPrecisionBenchmark.Run(module + ".weight", w0, b, a, Precisions, work, device, cancellationToken);
+                    var row = SpectrumPrecisionBenchmark.Run(module + ".weight", () => builder.PlantedMatrix(module, m, n, Intruders), Precisions, work, device, cancellationToken);
                     rows.Add(row);
                     output.WriteLine(Format(model.Name, modules, row));
                 }

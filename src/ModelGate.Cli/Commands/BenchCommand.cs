@@ -8,6 +8,7 @@ using ModelGate.Demo;
 using ModelGate.Torch.Runtime;
 using ModelGate.Torch.Spectral;
 using Spectre.Console;
+using ModelGate.Cli.Options;
 
 namespace ModelGate.Cli.Commands;
 
@@ -53,8 +54,7 @@ public static class BenchCommand
             if (parse.GetValue(Precision))
             {
                 var models = PresetsNamed(parse.GetValue(Model) ?? AllModels, allowAll: true);
-                var precisionDevice = TorchDeviceSelector.Select(CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto");
-                new PrecisionBenchmark(models, precisionDevice, context.Out, context.Error).Run(ct);
+                new PrecisionBenchmark(models, SharedOptions.Device(parse, host), context.Out, context.Error).Run(ct);
                 return ExitCodes.Ok;
             }
 

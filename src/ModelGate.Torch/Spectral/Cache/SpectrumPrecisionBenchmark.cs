@@ -18,6 +18,20 @@ namespace ModelGate.Torch.Spectral.Cache;
 /// </summary>
 public static class SpectrumPrecisionBenchmark
 {
+    /// <summary>
+    /// As the overload below, with the matrices made by <paramref name="planted"/> inside this row's own dispose scope,
+    /// so a caller holds no native tensor across rows (an 8B-shaped row is ~0.5 GB of them).
+    /// </summary>
+    public static SpectrumPrecisionRow Run(string name, Func<(Tensor W0, Tensor B, Tensor A)> planted, IReadOnlyList<SpectrumPrecision> precisions,
+        string workFolder, string device, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(planted);
+        var torchDevice = TorchDeviceSelector.Select(device);
+        using var scope = NewDisposeScope();
+        var (w0, b, a) = planted();
+        return Run(name, w0, b, a, precisions, workFolder, torchDevice, cancellationToken);
+    }
+
     /// <param name="name">The tensor name W0 is stored under and the row is named by.</param>
     /// <param name="w0">The base matrix, out × in.</param>
     /// <param name="b">The update's left factor (rows × r), LoRA scale folded in.</param>
@@ -33,7 +47,6 @@ public static class SpectrumPrecisionBenchmark
         ArgumentNullException.ThrowIfNull(b);
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(precisions);
-        TorchRuntime.EnsureLoaded();
         var clock = Stopwatch.StartNew();
         var (rows, cols) = (w0.shape[0], w0.shape[1]);
         var work = Path.Combine(workFolder, "precision-" + Guid.NewGuid().ToString("N"));

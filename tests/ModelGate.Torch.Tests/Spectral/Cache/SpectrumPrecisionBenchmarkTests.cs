@@ -5,7 +5,7 @@ using ModelGate.Torch.Runtime;
 using ModelGate.Torch.Spectral.Cache;
 using static TorchSharp.torch;
 
-namespace ModelGate.Core.Tests.Spectral.Cache;
+namespace ModelGate.Torch.Tests.Spectral.Cache;
 
 /// <summary>
 /// The evidence for publishing spectra in F16, kept in CI: a real matrix shape of Qwen2.5-0.5B with its pretrained-like
