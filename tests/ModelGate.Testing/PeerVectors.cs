@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace ModelGate.Testing;
 
@@ -35,4 +36,21 @@ public static class PeerVectors
 
     public static string BaseFolderOf(string adapter) =>
         Path.Combine(RepositoryPaths.PeerVectors(), "models", Adapter(adapter).GetProperty("base").GetString()!);
+
+    /// <summary>A copy of a peer model whose config.json <paramref name="edit"/> changed; the folder goes when it is disposed.</summary>
+    public static TempDirectory CopyOfModel(string name, Action<JsonObject> edit)
+    {
+        ArgumentNullException.ThrowIfNull(edit);
+        var folder = new TempDirectory();
+        foreach (var file in Directory.GetFiles(ModelFolder(name)))
+        {
+            File.Copy(file, Path.Combine(folder.Path, Path.GetFileName(file)));
+        }
+
+        var path = Path.Combine(folder.Path, "config.json");
+        var config = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        edit(config);
+        File.WriteAllText(path, config.ToJsonString());
+        return folder;
+    }
 }

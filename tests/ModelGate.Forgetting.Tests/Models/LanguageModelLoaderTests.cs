@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Tensors;
@@ -15,7 +14,7 @@ public sealed class LanguageModelLoaderTests
     [Fact]
     public void Load_UnsupportedModelType_ListsTheSupportedOnes()
     {
-        using var folder = CopyOfPeerModel("llama2", config => config["model_type"] = "falcon");
+        using var folder = PeerVectors.CopyOfModel("llama2", config => config["model_type"] = "falcon");
 
         var error = Assert.Throws<UserInputException>(() => new LanguageModelLoader().Load(folder.Path, Cpu));
 
@@ -27,7 +26,7 @@ public sealed class LanguageModelLoaderTests
     [Fact]
     public void Load_ConfigPromisingMoreLayersThanStored_NamesTheMissingTensorAndFile()
     {
-        using var folder = CopyOfPeerModel("llama2", config => config["num_hidden_layers"] = 3);
+        using var folder = PeerVectors.CopyOfModel("llama2", config => config["num_hidden_layers"] = 3);
 
         var error = Assert.Throws<UserInputException>(() => new LanguageModelLoader().Load(folder.Path, Cpu));
 
@@ -38,7 +37,7 @@ public sealed class LanguageModelLoaderTests
     [Fact]
     public void Load_ConfigWithWrongWidth_NamesTheTensorAndBothShapes()
     {
-        using var folder = CopyOfPeerModel("gpt2", config => config["n_inner"] = 128);
+        using var folder = PeerVectors.CopyOfModel("gpt2", config => config["n_inner"] = 128);
 
         var error = Assert.Throws<UserInputException>(() => new LanguageModelLoader().Load(folder.Path, Cpu));
 
@@ -70,7 +69,7 @@ public sealed class LanguageModelLoaderTests
     [Fact]
     public void Load_UnknownRopeType_NamesTheFieldAndTheSupportedTypes()
     {
-        using var folder = CopyOfPeerModel("llama2", config => config["rope_parameters"]!["rope_type"] = "yarn");
+        using var folder = PeerVectors.CopyOfModel("llama2", config => config["rope_parameters"]!["rope_type"] = "yarn");
 
         var error = Assert.Throws<UserInputException>(() => new LanguageModelLoader().Load(folder.Path, Cpu));
 
@@ -102,20 +101,5 @@ public sealed class LanguageModelLoaderTests
         var services = new ServiceCollection().AddModelGateForgetting();
 
         Assert.Contains(services, d => d.ServiceType == typeof(LanguageModelLoader) && d.Lifetime == ServiceLifetime.Singleton);
-    }
-
-    private static TempDirectory CopyOfPeerModel(string name, Action<JsonObject> edit)
-    {
-        var folder = new TempDirectory();
-        foreach (var file in Directory.GetFiles(PeerVectors.ModelFolder(name)))
-        {
-            File.Copy(file, Path.Combine(folder.Path, Path.GetFileName(file)));
-        }
-
-        var path = Path.Combine(folder.Path, "config.json");
-        var config = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        edit(config);
-        File.WriteAllText(path, config.ToJsonString());
-        return folder;
     }
 }

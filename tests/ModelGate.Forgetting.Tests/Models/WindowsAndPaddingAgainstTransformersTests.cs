@@ -84,16 +84,7 @@ public sealed class WindowsAndPaddingAgainstTransformersTests(ITestOutputHelper 
     /// <summary>A loaded copy of a peer model whose config.json was edited; the folder goes when the model does.</summary>
     private static Owned CopyWithConfig(string name, Action<JsonObject> edit)
     {
-        var folder = new TempDirectory();
-        foreach (var file in Directory.GetFiles(PeerVectors.ModelFolder(name)))
-        {
-            File.Copy(file, Path.Combine(folder.Path, Path.GetFileName(file)));
-        }
-
-        var path = Path.Combine(folder.Path, "config.json");
-        var config = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        edit(config);
-        File.WriteAllText(path, config.ToJsonString());
+        var folder = PeerVectors.CopyOfModel(name, edit);
         return new Owned(new LanguageModelLoader().Load(folder.Path, Cpu), folder);
     }
 
