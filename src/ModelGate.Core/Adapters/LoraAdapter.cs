@@ -42,6 +42,14 @@ public sealed partial class LoraAdapter : IDisposable
 
     public string Name => Path.GetFileName(Path.TrimEndingDirectorySeparator(Folder));
 
+    /// <summary>
+    /// Whether the update is numerically zero: LoRA modules only, each with B all zeros. DoRA's magnitude, a
+    /// <c>lora_B.bias</c> or a replaced tensor can change the model even then, so those never count as nothing.
+    /// </summary>
+    private static bool ChangesNothing(SafetensorsFile weights, IReadOnlyList<LoraModule> modules, IReadOnlyDictionary<string, TensorInfo> replacements) =>
+        modules.Count > 0 && replacements.Count == 0 &&
+        modules.All(m => !m.IsDora && m.BBias is null && Array.TrueForAll(weights.ReadFloat32(m.B), v => v == 0));
+
     public static LoraAdapter Load(string folder)
     {
         if (!Directory.Exists(folder))
@@ -67,6 +75,12 @@ public sealed partial class LoraAdapter : IDisposable
         try
         {
             var (modules, replacements, warnings) = Interpret(config, weights);
+            if (ChangesNothing(weights, modules, replacements))
+            {
+                warnings = [.. warnings, $"{weightsPath}: every lora_B weight is zero, so this adapter changes nothing " +
+                    "(saved before training? PEFT starts lora_B at zero): its count of 0 intruders says nothing about a trained adapter"];
+            }
+
             return new LoraAdapter(folder, config, weights, modules, replacements, warnings);
         }
         catch

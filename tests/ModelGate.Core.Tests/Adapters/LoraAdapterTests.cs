@@ -94,6 +94,29 @@ public sealed class LoraAdapterTests : IDisposable
     }
 
     [Fact]
+    public void Load_EveryLoraBZero_WarnsThatTheAdapterChangesNothing()
+    {
+        var folder = Adapter("""{"r": 2, "lora_alpha": 4, "target_modules": ["q_proj"]}""",
+            T(Q + ".lora_A.weight", 2, 16), (Q + ".lora_B.weight", [16, 2], _ => 0f));
+
+        using var adapter = LoraAdapter.Load(folder);
+
+        Assert.Contains(adapter.Warnings, w => w.Contains("every lora_B weight is zero", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_OneLoraBNonZero_DoesNotWarnOfANullUpdate()
+    {
+        var folder = Adapter("""{"r": 2, "lora_alpha": 4, "target_modules": ["q_proj", "k_proj"]}""",
+            T(Q + ".lora_A.weight", 2, 16), (Q + ".lora_B.weight", [16, 2], _ => 0f),
+            T("base_model.model.model.layers.0.self_attn.k_proj.lora_A.weight", 2, 16), T("base_model.model.model.layers.0.self_attn.k_proj.lora_B.weight", 16, 2));
+
+        using var adapter = LoraAdapter.Load(folder);
+
+        Assert.DoesNotContain(adapter.Warnings, w => w.Contains("lora_B", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Load_ModuleTheConfigDoesNotTarget_IsSkippedWithAWarningAsPeftDoes()
     {
         var folder = Adapter("""{"r": 2, "lora_alpha": 4, "target_modules": ["k_proj"]}""",
