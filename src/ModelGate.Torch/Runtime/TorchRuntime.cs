@@ -20,8 +20,8 @@ public static class TorchRuntime
     // Process-wide by nature: a native library is loaded once per process, and TorchSharp's P/Invokes resolve once.
     private static readonly Lock Gate = new();
     private static volatile bool s_loaded;
-    private static IntPtr s_patchedHandle;
 
+    // The library loaded (the original, or the patched copy), which the resolving event hands TorchSharp.
     private static IntPtr s_handle;
     private static int s_hooked;
 
@@ -90,6 +90,8 @@ public static class TorchRuntime
     [SupportedOSPlatform("linux")]
     private static void LoadOnLinux()
     {
+        // The module initializer has normally done this; loading without the hook would leave TorchSharp's last resort unanswered.
+        LoadOnFirstUse();
         var torchAssembly = typeof(TorchSharp.torch).Assembly;
         var directories = NativeSearchDirectories(torchAssembly);
         var original = FindIn(directories, LibraryFile) ?? throw new NativeRuntimeException(
@@ -117,7 +119,7 @@ public static class TorchRuntime
                 $"Loading the patched copy {path} of {original} failed: {patchedError}; install libstdc++6 from GCC 13 or newer.");
         }
 
-        s_patchedHandle = s_handle = handle;
+        s_handle = handle;
         PatchedLibraryPath = path;
         RedirectToPatchedCopy(torchAssembly);
     }
@@ -127,22 +129,20 @@ public static class TorchRuntime
     /// does not: it probes the original path (which still fails), then dlopens the bare file name, which glibc answers
     /// with the already loaded copy because its soname is libLibTorchSharp.so; the Resolving event is the last resort.
     /// The final check is exactly TorchSharp's call, so a miss surfaces here rather than as a type-initializer error.
+    /// The resolving event's handler is the one <see cref="LoadOnFirstUse"/> subscribed.
     /// </summary>
     private static void RedirectToPatchedCopy(Assembly torchAssembly)
     {
         try
         {
-            NativeLibrary.SetDllImportResolver(torchAssembly, (name, _, _) => IsLibTorchSharp(name) ? s_patchedHandle : IntPtr.Zero);
+            NativeLibrary.SetDllImportResolver(torchAssembly, (name, _, _) => IsLibTorchSharp(name) ? s_handle : IntPtr.Zero);
         }
         catch (InvalidOperationException)
         {
             // Someone else owns TorchSharp's resolver; the soname match below still routes P/Invokes to the copy.
         }
 
-        AssemblyLoadContext.GetLoadContext(torchAssembly)!.ResolvingUnmanagedDll +=
-            (assembly, name) => assembly == torchAssembly && IsLibTorchSharp(name) ? s_patchedHandle : IntPtr.Zero;
-
-        if (!NativeLibrary.TryLoad(LibraryName, torchAssembly, null, out var byName) || byName != s_patchedHandle)
+        if (!NativeLibrary.TryLoad(LibraryName, torchAssembly, null, out var byName) || byName != s_handle)
         {
             throw new NativeRuntimeException(
                 $"TorchSharp would not pick up the patched {LibraryFile} at {PatchedLibraryPath}; install libstdc++6 from GCC 13 or newer.");
