@@ -277,7 +277,6 @@ public sealed class AzureBlobRegistry(RegistryEnvironment environment, IOptions<
         }
     }
 
-    /// <summary>Runs an SDK call, turning what the user can fix into one-line messages and what the SDK's retries could not fix into <see cref="RegistryUnavailableException"/>.</summary>
     /// <summary>A conditional upload: false when its condition failed (409/412: another writer got there first).</summary>
     private static async Task<bool> UploadIfAsync(AzureBlobLocation azure, Func<Task> upload)
     {
@@ -297,6 +296,7 @@ public sealed class AzureBlobRegistry(RegistryEnvironment environment, IOptions<
         return uploaded;
     }
 
+    /// <summary>Runs an SDK call, turning what the user can fix into one-line messages and what the SDK's retries could not fix into <see cref="RegistryUnavailableException"/>.</summary>
     private static async Task Call(AzureBlobLocation azure, Func<Task> call)
     {
         try
