@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using ModelGate.Cli.Benchmarking;
-using ModelGate.Cli.Hosting;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Spectral;
 using ModelGate.Demo;
@@ -65,7 +64,7 @@ public static class BenchCommand
 
             var shapes = ParseShapes(parse.GetValue(Shapes)!);
             var ranks = ParseList(parse.GetValue(Ranks)!, "--ranks").Select(r => (int)r).ToArray();
-            var device = TorchDeviceSelector.Select(CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto") ?? "auto");
+            var device = TorchDeviceSelector.Select(SharedOptions.Device(parse, host));
             var work = Directory.CreateTempSubdirectory("modelgate-bench-").FullName;
             try
             {

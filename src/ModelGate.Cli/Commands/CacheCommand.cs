@@ -44,7 +44,7 @@ public static class CacheCommand
     /// <summary>The cache at --cache, else the settings (MODELGATE_CACHE, the settings file's Cache), else the default folder.</summary>
     internal static SpectrumCache Open(ParseResult parse, IHost host, SpectrumPrecision precision)
     {
-        var root = CacheRoot.Resolve(CliHost.Setting<string?>(parse, host, CommonOptions.Cache, "Cache", null));
+        var root = CacheRoot.Resolve(CommonOptions.CacheFolder(parse, host));
         return new SpectrumCache(root, precision, host.Services.GetRequiredService<ILogger<SpectrumCache>>());
     }
 }

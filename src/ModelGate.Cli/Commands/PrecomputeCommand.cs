@@ -50,7 +50,7 @@ public static class PrecomputeCommand
             // Published spectra are fetched by every run: F16 halves the bytes with counts unchanged (docs/spectrum-cache.md).
             var precision = publish is not null && parse.GetResult(Precision) is not { Implicit: false } ? SpectrumPrecision.F16 : parse.GetValue(Precision);
             var cache = CacheCommand.Open(parse, host, precision);
-            var device = TorchDeviceSelector.Select(CliHost.Setting<string?>(parse, host, CommonOptions.Device, "Device", "auto"));
+            var device = TorchDeviceSelector.Select(SharedOptions.Device(parse, host));
             var baseFolder = (await ModelLocations.ResolveAsync(context, parse, host, parse.GetValue(SharedOptions.Base)!, ct)).LocalPath;
             var result = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "precompute", progress =>
                 Task.Run(() => SpectrumPrecompute.Run(cache, baseFolder, parse.GetValue(SharedOptions.Modules), device, progress, ct), ct));

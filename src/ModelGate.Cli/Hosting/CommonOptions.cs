@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Hosting;
 
 namespace ModelGate.Cli.Hosting;
 
@@ -28,4 +29,7 @@ public static class CommonOptions
         Description = "Cache folder for base spectra (analyze, precompute, cache). Env MODELGATE_CACHE; default $XDG_CACHE_HOME/modelgate or ~/.cache/modelgate.",
         Recursive = true,
     };
+
+    /// <summary>--cache, else MODELGATE_CACHE or the settings file's Cache; null for the default folder.</summary>
+    public static string? CacheFolder(ParseResult parse, IHost host) => CliHost.Setting<string?>(parse, host, Cache, "Cache", null);
 }

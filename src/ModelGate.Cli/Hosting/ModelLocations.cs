@@ -24,7 +24,7 @@ public static class ModelLocations
         }
 
         var resolver = host.Services.GetRequiredService<RegistryResolver>();
-        var cache = CliHost.Setting<string?>(parse, host, CommonOptions.Cache, "Cache", null);
+        var cache = CommonOptions.CacheFolder(parse, host);
         return Model(await DownloadProgress.RunAsync(context.Error, context.ErrorIsTerminal, parsed.Display,
             progress => resolver.ResolveAsync(reference, cache, progress, cancellationToken)));
     }
@@ -54,7 +54,7 @@ public static class ModelLocations
         }
 
         var resolver = host.Services.GetRequiredService<RegistryResolver>();
-        var cache = CliHost.Setting<string?>(parse, host, CommonOptions.Cache, "Cache", null);
+        var cache = CommonOptions.CacheFolder(parse, host);
         return Model(await DownloadProgress.RunAsync(context.Error, context.ErrorIsTerminal, parsed.Display,
             progress => resolver.StreamAsync(reference, cache, progress, cancellationToken)));
     }

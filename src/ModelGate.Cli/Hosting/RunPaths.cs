@@ -12,5 +12,5 @@ public static class RunPaths
 {
     public static OutputGuard Guard(ParseResult parse, IHost host) => new OutputGuard()
         .Reads(parse.GetValue(CommonOptions.Config)?.FullName, "the --config settings file")
-        .WritesCache(CliHost.Setting<string?>(parse, host, CommonOptions.Cache, "Cache", null), "--cache");
+        .WritesCache(CommonOptions.CacheFolder(parse, host), "--cache");
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using ModelGate.Cli.Hosting;
+using ModelGate.Core.Forgetting;
 
 namespace ModelGate.Cli.Options;
 
@@ -27,7 +28,7 @@ public sealed record ForgettingBenchCommandOptions
         RandomDocuments = parse.GetValue(RandomDocumentCount),
         MaxLength = parse.GetValue(ForgettingCommandOptions.MaxLength),
         Stride = parse.GetValue(ForgettingCommandOptions.Stride),
-        BatchSize = CliHost.Setting(parse, host, ForgettingCommandOptions.BatchSize, "BatchSize", 8),
+        BatchSize = CliHost.Setting(parse, host, ForgettingCommandOptions.BatchSize, "BatchSize", ForgettingSettings.DefaultBatchSize),
         DType = parse.GetValue(ForgettingCommandOptions.DType)!,
         Device = SharedOptions.Device(parse, host),
     };

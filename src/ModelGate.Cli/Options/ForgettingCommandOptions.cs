@@ -11,7 +11,7 @@ public sealed record ForgettingCommandOptions
 {
     public static readonly Option<int?> MaxLength = new("--max-length") { Description = "Window length in tokens (default: the model's positions, at most 1024; 256 for masked LMs)." };
     public static readonly Option<int?> Stride = new("--stride") { Description = "Tokens between window starts (default half the window)." };
-    public static readonly Option<int> BatchSize = new("--batch-size") { Description = "Sequences per forward pass (default 8). Env MODELGATE_BATCHSIZE." };
+    public static readonly Option<int> BatchSize = new("--batch-size") { Description = $"Sequences per forward pass (default {ForgettingSettings.DefaultBatchSize}). Env MODELGATE_BATCHSIZE." };
     public static readonly Option<string> DType = new("--dtype") { Description = "float32 or bfloat16 (default float32).", DefaultValueFactory = _ => "float32" };
     public static readonly Option<int> Bootstrap = new("--bootstrap") { Description = "Paired-bootstrap resamples for the 95 % intervals (default 1000; 0: none).", DefaultValueFactory = _ => 1000 };
     public static readonly Option<int> Seed = new("--seed") { Description = "Bootstrap seed (default 1234).", DefaultValueFactory = _ => 1234 };
@@ -40,7 +40,7 @@ public sealed record ForgettingCommandOptions
         {
             MaxLength = parse.GetValue(MaxLength),
             Stride = parse.GetValue(Stride),
-            BatchSize = CliHost.Setting(parse, host, BatchSize, "BatchSize", 8),
+            BatchSize = CliHost.Setting(parse, host, BatchSize, "BatchSize", ForgettingSettings.DefaultBatchSize),
             BootstrapSamples = parse.GetValue(Bootstrap),
             Seed = parse.GetValue(Seed),
             PrependBos = !parse.GetValue(NoBos),

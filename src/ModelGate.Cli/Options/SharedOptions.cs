@@ -74,7 +74,7 @@ public static class SharedOptions
             Modules = CliHost.Setting(parse, host, Modules, "Modules", fallback.Modules),
             Method = CliHost.Setting(parse, host, Method, "Method", fallback.Method),
             Tolerance = CliHost.Setting(parse, host, Tolerance, "Tolerance", AnalysisDefaults.Tolerance),
-            CacheFolder = CliHost.Setting<string?>(parse, host, CommonOptions.Cache, "Cache", null),
+            CacheFolder = CommonOptions.CacheFolder(parse, host),
             Spectra = CliHost.Setting(parse, host, Spectra, "Spectra", null),
         };
     }

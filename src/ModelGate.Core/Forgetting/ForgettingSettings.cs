@@ -10,7 +10,9 @@ public sealed record ForgettingSettings
     public int? Stride { get; init; }
 
     /// <summary>Sequences (or masked copies) per forward pass.</summary>
-    public int BatchSize { get; init; } = 8;
+    public const int DefaultBatchSize = 8;
+
+    public int BatchSize { get; init; } = DefaultBatchSize;
 
     /// <summary>
     /// Put the tokenizer's BOS (else EOS) token before each document, so its first token is scored too (lm-eval's
