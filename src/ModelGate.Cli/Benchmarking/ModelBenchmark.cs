@@ -98,7 +98,7 @@ public sealed class ModelBenchmark(ModelBenchmarkSettings settings, TextWriter l
         table.Add("");
         table.AddRange(_notes.Select(n => "- " + n));
         table.Add("");
-        table.Add(string.Create(Inv, $"{DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, {Bytes(TotalMemory())} RAM, load average {load} at the start and {LoadAverage()} at the end, OMP_NUM_THREADS={Environment.GetEnvironmentVariable("OMP_NUM_THREADS") ?? "unset"}, {ModelGate.Core.ToolVersion.Current}"));
+        table.Add(string.Create(Inv, $"{DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, {Bytes(TotalMemory())} RAM, {Conditions(load)}"));
         return table;
     }
 
@@ -217,6 +217,10 @@ public sealed class ModelBenchmark(ModelBenchmarkSettings settings, TextWriter l
         >= 1_000_000 => string.Create(Inv, $"{bytes / 1e6:0} MB"),
         _ => string.Create(Inv, $"{bytes / 1e3:0} kB"),
     };
+
+    /// <summary>What else shaped the numbers, for a table's footer: the load then and now, OMP_NUM_THREADS, the tool's version.</summary>
+    internal static string Conditions(string loadAtStart) =>
+        $"load average {loadAtStart} at the start and {LoadAverage()} at the end, OMP_NUM_THREADS={Environment.GetEnvironmentVariable("OMP_NUM_THREADS") ?? "unset"}, {ModelGate.Core.ToolVersion.Current}";
 
     internal static string LoadAverage()
     {

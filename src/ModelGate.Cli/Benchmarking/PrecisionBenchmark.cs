@@ -64,8 +64,7 @@ public sealed class PrecisionBenchmark(IReadOnlyList<RealModelShape> models, str
         output.WriteLine();
         output.WriteLine(string.Create(Inv,
             $"k = {AnalysisDefaults.K}, ε = {AnalysisDefaults.Epsilon}, r = {Rank} with {Intruders} planted intruders per matrix; " +
-            $"{start:yyyy-MM-dd}, {(DateTime.UtcNow - start).TotalSeconds:0} s in all, device {device}, {Environment.ProcessorCount} cores, " +
-            $"load average {load} at the start and {ModelBenchmark.LoadAverage()} at the end, OMP_NUM_THREADS={Environment.GetEnvironmentVariable("OMP_NUM_THREADS") ?? "unset"}, {ModelGate.Core.ToolVersion.Current}"));
+            $"{start:yyyy-MM-dd}, {(DateTime.UtcNow - start).TotalSeconds:0} s in all, device {device}, {Environment.ProcessorCount} cores, {ModelBenchmark.Conditions(load)}"));
         return rows;
     }
 

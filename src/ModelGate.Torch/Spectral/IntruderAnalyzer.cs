@@ -261,9 +261,7 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
     private static ModuleIntruders Fast(PreparedModule prepared, BaseSpectrum spectrum, AnalysisSettings settings, Device device)
     {
         var job = prepared.Job;
-        var u0 = TorchTensors.FromArray(spectrum.U, [spectrum.Rows, spectrum.Rank], device);
-        var s0 = TorchTensors.FromArray(spectrum.S, [spectrum.Rank], device);
-        var v0 = TorchTensors.FromArray(spectrum.V, [spectrum.Cols, spectrum.Rank], device);
+        var (u0, s0, v0) = spectrum.ToTensors(device);
         if (prepared.Factors is { } f)
         {
             var b = TorchTensors.FromArray(f.B, [spectrum.Rows, f.Rank], device);

@@ -59,9 +59,7 @@ public static class PathBenchmark
                     throw new InvalidOperationException("the cache entry written a moment ago is gone");
                 }
 
-                var u0 = TorchTensors.FromArray(spectrum.U, [spectrum.Rows, spectrum.Rank], device);
-                var s0 = TorchTensors.FromArray(spectrum.S, [spectrum.Rank], device);
-                var v0 = TorchTensors.FromArray(spectrum.V, [spectrum.Cols, spectrum.Rank], device);
+                var (u0, s0, v0) = spectrum.ToTensors(device);
                 var result = LowRankIntruderCounter.Count("w0.weight", u0, s0, v0, b, a, settings.K, settings.Epsilon, settings.Tolerance);
                 fast.Stop();
 

@@ -1,3 +1,6 @@
+using ModelGate.Torch.Runtime;
+using static TorchSharp.torch;
+
 namespace ModelGate.Torch.Spectral.Cache;
 
 /// <summary>
@@ -10,4 +13,8 @@ public sealed record BaseSpectrum(long Rows, long Cols, float[] U, float[] S, fl
 {
     /// <summary>p = min(Rows, Cols): the number of singular triplets.</summary>
     public int Rank => S.Length;
+
+    /// <summary>U, S and V as float32 tensors on <paramref name="device"/> (in the caller's dispose scope).</summary>
+    public (Tensor U, Tensor S, Tensor V) ToTensors(Device device) =>
+        (TorchTensors.FromArray(U, [Rows, Rank], device), TorchTensors.FromArray(S, [Rank], device), TorchTensors.FromArray(V, [Cols, Rank], device));
 }

@@ -76,9 +76,7 @@ public static class SpectrumPrecisionBenchmark
                     throw new InvalidOperationException($"the {precision} entry written a moment ago cannot be read back");
                 }
 
-                var u0 = TorchTensors.FromArray(read.U, [read.Rows, read.Rank], device);
-                var s0 = TorchTensors.FromArray(read.S, [read.Rank], device);
-                var v0 = TorchTensors.FromArray(read.V, [read.Cols, read.Rank], device);
+                var (u0, s0, v0) = read.ToTensors(device);
                 var warm = LowRankIntruderCounter.Count(name, u0, s0, v0, bd, ad, AnalysisDefaults.K, AnalysisDefaults.Epsilon, AnalysisDefaults.Tolerance);
                 var difference = reference.MaxCosines.Zip(warm.MaxCosines).Max(p => Math.Abs(p.First - p.Second));
                 results.Add(new StoredSpectrumResult(precision, new FileInfo(cache.PathOf(key)).Length, warm.Intruders, difference));
