@@ -1,13 +1,15 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ModelGate.Core.Gating;
 using ModelGate.Core.Promotion;
 using ModelGate.Core.Registries;
 using ModelGate.Core.Reporting;
+using ModelGate.Core.Spectral.Publishing;
 
 namespace ModelGate.Core;
 
 /// <summary>
-/// Core's registration: the gate, its report sinks, the registry resolver with the local-folder registry, and promotion. The
+/// Core's registration: the gate, its report sinks, the registry resolver with the local-folder registry, promotion, and the reader of published spectra manifests. The
 /// capabilities with heavier dependencies register themselves from their own assemblies (AddModelGateTorch,
 /// AddModelGateForgetting, AddAzureBlobRegistry, AddHubRegistry); a front end adds the ones it offers.
 /// </summary>
@@ -19,6 +21,7 @@ public static class ServiceCollectionExtensions
         services.AddReporting();
         services.AddRegistries();
         services.AddPromotion();
+        services.TryAddSingleton<SpectraManifestReader>();
         return services;
     }
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ModelGate.Core.Spectral;
+using ModelGate.Core.Spectral.Publishing;
 using ModelGate.Torch.Lineage;
 using ModelGate.Torch.Merging;
 using ModelGate.Torch.Repair;
@@ -15,6 +17,7 @@ public static class TorchServiceCollectionExtensions
     {
         services.AddSingleton<IntruderAnalyzer>();
         services.AddSingleton<IIntruderAnalyzer>(provider => provider.GetRequiredService<IntruderAnalyzer>());
+        services.TryAddSingleton<SpectraManifestReader>();
         services.AddSingleton<PublishedSpectraSource>();
         services.AddSingleton<SpectrumPublisher>();
         services.AddSingleton<ModelMerger>();

@@ -1,10 +1,12 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
 using ModelGate.Core.Tensors;
 using ModelGate.Demo;
 using ModelGate.Testing;
 using ModelGate.Testing.Registries;
+using ModelGate.Testing.Tensors;
 
 namespace ModelGate.Cli.Tests;
 
@@ -82,6 +84,50 @@ public sealed class PublishedSpectraTests : IDisposable
         Assert.True(tensors + entries < baseBytes / 4, $"the touched tensors and entries ({tensors + entries} bytes) should be a small part of the {baseBytes}-byte base");
         var cacheBytes = new DirectoryInfo(runnerCache).GetFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
         Assert.True(cacheBytes < baseBytes / 4, $"the runner's cache holds {cacheBytes} bytes; the base is {baseBytes}");
+    }
+
+    [Fact]
+    public async Task Gate_StreamedBaseFileItsPublisherScanned_IsNotFetchedToBeScannedAgain_UnlessTheManifestLacksIt()
+    {
+        var spectra = dir.File("spectra");
+        var (publishCode, _, publishErr) = await CliRunner.RunAsync("precompute", "--base", baseFolder, "--publish", spectra, "--device", "cpu", "--cache", dir.File("publisher-cache"));
+        // The registry's copy of the base gets a NaN after the publisher scanned it, in a tensor the adapter does not touch:
+        // a gate that fetched the file to scan it would find it; one that trusts the manifest's record does not.
+        var served = dir.File("served-base");
+        Directory.CreateDirectory(served);
+        foreach (var file in Directory.GetFiles(baseFolder))
+        {
+            File.Copy(file, Path.Combine(served, Path.GetFileName(file)));
+        }
+
+        const string Untouched = "model.layers.3.mlp.up_proj.weight";
+        string shard;
+        using (var weights = ModelWeights.Open(served))
+        {
+            shard = Path.Combine(served, weights.ShardOf(Untouched));
+        }
+
+        PlantedValue.Write(shard, Untouched, 5, float.NaN);
+        await using var azurite = await AzuriteServer.StartNewAsync();
+        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("models");
+        await container.CreateAsync();
+        await UploadAsync(container, served, "bases/tiny");
+        Environment.SetEnvironmentVariable("AZURE_STORAGE_CONNECTION_STRING", azurite.ConnectionString);
+        string[] gate = ["gate", "--base", "az://models/bases/tiny", "--adapter", adapterFolder, "--spectra", spectra, "--device", "cpu", "--cache", dir.File("runner-cache")];
+
+        var (trustedCode, trustedOut, trustedErr) = await CliRunner.RunAsync(gate);
+        var manifestPath = Path.Combine(spectra, "manifest.json");
+        var manifest = JsonNode.Parse(await File.ReadAllTextAsync(manifestPath))!.AsObject();
+        Assert.Equal(2, manifest["base_files"]!.AsObject().Count);
+        manifest.Remove("base_files");
+        await File.WriteAllTextAsync(manifestPath, manifest.ToJsonString());
+        var (scannedCode, _, scannedErr) = await CliRunner.RunAsync(gate);
+
+        Assert.True(publishCode == 0, publishErr);
+        Assert.True(trustedCode is 0 or 1, $"exit {trustedCode}\n{trustedOut}\n{trustedErr}");
+        Assert.DoesNotContain("NaN", trustedErr);
+        Assert.Equal(2, scannedCode);
+        Assert.Contains($"tensor \"{Untouched}\" has NaN at element 5", scannedErr);
     }
 
     [Fact]

@@ -6,6 +6,8 @@ using ModelGate.Cli.Options;
 using ModelGate.Cli.Rendering;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Spectral.Cache;
+using ModelGate.Core.Spectral.Publishing;
+using ModelGate.Core.Tensors;
 using ModelGate.Torch.Runtime;
 using ModelGate.Torch.Spectral.Cache;
 using ModelGate.Torch.Spectral.Publishing;
@@ -40,7 +42,7 @@ public static class PrecomputeCommand
             if (publish is not null)
             {
                 // Refused before any work: hf:// cannot be written.
-                SpectrumPublisher.Location(publish, InputField.Publish);
+                SpectraManifestReader.Location(publish, InputField.Publish);
             }
 
             RunPaths.Guard(parse, host)
@@ -57,7 +59,14 @@ public static class PrecomputeCommand
             context.Out.WriteLine($"{result.Computed} computed, {result.AlreadyCached} already cached ({result.Total} linear weights); cache: {cache.Root}");
             if (publish is not null)
             {
-                var published = await host.Services.GetRequiredService<SpectrumPublisher>().PublishAsync(cache, result.Spectra, publish, ct);
+                // Read once here so that no gate streaming this base has to fetch all of it to scan it (docs/spectrum-cache.md).
+                IReadOnlyList<ShardIdentity> scanned;
+                using (var weights = ModelWeights.Open(baseFolder))
+                {
+                    scanned = await weights.ScanAsync(ct);
+                }
+
+                var published = await host.Services.GetRequiredService<SpectrumPublisher>().PublishAsync(cache, result.Spectra, scanned, publish, ct);
                 context.Out.WriteLine($"published to {published.Location}: {published.Uploaded} uploaded ({published.BytesUploaded} bytes), {published.AlreadyPublished} already there");
             }
             return ExitCodes.Ok;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using ModelGate.Core.Adapters;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Spectral;
+using ModelGate.Core.Spectral.Publishing;
 using ModelGate.Core.Tensors;
 
 namespace ModelGate.Core.Gating;
@@ -13,7 +14,7 @@ namespace ModelGate.Core.Gating;
 /// measure forgetting when the policy asks and a probe is registered, evaluate every rule, decide, then hand the
 /// result to each of the request's sinks. Bad input is found before the analysis starts.
 /// </summary>
-public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> logger, IForgettingProbe? forgettingProbe = null)
+public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> logger, IForgettingProbe? forgettingProbe = null, SpectraManifestReader? manifests = null)
 {
     public async Task<GateResult> RunAsync(GateRequest request, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
@@ -127,11 +128,17 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
         return (baseFingerprint, adapters, clock.Elapsed);
     }
 
-    private static async Task CheckAllFiniteAsync(GateRequest request, CancellationToken cancellationToken)
+    private async Task CheckAllFiniteAsync(GateRequest request, CancellationToken cancellationToken)
     {
         using (var baseWeights = await ModelWeights.OpenAsync(request.BaseModel.LocalPath, cancellationToken))
         {
-            await baseWeights.CheckAllFiniteAsync(cancellationToken);
+            var scanned = await ScannedByPublisherAsync(request, baseWeights, cancellationToken);
+            var skipped = await baseWeights.CheckAllFiniteAsync(scanned, cancellationToken);
+            if (skipped.Count > 0)
+            {
+                logger.LogInformation("{Base}: {Skipped} of {Files} weight files were scanned for NaN and infinities when the spectra in {Spectra} were published (same length, header{Hash}); not fetched again",
+                    request.BaseModel.Display, skipped.Count, baseWeights.ShardFiles.Count, request.AnalysisSettings.Spectra, skipped.All(s => s.Sha256 is not null) ? " and SHA-256" : "");
+            }
         }
 
         foreach (var adapter in request.Adapters)
@@ -139,6 +146,21 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
             using var weights = SafetensorsFile.Open(Path.Combine(adapter.LocalPath, LoraAdapter.WeightsFileName));
             weights.CheckAllFinite(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// For a streamed base, the files its published spectra's manifest records as scanned in full; scanning them here
+    /// would fetch the whole base on every run, which streaming exists to avoid. A local base is always scanned.
+    /// </summary>
+    private async Task<Func<ShardIdentity, bool>> ScannedByPublisherAsync(GateRequest request, ModelWeights baseWeights, CancellationToken cancellationToken)
+    {
+        if (manifests is null || request.AnalysisSettings.Spectra is not { } spectra || StreamedFolders.SourceOf(baseWeights.Folder) is null)
+        {
+            return _ => false;
+        }
+
+        var (_, _, manifest) = await manifests.ReadAsync(spectra, cancellationToken);
+        return manifest is null ? _ => false : manifest.Scanned;
     }
 
     private static IReadOnlyList<string> Warnings(IntruderReport analysis, GateBaseline? baseline)

@@ -16,6 +16,9 @@ public interface IRemoteShardSource
     /// <summary>The length of <paramref name="fileName"/> in bytes.</summary>
     long LengthOf(string fileName);
 
+    /// <summary>The SHA-256 of <paramref name="fileName"/> (lower-case hex) when the registry says it (the Hub's LFS files); null otherwise.</summary>
+    string? Sha256Of(string fileName);
+
     /// <summary>Bytes [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>) of <paramref name="fileName"/>.</summary>
     Task<byte[]> ReadAsync(string fileName, long offset, int length, CancellationToken cancellationToken);
 

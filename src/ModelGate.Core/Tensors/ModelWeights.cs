@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 using System.Text.Json;
 using ModelGate.Core.Errors;
 using ModelGate.Core.IO;
@@ -300,13 +301,29 @@ public sealed class ModelWeights : IDisposable
     }
 
     /// <summary>
-    /// <see cref="CheckFinite"/> for every tensor of every shard, shard by shard in file order; a streamed shard is
-    /// fetched in ranges of at most <see cref="RemoteCheckChunkBytes"/>, awaited, and never kept.
+    /// What identifies each shard file without reading its tensors (<see cref="ShardIdentity"/>): a streamed shard's
+    /// SHA-256 is the registry's where it gives one, a local file's is not computed (see <see cref="ScanAsync"/>).
     /// </summary>
-    public async Task CheckAllFiniteAsync(CancellationToken cancellationToken)
+    public IReadOnlyList<ShardIdentity> ShardIdentities =>
+        [.. shards.Select(s => new ShardIdentity(s.FileName, s.Header.FileLength, s.Header.LayoutSha256, s.Remote?.Sha256Of(s.FileName)))];
+
+    /// <summary>
+    /// <see cref="CheckFinite"/> for every tensor of every shard, shard by shard in file order, except the shards
+    /// <paramref name="skip"/> says were scanned before; a streamed shard is fetched in ranges of at most
+    /// <see cref="RemoteCheckChunkBytes"/>, awaited, and never kept. Returns the identities of the shards skipped.
+    /// </summary>
+    public async Task<IReadOnlyList<ShardIdentity>> CheckAllFiniteAsync(Func<ShardIdentity, bool> skip, CancellationToken cancellationToken)
     {
-        foreach (var shard in shards)
+        ArgumentNullException.ThrowIfNull(skip);
+        var skipped = new List<ShardIdentity>();
+        foreach (var (shard, identity) in shards.Zip(ShardIdentities))
         {
+            if (skip(identity))
+            {
+                skipped.Add(identity);
+                continue;
+            }
+
             foreach (var t in shard.Header.Tensors.OrderBy(t => t.DataStart))
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -330,6 +347,30 @@ public sealed class ModelWeights : IDisposable
                 }
             }
         }
+
+        return skipped;
+    }
+
+    /// <summary>
+    /// Every local shard checked for NaN and infinities and hashed (SHA-256) in full: the identities
+    /// <c>precompute --publish</c> records, so that a gate streaming the same files need not fetch them to scan them.
+    /// </summary>
+    public async Task<IReadOnlyList<ShardIdentity>> ScanAsync(CancellationToken cancellationToken)
+    {
+        if (shards.Any(s => s.Remote is not null))
+        {
+            throw new InvalidOperationException($"{Folder} is streamed: only local files are hashed in full.");
+        }
+
+        await CheckAllFiniteAsync(_ => false, cancellationToken);
+        var scanned = new List<ShardIdentity>(shards.Length);
+        foreach (var (shard, identity) in shards.Zip(ShardIdentities))
+        {
+            await using var stream = new FileStream(shard.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            scanned.Add(identity with { Sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken)) });
+        }
+
+        return scanned;
     }
 
     /// <inheritdoc cref="SafetensorsFile.ReadBytes"/>

@@ -1,4 +1,7 @@
 using System.Buffers.Binary;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using Microsoft.Win32.SafeHandles;
@@ -25,6 +28,8 @@ public sealed class SafetensorsHeader
 
     private const int LengthPrefixBytes = 8;
 
+    private string? layoutSha256;
+
     private SafetensorsHeader(
         string path, IReadOnlyDictionary<string, string> metadata, IReadOnlyList<TensorInfo> tensors, long dataSectionStart, long dataSectionLength)
     {
@@ -46,6 +51,35 @@ public sealed class SafetensorsHeader
     public long DataSectionStart { get; }
 
     public long DataSectionLength { get; }
+
+    /// <summary>The file's length: the length prefix, the header and the data section.</summary>
+    public long FileLength => DataSectionStart + DataSectionLength;
+
+    /// <summary>
+    /// SHA-256 (lower-case hex) of what the header says, in a fixed form: every tensor's name, dtype, shape and byte
+    /// range in header order, the metadata sorted by key, and where the data section lies. Two files with the same
+    /// layout digest and length differ at most in their tensors' values; see <see cref="ShardIdentity"/> for what
+    /// that is used for and why it is not a content hash.
+    /// </summary>
+    public string LayoutSha256 => layoutSha256 ??= ComputeLayoutSha256();
+
+    private string ComputeLayoutSha256()
+    {
+        var text = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        text.Append(inv, $"data {DataSectionStart} {DataSectionLength}\n");
+        foreach (var (key, value) in Metadata.OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            text.Append(inv, $"metadata {key.Length}:{key} {value.Length}:{value}\n");
+        }
+
+        foreach (var t in Tensors)
+        {
+            text.Append(inv, $"tensor {t.Name.Length}:{t.Name} {TensorDTypes.Name(t.DType)} [{string.Join(',', t.Shape)}] {t.DataStart} {t.DataEnd}\n");
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
 
     /// <summary>Reads the header from an open file; <paramref name="path"/> must be the full path (it ends up in every <see cref="TensorInfo"/>).</summary>
     public static SafetensorsHeader Read(SafeFileHandle file, string path)

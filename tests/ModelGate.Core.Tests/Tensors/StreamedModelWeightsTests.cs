@@ -70,6 +70,8 @@ public sealed class StreamedModelWeightsTests : IDisposable
 
         public long LengthOf(string fileName) => file.Length;
 
+        public string? Sha256Of(string fileName) => null;
+
         public async Task<byte[]> ReadAsync(string fileName, long offset, int length, CancellationToken cancellationToken)
         {
             await released.Task.WaitAsync(cancellationToken);

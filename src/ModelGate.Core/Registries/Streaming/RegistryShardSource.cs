@@ -48,6 +48,8 @@ public sealed class RegistryShardSource : IRemoteShardSource
             : throw new UserInputException($"{version.Reference.Display}: the registry does not say how long {fileName} is, so it cannot be read by ranges");
     }
 
+    public string? Sha256Of(string fileName) => File(fileName).Sha256;
+
     public Task<byte[]> ReadAsync(string fileName, long offset, int length, CancellationToken cancellationToken) =>
         ReadAsync(File(fileName), offset, length, cancellationToken);
 

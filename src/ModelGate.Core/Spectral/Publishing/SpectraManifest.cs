@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ModelGate.Core.Errors;
+using ModelGate.Core.Tensors;
 
 namespace ModelGate.Core.Spectral.Publishing;
 
@@ -36,6 +37,19 @@ public sealed record SpectraManifest
     /// <summary>Base tensor name → its entry's key: what a reader of the manifest (or a person) can look up by name.</summary>
     public SortedDictionary<string, SpectraManifestTensor> Tensors { get; init; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Base weight file name → what the publisher scanned: the files of the base found free of NaN and infinities when
+    /// the spectra were published (see <see cref="SpectraManifestBaseFile"/>).
+    /// </summary>
+    public SortedDictionary<string, SpectraManifestBaseFile> BaseFiles { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>The shards of <paramref name="streamed"/> this manifest says were scanned in full by its publisher.</summary>
+    public bool Scanned(ShardIdentity streamed)
+    {
+        ArgumentNullException.ThrowIfNull(streamed);
+        return BaseFiles.TryGetValue(streamed.FileName, out var file) && streamed.IsDescribedBy(file.IdentityOf(streamed.FileName));
+    }
+
     public static SpectraManifest Parse(string text, string where)
     {
         SpectraManifest? manifest;
@@ -62,6 +76,7 @@ public sealed record SpectraManifest
         {
             Entries = new SortedDictionary<string, SpectraManifestEntry>(manifest.Entries ?? [], StringComparer.Ordinal),
             Tensors = new SortedDictionary<string, SpectraManifestTensor>(manifest.Tensors ?? [], StringComparer.Ordinal),
+            BaseFiles = new SortedDictionary<string, SpectraManifestBaseFile>(manifest.BaseFiles ?? [], StringComparer.Ordinal),
         };
     }
 
@@ -82,6 +97,12 @@ public sealed record SpectraManifest
             tensors[name] = tensor;
         }
 
-        return this with { Entries = entries, Tensors = tensors };
+        var baseFiles = new SortedDictionary<string, SpectraManifestBaseFile>(other.BaseFiles, StringComparer.Ordinal);
+        foreach (var (name, file) in BaseFiles)
+        {
+            baseFiles[name] = file;
+        }
+
+        return this with { Entries = entries, Tensors = tensors, BaseFiles = baseFiles };
     }
 }

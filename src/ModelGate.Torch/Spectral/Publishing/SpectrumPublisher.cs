@@ -21,15 +21,26 @@ public sealed class SpectrumPublisher(RegistryCatalog catalog, ILogger<SpectrumP
     /// <summary>Concurrent publishers each retry the manifest write this many times before giving up.</summary>
     private const int ManifestAttempts = 10;
 
-    public async Task<PublishResult> PublishAsync(SpectrumCache cache, IReadOnlyList<PrecomputedSpectrum> spectra, string destination, CancellationToken cancellationToken)
+    /// <summary>
+    /// Uploads the entries of <paramref name="spectra"/> not yet at <paramref name="destination"/>, then merges them, with
+    /// <paramref name="scannedBaseFiles"/> (the base's weight files scanned and hashed by <see cref="ModelWeights.ScanAsync"/>,
+    /// so that a gate streaming them skips its own scan), into its manifest.
+    /// </summary>
+    public async Task<PublishResult> PublishAsync(SpectrumCache cache, IReadOnlyList<PrecomputedSpectrum> spectra, IReadOnlyList<ShardIdentity> scannedBaseFiles, string destination, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(spectra);
-        var location = Location(destination, InputField.Publish);
+        ArgumentNullException.ThrowIfNull(scannedBaseFiles);
+        var location = SpectraManifestReader.Location(destination, InputField.Publish);
         var registry = catalog.For(location);
         var existing = await registry.ReadTaggedTextAsync(location, SpectraManifest.FileName, cancellationToken);
         var published = existing is null ? new SpectraManifest() : SpectraManifest.Parse(existing.Text, location.Display);
         var ours = new SpectraManifest { ToolVersion = ToolVersion.Current };
+        foreach (var file in scannedBaseFiles)
+        {
+            ours.BaseFiles[file.FileName] = SpectraManifestBaseFile.From(file);
+        }
+
         int uploaded = 0, already = 0;
         long bytes = 0;
         foreach (var group in spectra.GroupBy(s => s.Key.Hex, StringComparer.Ordinal))
@@ -67,25 +78,14 @@ public sealed class SpectrumPublisher(RegistryCatalog catalog, ILogger<SpectrumP
         }
 
         var unchanged = ours.Entries.All(e => published.Entries.ContainsKey(e.Key))
-            && ours.Tensors.All(t => published.Tensors.TryGetValue(t.Key, out var was) && was == t.Value);
+            && ours.Tensors.All(t => published.Tensors.TryGetValue(t.Key, out var was) && was == t.Value)
+            && ours.BaseFiles.All(f => published.BaseFiles.TryGetValue(f.Key, out var was) && was == f.Value);
         if (!unchanged)
         {
             await WriteManifestAsync(registry, location, ours, cancellationToken);
         }
 
         return new PublishResult(uploaded, bytes, already, location.Display);
-    }
-
-    /// <summary>A spectra location from an option; hf:// is refused because the Hub is read-only here.</summary>
-    public static RegistryReference Location(string value, InputField field)
-    {
-        var location = RegistryReference.Parse(value);
-        if (location.Scheme == "hf")
-        {
-            throw new UserInputException(field, $"{location.Display}: hf:// is read-only here; publish spectra to az://, an https blob URL, file:// or a folder, and read them from there");
-        }
-
-        return location;
     }
 
     private async Task WriteManifestAsync(IRegistry registry, RegistryReference location, SpectraManifest ours, CancellationToken cancellationToken)
