@@ -11,6 +11,8 @@ public sealed class BenchCommandTests
     [InlineData("--layers", "17", "--layers: llama-3.2-1b has 1 to 16 layers, got 17")]
     [InlineData("--full-svd-layers", "0", "--full-svd-layers must be at least 1, got 0")]
     [InlineData("--shards", "-1", "--shards must be 0 (as the hub) or a positive number, got -1")]
+    [InlineData("--registry", "file:///tmp/x", "--registry file:///tmp/x: a folder or file:// is read in place, not streamed, and hf:// is read-only here")]
+    [InlineData("--registry", "hf://org/model", "--registry hf://org/model: a folder or file:// is read in place")]
     public async Task BenchModel_BadOption_IsRefusedBeforeBuildingAnything(string option, string value, string message)
     {
         string[] args = option == "--model" ? ["bench", option, value] : ["bench", "--model", "llama-3.2-1b", option, value];

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using ModelGate.Core.Registries;
 using ModelGate.Core.Tensors;
 using ModelGate.Demo;
 
@@ -10,10 +11,11 @@ namespace ModelGate.Cli.Benchmarking;
 /// <c>bench --model</c>: a stand-in of a real model (<see cref="RealShapeModelBuilder"/>) and an all-linear r=16 adapter,
 /// then every costly thing a release gate does to them, each as its own process of this tool (as a user runs it), side
 /// by side in one run: the paper's full-SVD method, the cold spectrum build, the warm analysis, merge against cp of the
-/// same bytes, and the forgetting pass in float32 and bfloat16. Each row has its wall time and peak RSS; the rows
+/// same bytes, and the forgetting pass in float32 and bfloat16; with a registry, publishing the spectra there and a
+/// warm gate that streams the base, the adapter and the spectra from it with an empty cache. Each row has its wall time and peak RSS; the rows
 /// measured on part of the model are projected to all of it with the arithmetic printed.
 /// </summary>
-public sealed class ModelBenchmark(ModelBenchmarkSettings settings, TextWriter log)
+public sealed class ModelBenchmark(ModelBenchmarkSettings settings, RegistryCatalog registries, TextWriter log)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private readonly List<string> _rows = [];
@@ -81,6 +83,11 @@ public sealed class ModelBenchmark(ModelBenchmarkSettings settings, TextWriter l
         _notes.Add(string.Create(Inv, $"Speed-up of the warm analysis over the full-SVD method, process to process, on {layers} layers: {Seconds(fullProjected)} / {Seconds(warm.Seconds)} = **{fullProjected / warm.Seconds:0.0}×**") +
             (depth != layers ? string.Create(Inv, $"; on all {depth} layers: {Seconds(fullAtDepth)} / {Seconds(warmAtDepth)} = **{fullAtDepth / warmAtDepth:0.0}×**.") : "."));
 
+        if (settings.Registry is { } registry)
+        {
+            await RegistryRowsAsync(Tool, registry, cold, warm, cancellationToken);
+        }
+
         await MergeRowsAsync(Tool, cancellationToken);
         if (settings.Forgetting)
         {
@@ -100,6 +107,44 @@ public sealed class ModelBenchmark(ModelBenchmarkSettings settings, TextWriter l
         table.Add("");
         table.Add(string.Create(Inv, $"{DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, {Bytes(TotalMemory())} RAM, {Conditions(load)}"));
         return table;
+    }
+
+    /// <summary>
+    /// The publish-once, stream-per-PR workflow against a real registry: the base and adapter uploaded (setup, not
+    /// timed), the spectra published from the warm cache, then a gate on a fresh, empty cache that streams everything.
+    /// </summary>
+    private async Task RegistryRowsAsync(Func<string, string[], Task<MeasuredRun>> tool, string registry, string cache, MeasuredRun warm, CancellationToken cancellationToken)
+    {
+        var location = RegistryReference.Parse(registry);
+        log.WriteLine($"bench: uploading the base and adapter to {location.Display} (not timed)");
+        foreach (var (folder, name) in new[] { (Base, "base"), (Adapter, "adapter") })
+        {
+            foreach (var file in Directory.GetFiles(folder))
+            {
+                await registries.For(location).CreateFileAsync(location.Append(name), Path.GetFileName(file), file, cancellationToken);
+            }
+        }
+
+        var spectra = location.Append("spectra").Original;
+        log.WriteLine("bench: publishing the spectra");
+        var publish = ChildProcessMeter.Succeeded(await tool("publish", ["precompute", "--base", Base, "--cache", cache, "--precision", "f16", "--publish", spectra]));
+        Row("publish spectra (`precompute --publish`, from the warm cache, F16)", publish, publish.Output.Split('\n').LastOrDefault(l => l.StartsWith("published", StringComparison.Ordinal))?.Trim() ?? "");
+
+        log.WriteLine("bench: warm gate streamed from the registry, empty cache");
+        var runnerCache = Path.Combine(settings.Folder, "runner-cache");
+        if (Directory.Exists(runnerCache))
+        {
+            Directory.Delete(runnerCache, recursive: true);
+        }
+
+        var gate = ChildProcessMeter.Succeeded(await tool("streamed gate", ["gate", "--base", location.Append("base").Original, "--adapter", location.Append("adapter").Original,
+            "--spectra", spectra, "--cache", runnerCache, "--json", Report("streamed-gate")]), 0, 1);
+        var verdict = ReadJson(Report("streamed-gate"));
+        var fetched = (long)verdict["analysis"]!["bytesFetched"]!;
+        var runnerBytes = Directory.Exists(runnerCache) ? Directory.EnumerateFiles(runnerCache, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) : 0;
+        var baseBytes = Directory.GetFiles(Base).Sum(f => new FileInfo(f).Length);
+        Row("warm gate streamed from the registry (`gate --base/--adapter/--spectra` URIs, empty cache)", gate,
+            string.Create(Inv, $"**{Bytes(fetched)} fetched** (base tensors the adapter touches, headers, spectra entries; the base is {Bytes(baseBytes)}); cache left {Bytes(runnerBytes)}; vs the local warm analysis {Seconds(warm.Seconds)}"));
     }
 
     private async Task MergeRowsAsync(Func<string, string[], Task<MeasuredRun>> tool, CancellationToken cancellationToken)

@@ -20,4 +20,7 @@ public sealed record ModelBenchmarkSettings
     public required string Folder { get; init; }
 
     public bool Forgetting { get; init; } = true;
+
+    /// <summary>A writable remote registry location (az://, https blob URL) to stream the warm gate from; null: none.</summary>
+    public string? Registry { get; init; }
 }

@@ -8,6 +8,8 @@ using ModelGate.Torch.Runtime;
 using ModelGate.Torch.Spectral;
 using Spectre.Console;
 using ModelGate.Cli.Options;
+using ModelGate.Core.Registries;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ModelGate.Cli.Commands;
 
@@ -43,11 +45,16 @@ public static class BenchCommand
     private static readonly Option<int> FullSvdLayers = new("--full-svd-layers") { Description = "With --model: layers the full-SVD method runs on, projected to the rest (default 2).", DefaultValueFactory = _ => 2 };
     private static readonly Option<int> Shards = new("--shards") { Description = "With --model: 0 shards as the hub does (default); N splits the base into N shards." };
     private static readonly Option<string?> Folder = new("--folder") { Description = "With --model: where the model, adapter and outputs go; a model built there before is reused (default: a folder under the temp folder)." };
+    private static readonly Option<string?> Registry = new("--registry")
+    {
+        Description = "With --model: also upload the model there (a writable remote registry location: az:// or an https blob URL), publish its spectra there and time a warm gate that streams everything from it.",
+    };
+
     private static readonly Option<bool> NoForgetting = new("--no-forgetting") { Description = "With --model: skip the forgetting pass." };
 
     public static Command Create(CliContext context)
     {
-        var command = new Command("bench", "Time the full-SVD path against the low-rank path (warm cache) on generated matrices.") { Shapes, Ranks, Model, Precision, Layers, FullSvdLayers, Shards, Folder, NoForgetting };
+        var command = new Command("bench", "Time the full-SVD path against the low-rank path (warm cache) on generated matrices.") { Shapes, Ranks, Model, Precision, Layers, FullSvdLayers, Shards, Folder, NoForgetting, Registry };
         command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
             if (parse.GetValue(Precision))
@@ -59,7 +66,7 @@ public static class BenchCommand
 
             if (parse.GetValue(Model) is { } model)
             {
-                return await RunModelAsync(context, parse, model, ct);
+                return await RunModelAsync(context, parse, host.Services.GetRequiredService<RegistryCatalog>(), model, ct);
             }
 
             var shapes = ParseShapes(parse.GetValue(Shapes)!);
@@ -81,7 +88,7 @@ public static class BenchCommand
         return command;
     }
 
-    private static async Task<int> RunModelAsync(CliContext context, ParseResult parse, string model, CancellationToken ct)
+    private static async Task<int> RunModelAsync(CliContext context, ParseResult parse, RegistryCatalog registries, string model, CancellationToken ct)
     {
         var shape = PresetsNamed(model, allowAll: false)[0];
         var layers = parse.GetValue(Layers) ?? shape.Layers;
@@ -102,6 +109,12 @@ public static class BenchCommand
             throw new UserInputException($"--shards must be 0 (as the hub) or a positive number, got {shards}");
         }
 
+        var registry = parse.GetValue(Registry);
+        if (registry is not null && RegistryReference.Parse(registry) is { IsLocalPath: true } or { Scheme: "hf" })
+        {
+            throw new UserInputException($"--registry {registry}: a folder or file:// is read in place, not streamed, and hf:// is read-only here; give an az:// location or an https blob URL");
+        }
+
         var settings = new ModelBenchmarkSettings
         {
             Shape = shape,
@@ -110,8 +123,9 @@ public static class BenchCommand
             Shards = shards,
             Folder = Path.GetFullPath(parse.GetValue(Folder) ?? Path.Combine(Path.GetTempPath(), $"modelgate-bench-{shape.Name}-{layers}")),
             Forgetting = !parse.GetValue(NoForgetting),
+            Registry = registry,
         };
-        foreach (var line in await new ModelBenchmark(settings, context.Error).RunAsync(ct))
+        foreach (var line in await new ModelBenchmark(settings, registries, context.Error).RunAsync(ct))
         {
             context.Out.WriteLine(line);
         }
