@@ -32,7 +32,7 @@ public static class CausalScorer
         for (var start = 0; start < order.Length;)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var rows = LogitsBudget.Rows(batchSize, requests[order[start]].Tokens.Length - 1, model.VocabularySize);
+            var rows = LogitsBudget.Rows(batchSize, requests[order[start]].Tokens.Length - 1, model.VocabularySize, model.WeightBytes);
             var batch = order.AsSpan(start, Math.Min(rows, order.Length - start)).ToArray();
             start += batch.Length;
             var watch = Stopwatch.StartNew();

@@ -32,7 +32,7 @@ public static class MaskedScorer
         for (var start = 0; start < order.Length;)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var fits = LogitsBudget.Rows(batchSize, requests[order[start].Request].Tokens.Length, model.VocabularySize);
+            var fits = LogitsBudget.Rows(batchSize, requests[order[start].Request].Tokens.Length, model.VocabularySize, model.WeightBytes);
             var batch = order.AsSpan(start, Math.Min(fits, order.Length - start)).ToArray();
             start += batch.Length;
             var watch = Stopwatch.StartNew();

@@ -21,6 +21,9 @@ public interface ILanguageModel : IDisposable
 
     Device Device { get; }
 
+    /// <summary>Bytes of the parameters as loaded (their dtype's size): what a batch's working memory is weighed against.</summary>
+    long WeightBytes { get; }
+
     /// <summary>
     /// Logits for a batch. <paramref name="inputIds"/> is int64 [batch, time]; <paramref name="attentionMask"/> is int64
     /// [batch, time] with 1 for tokens and 0 for right-padding, or null when nothing is padded. Returns float32

@@ -12,6 +12,7 @@ internal sealed class LoadedLanguageModel : ILanguageModel
     {
         _module = module;
         Device = device;
+        WeightBytes = _module.parameters().Sum(p => p.numel() * p.ElementSize);
         _module.eval();
     }
 
@@ -24,6 +25,8 @@ internal sealed class LoadedLanguageModel : ILanguageModel
     public int MaxPositions => _module.MaxPositions;
 
     public Device Device { get; }
+
+    public long WeightBytes { get; }
 
     public Tensor Forward(Tensor inputIds, Tensor? attentionMask)
     {

@@ -68,6 +68,8 @@ internal sealed class BigramLanguageModel : ILanguageModel
 
     public Device Device => CPU;
 
+    public long WeightBytes => _logProbs.LongLength * sizeof(float);
+
     public int ForwardCalls { get; private set; }
 
     public long LargestBatch { get; private set; }

@@ -70,11 +70,22 @@ public sealed class ScorerTests
     }
 
     [Theory]
-    [InlineData(8, 1024, 128_256, 2)]   // Llama 3: [2, 1024, 128k] is 1 GiB of float32 logits
-    [InlineData(8, 4096, 128_256, 1)]   // never less than one row
-    [InlineData(8, 512, 32_000, 8)]     // Llama 2 fits the asked batch
-    public void LogitsBudget_LongRowsOfLargeVocabularies_GetSmallerBatches(int asked, int width, int vocabulary, int expected) =>
-        Assert.Equal(expected, LogitsBudget.Rows(asked, width, vocabulary));
+    [InlineData(8, 1024, 128_256, 32_000_000_000, 2)]   // Llama 3 (8B, float32): [2, 1024, 128k] is 1 GiB of float32 logits
+    [InlineData(8, 4096, 128_256, 32_000_000_000, 1)]   // never less than one row
+    [InlineData(8, 512, 32_000, 32_000_000_000, 8)]     // Llama 2 fits the asked batch
+    public void LogitsBudget_LongRowsOfLargeVocabularies_GetSmallerBatches(int asked, int width, int vocabulary, long weightBytes, int expected) =>
+        Assert.Equal(expected, LogitsBudget.Rows(asked, width, vocabulary, weightBytes));
+
+    [Theory]
+    [InlineData(2_470_000_000, 1)]   // Llama-3.2-1B in bf16: one [128, 128k] row is 262 MB at 16 bytes a logit, 15 % is 370 MB
+    [InlineData(4_940_000_000, 2)]   // the same in float32: 741 MB
+    [InlineData(16_060_000_000, 8)]  // Llama-3.1-8B in bf16 keeps the asked batch
+    public void LogitsBudget_LargeVocabularyAgainstTheModelsSize_KeepsLogitsUnderFifteenPercentOfTheWeights(long weightBytes, int expected) =>
+        Assert.Equal(expected, LogitsBudget.Rows(8, 128, 128_256, weightBytes));
+
+    [Fact]
+    public void LogitsBudget_SmallModel_KeepsItsBatch() =>
+        Assert.Equal(8, LogitsBudget.Rows(8, 128, 512, 400_000));
 
     [Fact]
     public void SlidingWindow_ScoresEveryTokenAfterTheFirstExactlyOnce_WithTheGuideContext()
