@@ -7,7 +7,7 @@ namespace ModelGate.Forgetting;
 /// <summary>
 /// The gate's forgetting measurement: the policy's corpus and tasks through <see cref="ForgettingEvaluator"/>
 /// (base, then base + the request's adapters merged in memory), the metrics the policy can limit handed back as
-/// observations with their paired-bootstrap intervals.
+/// observations with their paired-bootstrap intervals (or why there is none) and minimum detectable effects.
 /// </summary>
 public sealed class ForgettingProbe(ForgettingEvaluator evaluator) : IForgettingProbe
 {
@@ -26,7 +26,11 @@ public sealed class ForgettingProbe(ForgettingEvaluator evaluator) : IForgetting
         }, progress, cancellationToken);
         IReadOnlyList<ForgettingObservation> observations = report.Metrics
             .Where(m => m.IsGated)
-            .Select(m => new ForgettingObservation(m.Metric, m.Dataset, m.Base, m.Merged, m.Delta, m.CiLow, m.CiHigh))
+            .Select(m => new ForgettingObservation(m.Metric, m.Dataset, m.Base, m.Merged, m.Delta, m.CiLow, m.CiHigh)
+            {
+                IntervalUnavailable = m.IntervalUnavailable,
+                MinimumDetectableEffect = m.MinimumDetectableEffect,
+            })
             .ToArray();
         return Task.FromResult(observations);
     }

@@ -19,7 +19,8 @@ public static class ForgettingTable
             .AddColumn(new TableColumn("Base").RightAligned())
             .AddColumn(new TableColumn("Merged").RightAligned())
             .AddColumn(new TableColumn("Δ (+ = worse)").RightAligned())
-            .AddColumn($"{confidence} % interval");
+            .AddColumn($"{confidence} % interval")
+            .AddColumn(new TableColumn("MDE").RightAligned());
         foreach (var m in report.Metrics)
         {
             var label = Markup.Escape(ForgettingMetricText.Label(m.Metric));
@@ -30,12 +31,13 @@ public static class ForgettingTable
                 new Text(ForgettingMetricText.Value(m.Base)),
                 new Text(ForgettingMetricText.Value(m.Merged)),
                 new Markup($"[{colour}]{Markup.Escape(ForgettingMetricText.Delta(m.Metric, m.Delta))}[/]"),
-                new Text(ForgettingMetricText.Interval(m.Metric, m)));
+                new Text(ForgettingMetricText.Interval(m.Metric, m)),
+                new Text(ForgettingMetricText.MinimumDetectableEffect(m.Metric, m)));
         }
 
         console.Write(table);
         console.MarkupLine(Markup.Escape(string.Create(inv,
-            $"{report.Settings.BootstrapSamples} paired-bootstrap resamples (seed {report.Settings.Seed}) over {string.Join(", ", report.Datasets.Select(d => $"{d.Units} {(d.Kind == "task" ? "items" : "documents")} of {d.Name}"))}; " +
+            $"{report.Settings.BootstrapSamples} paired-bootstrap resamples (seed {report.Settings.Seed}) over {string.Join(", ", report.Datasets.Select(d => $"{ForgettingMetricText.Resampled(d)} of {d.Name}"))}; MDE: smallest |Δ| found 4 times in 5 at α 0.05; " +
             $"base {report.BaseThroughput.TokensPerSecond:N0} tok/s, merged {report.MergedThroughput.TokensPerSecond:N0} tok/s, {report.Elapsed.TotalSeconds:0.0} s")));
     }
 }

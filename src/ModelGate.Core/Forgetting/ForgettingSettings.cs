@@ -25,6 +25,13 @@ public sealed record ForgettingSettings
 
     public int Seed { get; init; } = 1234;
 
+    /// <summary>
+    /// A corpus of fewer documents is resampled in blocks of consecutive tokens instead: a percentile bootstrap over a
+    /// handful of documents is jagged, and over one it is a single point. 30 is the usual rule of thumb for a mean of
+    /// independent samples to be close to normal.
+    /// </summary>
+    public const int MinDocumentsToResample = 30;
+
     public double Confidence { get; init; } = 0.95;
 
     public const int DefaultMaxLength = 1024;

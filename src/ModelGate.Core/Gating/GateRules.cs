@@ -72,25 +72,30 @@ public static class GateRules
 
     /// <summary>
     /// FAIL only when the whole interval is above the fail level (CiLow > fail); WARN when the point estimate is above
-    /// the warn level, or above the fail level without the interval clearing it; PASS otherwise.
+    /// the warn level, or above the fail level without an interval that clears it; PASS otherwise. A missing or
+    /// zero-width interval (one unit, deltas that never varied) proves nothing, so without one a rule warns at most.
     /// </summary>
     public static RuleResult Forgetting(ForgettingObservation o, Threshold t)
     {
-        var status = t.Fail is { } f && o.CiLow > f ? RuleStatus.Fail
+        var ci = o.Interval;
+        var status = t.Fail is { } f && ci is { } clears && clears.Low > f ? RuleStatus.Fail
             : (t.Warn is { } w && o.Delta > w) || (t.Fail is { } f2 && o.Delta > f2) ? RuleStatus.Warn
             : RuleStatus.Pass;
-        var interval = $"[{o.CiLow.ToString("0.###", Inv)}, {o.CiHigh.ToString("0.###", Inv)}]";
+        var interval = ci is { } i ? $"[{i.Low.ToString("0.###", Inv)}, {i.High.ToString("0.###", Inv)}]" : null;
+        var aside = interval is null ? $"no interval: {o.NoIntervalReason}" : $"interval {interval}";
         var how = status switch
         {
             RuleStatus.Fail => $"its interval {interval} is above the fail level {t.Fail!.Value.ToString(Inv)}",
-            RuleStatus.Warn when t.Fail is { } f3 && o.Delta > f3 => $"above the fail level {f3.ToString(Inv)}, but its interval {interval} does not clear it",
-            RuleStatus.Warn => $"above the warn level {t.Warn!.Value.ToString(Inv)} (interval {interval})",
-            _ => $"{t.Describe(RuleStatus.Pass)} (interval {interval})",
+            RuleStatus.Warn when t.Fail is { } f3 && o.Delta > f3 => interval is null
+                ? $"above the fail level {f3.ToString(Inv)}, but with no interval to show it is not noise ({o.NoIntervalReason})"
+                : $"above the fail level {f3.ToString(Inv)}, but its interval {interval} does not clear it",
+            RuleStatus.Warn => $"above the warn level {t.Warn!.Value.ToString(Inv)} ({aside})",
+            _ => $"{t.Describe(RuleStatus.Pass)} ({aside})",
         };
         return new RuleResult("forgetting." + o.Metric, status, o.Delta, t.Warn, t.Fail, $"{o.Metric} on {o.Dataset}",
             $"{o.Metric} on {o.Dataset}: {Signed(o.Delta)} (base {o.Base.ToString("0.####", Inv)}, merged {o.Merged.ToString("0.####", Inv)}), {how}")
         {
-            Interval = (o.CiLow, o.CiHigh),
+            Interval = ci,
         };
     }
 

@@ -82,6 +82,12 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
         }
 
         var rules = GateRules.Evaluate(policy, analysis, baseline, forgetting);
+        var sensitivity = ForgettingSensitivity.Warnings(policy.Forgetting, forgetting);
+        foreach (var warning in sensitivity)
+        {
+            logger.LogWarning("forgetting data too small for the policy: {Warning}", warning);
+        }
+
         var verdict = GateVerdict.From(rules, policy.FailOn, analysis.TotalIntruders);
         var result = new GateResult
         {
@@ -90,7 +96,7 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
             Policy = policy,
             Baseline = baseline,
             Forgetting = forgetting,
-            Warnings = Warnings(analysis, baseline),
+            Warnings = [.. Warnings(analysis, baseline), .. sensitivity],
             Run = new GateRunInfo
             {
                 Tool = $"ModelGate {ToolVersion.Current}",

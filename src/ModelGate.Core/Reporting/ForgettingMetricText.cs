@@ -24,10 +24,29 @@ public static class ForgettingMetricText
         : Math.Abs(value) >= 100 ? value.ToString("0.0", CultureInfo.InvariantCulture)
         : value.ToString("0.000", CultureInfo.InvariantCulture);
 
-    public static string Delta(string metric, double delta) => Signed(delta) + (metric == ForgettingMetricNames.PerplexityIncreasePct ? " %" : "");
+    public static string Delta(string metric, double delta) => Signed(delta) + Unit(metric);
 
-    public static string Interval(string metric, ForgettingMetric m) =>
-        $"[{Signed(m.CiLow)}, {Signed(m.CiHigh)}]{(metric == ForgettingMetricNames.PerplexityIncreasePct ? " %" : "")}";
+    /// <summary>The interval, or why there is none; for accuracies the McNemar test beside it.</summary>
+    public static string Interval(string metric, ForgettingMetric m)
+    {
+        var interval = m.CiLow is { } low && m.CiHigh is { } high
+            ? $"[{Signed(low)}, {Signed(high)}]{Unit(metric)}"
+            : $"unavailable ({m.IntervalUnavailable})";
+        return m.McNemar is { } t
+            ? string.Create(CultureInfo.InvariantCulture, $"{interval}; McNemar b {t.B}, c {t.C}, p {t.P:G3}")
+            : interval;
+    }
+
+    /// <summary>The minimum detectable effect as a magnitude in the delta's unit, or a dash when unknown.</summary>
+    public static string MinimumDetectableEffect(string metric, ForgettingMetric m) =>
+        m.MinimumDetectableEffect is { } mde ? Value(mde) + Unit(metric) : "–";
+
+    /// <summary>"37 blocks of 32 tokens (1 document)", "40 items": what a dataset's intervals resampled.</summary>
+    public static string Resampled(ForgettingDataset d) => d.Resampled.BlockTokens is null
+        ? d.Resampled.Describe()
+        : string.Create(CultureInfo.InvariantCulture, $"{d.Resampled.Describe()} ({d.Units} document{(d.Units == 1 ? "" : "s")})");
+
+    private static string Unit(string metric) => metric == ForgettingMetricNames.PerplexityIncreasePct ? " %" : "";
 
     private static string Signed(double v) => (v > 0 ? "+" : "") + Value(v);
 }

@@ -5,7 +5,8 @@ namespace ModelGate.Core.Reporting;
 
 /// <summary>
 /// The <c>forgetting --format json</c> contract (schemaVersion 1): settings, datasets, every metric for base and
-/// merged with the delta (positive = worse) and its interval, and the throughput of each model's pass.
+/// merged with the delta (positive = worse), its interval (null with the reason when there is none), its minimum
+/// detectable effect and, for accuracies, the McNemar test; per dataset the units resampled; the throughput of each model's pass.
 /// </summary>
 public static class ForgettingReportJson
 {
@@ -32,6 +33,15 @@ public static class ForgettingReportJson
             w.WriteString("kind", d.Kind);
             w.WriteNumber(d.Kind == "task" ? "items" : "documents", d.Units);
             w.WriteNumber("tokens", d.Tokens);
+            w.WriteStartObject("resampled");
+            w.WriteString("unit", d.Resampled.Unit);
+            w.WriteNumber("count", d.Resampled.Count);
+            if (d.Resampled.BlockTokens is { } blockTokens)
+            {
+                w.WriteNumber("blockTokens", blockTokens);
+            }
+
+            w.WriteEndObject();
             w.WriteEndObject();
         }
 
@@ -48,6 +58,22 @@ public static class ForgettingReportJson
             Number(w, "delta", m.Delta);
             Number(w, "ciLow", m.CiLow);
             Number(w, "ciHigh", m.CiHigh);
+            w.WriteString("intervalUnavailable", m.IntervalUnavailable); // null when there is an interval
+
+            Number(w, "minimumDetectableEffect", m.MinimumDetectableEffect);
+            if (m.McNemar is { } t)
+            {
+                w.WriteStartObject("mcnemar");
+                w.WriteNumber("b", t.B);
+                w.WriteNumber("c", t.C);
+                w.WriteNumber("p", t.P);
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNull("mcnemar");
+            }
+
             w.WriteEndObject();
         }
 
@@ -60,11 +86,11 @@ public static class ForgettingReportJson
         w.WriteEndObject();
     });
 
-    private static void Number(Utf8JsonWriter w, string name, double value)
+    private static void Number(Utf8JsonWriter w, string name, double? value)
     {
-        if (double.IsFinite(value))
+        if (value is { } v && double.IsFinite(v))
         {
-            w.WriteNumber(name, value);
+            w.WriteNumber(name, v);
         }
         else
         {

@@ -315,7 +315,7 @@ public static class GateReportModel
             ["base"] = Number(o.Base),
             ["merged"] = Number(o.Merged),
             ["delta"] = Signed(o.Delta),
-            ["interval"] = $"[{Number(o.CiLow)}, {Number(o.CiHigh)}]",
+            ["interval"] = o.Interval is { } ci ? $"[{Number(ci.Low)}, {Number(ci.High)}]" : $"unavailable ({o.NoIntervalReason})",
             ["status"] = GateWords.Of(status),
             ["icon"] = rule is null ? "·" : Icon(status),
             ["limit"] = rule?.Fail is { } f ? Number(f) : "—",

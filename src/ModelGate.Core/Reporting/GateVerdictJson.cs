@@ -82,8 +82,11 @@ public static class GateVerdictJson
             w.WriteNumber("base", o.Base);
             w.WriteNumber("merged", o.Merged);
             w.WriteNumber("delta", o.Delta);
-            w.WriteNumber("ciLow", o.CiLow);
-            w.WriteNumber("ciHigh", o.CiHigh);
+            var interval = o.Interval;
+            NumberOrNull(w, "ciLow", interval?.Low);
+            NumberOrNull(w, "ciHigh", interval?.High);
+            StringOrNull(w, "intervalUnavailable", interval is null ? o.NoIntervalReason : null);
+            NumberOrNull(w, "minimumDetectableEffect", o.MinimumDetectableEffect);
             w.WriteEndObject();
         }
 

@@ -13,7 +13,8 @@ namespace ModelGate.Forgetting.Metrics;
 /// <summary>
 /// Runs the forgetting benchmarks on the base and then the merged model (one in memory at a time) over the same
 /// tokenised data, and compares them: perplexity (sliding window) or pseudo-perplexity on a corpus, multiple-choice
-/// accuracy on tasks, each difference with a paired-bootstrap interval.
+/// accuracy on tasks, each difference with a paired-bootstrap interval (over token blocks when a corpus has too few
+/// documents), its minimum detectable effect and, for accuracies, a paired exact McNemar test.
 /// </summary>
 public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
 {
@@ -83,6 +84,7 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
             mergedScores = Score(model, plan, settings, "merged", plan.Rows, progress, watch, cancellationToken);
         }
 
+        var metrics = Compare(plan, baseScores, mergedScores, settings);
         return new ForgettingReport
         {
             ModelType = modelType,
@@ -91,8 +93,8 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
             MaxLength = plan.MaxLength,
             Stride = plan.Stride,
             Settings = settings,
-            Datasets = plan.Datasets.Select(d => new ForgettingDataset(d.Name, d.IsTask ? "task" : "corpus", d.Units, d.Tokens)).ToArray(),
-            Metrics = Compare(plan, baseScores, mergedScores, settings),
+            Datasets = plan.Datasets.Select(d => new ForgettingDataset(d.Name, d.IsTask ? "task" : "corpus", d.Units, d.Tokens) { Resampled = d.Resampled! }).ToArray(),
+            Metrics = metrics,
             BaseThroughput = baseScores.Throughput,
             MergedThroughput = mergedScores.Throughput,
             Elapsed = watch.Elapsed,
@@ -179,6 +181,13 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
             throw new UserInputException(InputField.Stride, $"{stride}: larger than the window ({maxLength} tokens)");
         }
 
+        // The block of the block bootstrap (few documents): the tokens one forward pass scores afresh. A causal window
+        // scores `stride` new tokens, all read through one shared window of text, so their losses rise and fall
+        // together and are kept together; a masked chunk is scored on its own (no context crosses chunks), so it is a
+        // block. Longer blocks would hold more of the context's reach (up to a window) but leave too few units on the
+        // small corpora this is for; adjacent blocks still share context, so the interval is, if anything, narrow.
+        var maskedBudget = maxLength - tokenizer.Template.Prefix.Count - tokenizer.Template.Suffix.Count;
+        var blockTokens = masked ? Math.Max(1, maskedBudget) : stride;
         var datasets = new List<PlannedDataset>();
         var prefixToken = tokenizer.Special.Bos ?? tokenizer.Special.Eos;
         if (data.Corpus is { } corpus)
@@ -246,7 +255,7 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
             datasets.Add(new PlannedDataset(data.Tasks[t].Name, true, pairs.Length, causal, maskedRequests, owner) { Task = data.Tasks[t] });
         }
 
-        return new Plan(model.Kind, maxLength, stride, datasets) { MaskId = tokenizer.Special.Mask, PadId = tokenizer.Special.Pad };
+        return new Plan(model.Kind, maxLength, stride, blockTokens, datasets) { MaskId = tokenizer.Special.Mask, PadId = tokenizer.Special.Pad };
     }
 
     /// <summary>lm-eval's request: the last max_length + 1 tokens of context + continuation, the continuation scored.</summary>
@@ -332,24 +341,7 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
 
     private static IEnumerable<ForgettingMetric> CorpusMetrics(Plan plan, PlannedDataset d, float[][] b, float[][] m, ForgettingSettings s)
     {
-        // Per document: negative log-likelihood of each model and the tokens scored; documents with none drop out.
-        var nllB = new double[d.Units];
-        var nllM = new double[d.Units];
-        var tokens = new double[d.Units];
-        for (var r = 0; r < b.Length; r++)
-        {
-            nllB[d.Owner[r]] -= b[r].Sum(v => (double)v);
-            nllM[d.Owner[r]] -= m[r].Sum(v => (double)v);
-            tokens[d.Owner[r]] += b[r].Length;
-        }
-
-        var keep = Enumerable.Range(0, d.Units).Where(u => tokens[u] > 0).ToArray();
-        if (keep.Length == 0)
-        {
-            throw new UserInputException($"{d.Name}: no token could be scored (every document is a single token?)");
-        }
-
-        var units = new Units(keep.Select(u => nllB[u]).ToArray(), keep.Select(u => nllM[u]).ToArray(), keep.Select(u => tokens[u]).ToArray());
+        var units = CorpusUnits(d, b, m, plan.BlockTokens);
         if (plan.Kind == LanguageModelKind.Masked)
         {
             yield return Row(d.Name, ForgettingMetricNames.PseudoLossIncrease, units, units.Tokens, v => v, (x, y) => y - x, s);
@@ -357,16 +349,61 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
             yield break;
         }
 
-        var docs = d.Documents!;
-        var words = keep.Select(u => (double)docs[u].Words).ToArray();
-        var bytes = keep.Select(u => (double)docs[u].Bytes).ToArray();
         yield return Row(d.Name, ForgettingMetricNames.PerplexityIncreasePct, units, units.Tokens, Math.Exp, (x, y) => 100 * ((y / x) - 1), s);
-        yield return Row(d.Name, ForgettingMetricNames.WordPerplexity, units, words, Math.Exp, (x, y) => y - x, s);
-        yield return Row(d.Name, ForgettingMetricNames.BytePerplexity, units, bytes, Math.Exp, (x, y) => y - x, s);
-        yield return Row(d.Name, ForgettingMetricNames.BitsPerByte, units, bytes, v => v / Math.Log(2), (x, y) => y - x, s);
+        yield return Row(d.Name, ForgettingMetricNames.WordPerplexity, units, units.Words, Math.Exp, (x, y) => y - x, s);
+        yield return Row(d.Name, ForgettingMetricNames.BytePerplexity, units, units.Bytes, Math.Exp, (x, y) => y - x, s);
+        yield return Row(d.Name, ForgettingMetricNames.BitsPerByte, units, units.Bytes, v => v / Math.Log(2), (x, y) => y - x, s);
     }
 
-    /// <summary>A ratio metric f(Σ nll / Σ weight) for both models and its paired delta, resampling documents.</summary>
+    /// <summary>
+    /// The units a corpus is resampled in: its documents, or with fewer than <see cref="ForgettingSettings.MinDocumentsToResample"/>,
+    /// consecutive blocks of <paramref name="blockTokens"/> scored tokens within each document (the last one shorter),
+    /// the same blocks for both models. A block's words and bytes are its document's, shared out by tokens.
+    /// Documents with no scored token drop out.
+    /// </summary>
+    private static Units CorpusUnits(PlannedDataset d, float[][] b, float[][] m, int blockTokens)
+    {
+        // Per document, each scored token's log-probability in text order (its rows are its windows or chunks, in order).
+        var logProbsB = Enumerable.Range(0, d.Units).Select(_ => new List<float>()).ToArray();
+        var logProbsM = Enumerable.Range(0, d.Units).Select(_ => new List<float>()).ToArray();
+        for (var r = 0; r < b.Length; r++)
+        {
+            logProbsB[d.Owner[r]].AddRange(b[r]);
+            logProbsM[d.Owner[r]].AddRange(m[r]);
+        }
+
+        var kept = Enumerable.Range(0, d.Units).Where(u => logProbsB[u].Count > 0).ToArray();
+        if (kept.Length == 0)
+        {
+            throw new UserInputException($"{d.Name}: no token could be scored (every document is a single token?)");
+        }
+
+        var inBlocks = kept.Length < ForgettingSettings.MinDocumentsToResample;
+        var (nllB, nllM, tokens, words, bytes) = (new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>());
+        foreach (var u in kept)
+        {
+            var count = logProbsB[u].Count;
+            var size = inBlocks ? blockTokens : count;
+            for (var start = 0; start < count; start += size)
+            {
+                var length = Math.Min(size, count - start);
+                nllB.Add(-logProbsB[u].GetRange(start, length).Sum(v => (double)v));
+                nllM.Add(-logProbsM[u].GetRange(start, length).Sum(v => (double)v));
+                var share = (double)length / count;
+                tokens.Add(length);
+                words.Add(d.Documents![u].Words * share);
+                bytes.Add(d.Documents[u].Bytes * share);
+            }
+        }
+
+        d.Resampled = inBlocks ? new ResampledUnits(ResampledUnits.Blocks, nllB.Count, blockTokens) : new ResampledUnits(ResampledUnits.Documents, nllB.Count);
+        return new Units([.. nllB], [.. nllM], [.. tokens], [.. words], [.. bytes]);
+    }
+
+    /// <summary>
+    /// A ratio metric f(Σ nll / Σ weight) for both models and its paired delta, resampling the units; the minimum
+    /// detectable effect from each unit's own delta, weighted by its share of the ratio.
+    /// </summary>
     private static ForgettingMetric Row(string dataset, string name, Units u, double[] weight, Func<double, double> f,
         Func<double, double, double> delta, ForgettingSettings s)
     {
@@ -384,13 +421,19 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
 
         var all = Enumerable.Repeat(1, u.Base.Length).ToArray();
         var (vb, vm) = (Value(u.Base, all), Value(u.Merged, all));
-        var (low, high) = PairedBootstrap.Interval(u.Base.Length, c => delta(Value(u.Base, c), Value(u.Merged, c)), s.BootstrapSamples, s.Seed, s.Confidence);
-        return new ForgettingMetric(dataset, name, vb, vm, delta(vb, vm), low, high);
+        var ci = PairedBootstrap.Interval(u.Base.Length, c => delta(Value(u.Base, c), Value(u.Merged, c)), s.BootstrapSamples, s.Seed, s.Confidence);
+        var perUnit = Enumerable.Range(0, u.Base.Length).Select(i => delta(f(u.Base[i] / weight[i]), f(u.Merged[i] / weight[i]))).ToArray();
+        return new ForgettingMetric(dataset, name, vb, vm, delta(vb, vm), ci.Low, ci.High)
+        {
+            IntervalUnavailable = ci.Unavailable,
+            MinimumDetectableEffect = DetectableEffect.Minimum(perUnit, weight),
+        };
     }
 
     private static IEnumerable<ForgettingMetric> TaskMetrics(PlannedDataset d, float[][] b, float[][] m, ForgettingSettings s)
     {
         var items = d.Task!.Items;
+        d.Resampled = new ResampledUnits(ResampledUnits.Items, items.Count);
         var (accB, normB) = Correct(items, d, b);
         var (accM, normM) = Correct(items, d, m);
         yield return Accuracy(d.Name, ForgettingMetricNames.AccuracyDropPts, accB, accM, s);
@@ -452,8 +495,13 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
 
         var all = Enumerable.Repeat(1, b.Length).ToArray();
         var (vb, vm) = (Mean(b, all), Mean(m, all));
-        var (low, high) = PairedBootstrap.Interval(b.Length, c => Mean(b, c) - Mean(m, c), s.BootstrapSamples, s.Seed, s.Confidence);
-        return new ForgettingMetric(dataset, name, vb, vm, vb - vm, low, high);
+        var ci = PairedBootstrap.Interval(b.Length, c => Mean(b, c) - Mean(m, c), s.BootstrapSamples, s.Seed, s.Confidence);
+        return new ForgettingMetric(dataset, name, vb, vm, vb - vm, ci.Low, ci.High)
+        {
+            IntervalUnavailable = ci.Unavailable,
+            MinimumDetectableEffect = DetectableEffect.Minimum(b.Select((right, i) => 100 * (right - m[i])).ToArray(), Enumerable.Repeat(1.0, b.Length).ToArray()),
+            McNemar = McNemarTest.Of(b, m),
+        };
     }
 
     [GeneratedRegex(@"\s+")]
@@ -471,10 +519,13 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
 
         public long Tokens { get; set; }
 
+        /// <summary>Set when the metrics are compared: the units they resampled.</summary>
+        public ResampledUnits? Resampled { get; set; }
+
         public int Rows => Causal.Count + Masked.Sum(r => r.Positions.Length);
     }
 
-    private sealed record Plan(LanguageModelKind Kind, int MaxLength, int Stride, List<PlannedDataset> Datasets)
+    private sealed record Plan(LanguageModelKind Kind, int MaxLength, int Stride, int BlockTokens, List<PlannedDataset> Datasets)
     {
         public int Rows => Datasets.Sum(d => d.Rows);
 
@@ -485,7 +536,8 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
 
     private sealed record Scores(List<float[][]> PerDataset, ScoringThroughput Throughput);
 
-    private sealed record Units(double[] Base, double[] Merged, double[] Tokens);
+    /// <summary>Per resampled unit (document or block): each model's negative log-likelihood and what it is normalised by.</summary>
+    private sealed record Units(double[] Base, double[] Merged, double[] Tokens, double[] Words, double[] Bytes);
 
     private sealed class SynchronousProgressOf<T>(Action<T> report) : IProgress<T>
     {

@@ -1,23 +1,28 @@
+using ModelGate.Core.Forgetting;
+
 namespace ModelGate.Forgetting.Metrics;
 
 /// <summary>
-/// Percentile interval of a paired statistic: the same resampled documents (or items) for the base and the merged
-/// model, so their shared difficulty cancels and only the change is uncertain. Seeded, so a run is repeatable.
+/// Percentile interval of a paired statistic: the same resampled units (documents, token blocks or items) for the
+/// base and the merged model, so their shared difficulty cancels and only the change is uncertain. Seeded, so a run
+/// is repeatable.
 /// </summary>
 public static class PairedBootstrap
 {
     /// <summary>
     /// <paramref name="statistic"/> gets, per resample, how many times each of the <paramref name="units"/> was drawn.
-    /// With no resamples (or fewer than two units) the interval is the point value itself.
+    /// No resamples, one unit, or resamples that all agree give no interval (with the reason), never a zero-width one.
     /// </summary>
-    public static (double Low, double High) Interval(int units, Func<int[], double> statistic, int samples, int seed, double confidence = 0.95)
+    public static BootstrapInterval Interval(int units, Func<int[], double> statistic, int samples, int seed, double confidence = 0.95)
     {
-        var all = new int[units];
-        Array.Fill(all, 1);
-        var point = statistic(all);
-        if (samples <= 0 || units < 2)
+        if (samples <= 0)
         {
-            return (point, point);
+            return BootstrapInterval.None("no resamples were asked for");
+        }
+
+        if (units < 2)
+        {
+            return BootstrapInterval.None("a single unit cannot be resampled");
         }
 
         var random = new Random(seed);
@@ -36,7 +41,10 @@ public static class PairedBootstrap
 
         Array.Sort(values);
         var tail = (1 - confidence) / 2;
-        return (Percentile(values, tail), Percentile(values, 1 - tail));
+        var (low, high) = (Percentile(values, tail), Percentile(values, 1 - tail));
+        return DeltaInterval.HasWidth(low, high)
+            ? new BootstrapInterval(low, high, null)
+            : BootstrapInterval.None("zero width: the resampled deltas did not vary");
     }
 
     /// <summary>Linear interpolation between order statistics (numpy's default percentile).</summary>

@@ -97,6 +97,36 @@ public sealed class GateRulesTests
     }
 
     [Fact]
+    public void Forgetting_ZeroWidthIntervalAboveTheFailLevel_IsNoInterval_WarnsNotFails()
+    {
+        // The one-document corpus of the issue: [184.877, 184.877] "clears" the fail level only because it has no width.
+        var o = new ForgettingObservation(ForgettingMetric.PerplexityIncreasePct, "one-document.txt", 20, 56.9754, 184.877, 184.877, 184.877);
+
+        var rule = Assert.Single(GateRules.Evaluate(Policy, Analysis((V0, 0)), null, [o]), r => r.Id == RuleIds.PerplexityIncreasePct);
+
+        Assert.Equal(RuleStatus.Warn, rule.Status);
+        Assert.Null(rule.Interval);
+        Assert.EndsWith("above the fail level 5, but with no interval to show it is not noise (its interval has zero width)", rule.Message);
+    }
+
+    [Theory]
+    [InlineData(12.0, RuleStatus.Warn, "above the fail level 5, but with no interval to show it is not noise (a single unit cannot be resampled)")]
+    [InlineData(1.0, RuleStatus.Pass, "within the warn level 2 (no interval: a single unit cannot be resampled)")]
+    public void Forgetting_NoIntervalWithAReason_AtMostWarns_AndSaysWhy(double delta, RuleStatus expected, string how)
+    {
+        var o = new ForgettingObservation(ForgettingMetric.PerplexityIncreasePct, "wikitext", 20, 20 * (1 + (delta / 100)), delta, null, null)
+        {
+            IntervalUnavailable = "a single unit cannot be resampled",
+        };
+
+        var rule = Assert.Single(GateRules.Evaluate(Policy, Analysis((V0, 0)), null, [o]), r => r.Id == RuleIds.PerplexityIncreasePct);
+
+        Assert.Equal(expected, rule.Status);
+        Assert.Null(rule.Interval);
+        Assert.EndsWith(how, rule.Message);
+    }
+
+    [Fact]
     public void Forgetting_MetricWithoutAThreshold_IsNotARule()
     {
         var o = new ForgettingObservation(ForgettingMetric.PseudoLossIncrease, "wiki", 2.0, 2.5, 0.5, 0.4, 0.6);

@@ -165,6 +165,21 @@ public sealed class GateRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Gate_ForgettingDataTooSmallForTheFailLevel_WarnsInTheResult()
+    {
+        var adapter = Adapter("clean", b => b.WithAlignedUpdate("model.layers.0.self_attn.q_proj"));
+        var probe = new FixedProbe([
+            new ForgettingObservation(ForgettingMetric.PerplexityIncreasePct, "one-paragraph.txt", 20, 20.2, 1, -4, 6) { MinimumDetectableEffect = 9.5 },
+        ]);
+        var policy = GatePolicyLoader.Default with { Forgetting = GatePolicyLoader.Default.Forgetting with { Corpus = "one-paragraph.txt" } };
+
+        var result = await Runner(probe).RunAsync(Request(adapter) with { Policy = policy }, null, CancellationToken.None);
+
+        Assert.Contains(result.Warnings, w => w.StartsWith("perplexityIncreasePct on one-paragraph.txt: the data can only detect a change of about 9.5 or more", StringComparison.Ordinal));
+        Assert.Equal(RuleStatus.Pass, result.Verdict.Status);
+    }
+
+    [Fact]
     public async Task Gate_ForgettingAskedForWithoutAProbe_IsAUserErrorBeforeAnyAnalysis()
     {
         var policy = GatePolicyLoader.Default with { Forgetting = GatePolicyLoader.Default.Forgetting with { Tasks = ["arc-easy"] } };

@@ -56,7 +56,9 @@ public sealed class VerdictSchemaTests : IDisposable
         var root = JsonDocument.Parse(verdict).RootElement;
         Assert.Equal("fail", root.GetProperty("verdict").GetString());
         Assert.Equal("verdict", root.GetProperty("baseline").GetProperty("kind").GetString());
-        Assert.Equal(2, root.GetProperty("forgetting").GetArrayLength());
+        Assert.Equal(3, root.GetProperty("forgetting").GetArrayLength());
+        var withoutInterval = root.GetProperty("forgetting")[2];
+        Assert.Equal((JsonValueKind.Null, "a single unit cannot be resampled"), (withoutInterval.GetProperty("ciLow").ValueKind, withoutInterval.GetProperty("intervalUnavailable").GetString()));
         Assert.Contains(root.GetProperty("rules").EnumerateArray(), r => r.TryGetProperty("ciLow", out _));
         Assert.Contains(root.GetProperty("rules").EnumerateArray(), r => r.TryGetProperty("match", out _));
         Assert.Equal("self_attn", root.GetProperty("analysis").GetProperty("moduleFilter").GetString());
@@ -87,7 +89,8 @@ public sealed class VerdictSchemaTests : IDisposable
         var path = _dir.File(name + ".verdict.json");
         var probe = new FixedProbe([
             new ForgettingObservation(ForgettingMetric.PerplexityIncreasePct, "held-out.txt", 20, 21.5, 7.5, 6.1, 8.9),
-            new ForgettingObservation(ForgettingMetric.AccuracyDropPts, "arc-easy", 61, 60.5, 0.5, -0.8, 1.8),
+            new ForgettingObservation(ForgettingMetric.AccuracyDropPts, "arc-easy", 61, 60.5, 0.5, -0.8, 1.8) { MinimumDetectableEffect = 2.4 },
+            new ForgettingObservation(ForgettingMetric.PseudoLossIncrease, "one-paragraph.txt", 2, 2.5, 0.5, null, null) { IntervalUnavailable = "a single unit cannot be resampled" },
         ]);
         var runner = new GateRunner(new IntruderAnalyzer(NullLogger<IntruderAnalyzer>.Instance), NullLogger<GateRunner>.Instance, probe);
         var request = new GateRequest { BaseModel = ResolvedModel.Folder(_model.Folder), Adapters = [ResolvedModel.Folder(adapter)], Device = "cpu", Policy = policy, Sinks = [new JsonVerdictSink(path)] };

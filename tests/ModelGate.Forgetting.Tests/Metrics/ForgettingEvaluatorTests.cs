@@ -76,12 +76,12 @@ public sealed class ForgettingEvaluatorTests
 
         var ppl = Metric(report, ForgettingMetricNames.PerplexityIncreasePct);
         Assert.True(ppl.Delta > 10, $"increase {ppl.Delta}%");
-        Assert.InRange(ppl.Delta, ppl.CiLow, ppl.CiHigh);
+        Assert.InRange(ppl.Delta, ppl.CiLow!.Value, ppl.CiHigh!.Value);
         Assert.True(ppl.CiLow > 0, $"interval [{ppl.CiLow}, {ppl.CiHigh}]");
     }
 
     [Fact]
-    public void Perplexity_SameModelTwice_ZeroDeltaAndZeroWidthInterval()
+    public void Perplexity_SameModelTwice_ZeroDeltaAndNoZeroWidthInterval()
     {
         using var dir = new TempDirectory();
         using var tokenizer = new CharacterTokenizerFolder();
@@ -89,7 +89,29 @@ public sealed class ForgettingEvaluatorTests
 
         var report = Run(tokenizer.Path, Corpus(dir), [], model, model);
 
-        Assert.All(report.Metrics, m => Assert.Equal((0.0, 0.0, 0.0), (m.Delta, m.CiLow, m.CiHigh)));
+        Assert.All(report.Metrics, m => Assert.Equal((0.0, null, null), (m.Delta, m.CiLow, m.CiHigh)));
+        Assert.All(report.Metrics, m => Assert.Equal("zero width: the resampled deltas did not vary", m.IntervalUnavailable));
+    }
+
+    [Fact]
+    public void Perplexity_OneDocumentCorpus_BlockBootstrapGivesAnIntervalWithWidth()
+    {
+        using var dir = new TempDirectory();
+        using var tokenizer = new CharacterTokenizerFolder();
+        var document = string.Join(" ", Documents);
+        File.WriteAllText(dir.File("one.jsonl"), JsonSerializer.Serialize(new { text = document }));
+
+        var report = Run(tokenizer.Path, TextCorpus.Read(dir.File("one.jsonl")), [], new BigramLanguageModel(TrainedTable()), new BigramLanguageModel(TrainedTable(blur: 0.6)),
+            new ForgettingSettings { BatchSize = 4, MaxLength = 16, Stride = 8 });
+
+        // One document is one unit: resampling it gave [Δ, Δ]. Its scored characters in blocks of a stride (8) do not.
+        var dataset = report.Datasets.Single();
+        Assert.Equal((1, new ResampledUnits(ResampledUnits.Blocks, (document.Length + 7) / 8, 8)), (dataset.Units, dataset.Resampled));
+        var ppl = Metric(report, ForgettingMetricNames.PerplexityIncreasePct);
+        Assert.True(ppl.CiHigh - ppl.CiLow > 1, $"interval [{ppl.CiLow}, {ppl.CiHigh}]");
+        Assert.InRange(ppl.Delta, ppl.CiLow!.Value, ppl.CiHigh!.Value);
+        Assert.Null(ppl.IntervalUnavailable);
+        Assert.True(ppl.MinimumDetectableEffect > 0, $"MDE {ppl.MinimumDetectableEffect}");
     }
 
     [Fact]

@@ -119,9 +119,16 @@ public sealed class ScorerTests
         var second = PairedBootstrap.Interval(x.Length, Mean, 500, seed: 7);
 
         Assert.Equal(first, second);
-        Assert.InRange(x.Average(), first.Low, first.High);
+        Assert.InRange(x.Average(), first.Low!.Value, first.High!.Value);
         Assert.True(first.High - first.Low > 0.1);
-        Assert.Equal((x.Average(), x.Average()), PairedBootstrap.Interval(x.Length, Mean, 0, seed: 7));
+        Assert.Equal(BootstrapInterval.None("no resamples were asked for"), PairedBootstrap.Interval(x.Length, Mean, 0, seed: 7));
+    }
+
+    [Fact]
+    public void PairedBootstrap_OneUnitOrDeltasThatNeverVary_NoIntervalAndTheReason()
+    {
+        Assert.Equal(BootstrapInterval.None("a single unit cannot be resampled"), PairedBootstrap.Interval(1, _ => 184.877, 1000, seed: 7));
+        Assert.Equal(BootstrapInterval.None("zero width: the resampled deltas did not vary"), PairedBootstrap.Interval(12, _ => 184.877, 1000, seed: 7));
     }
 
     private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
