@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using ModelGate.Core.Adapters;
 using ModelGate.Core.Errors;
+using ModelGate.Core.Provenance;
 using ModelGate.Core.Spectral;
 using ModelGate.Core.Tensors;
 
@@ -40,6 +41,8 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
             baseline = await GateBaselineLoader.LoadAsync(baselinePath, cancellationToken);
             timings.Add(("baseline", phase.Elapsed));
         }
+
+        var provenance = InspectProvenance(request);
 
         // Hashing reads the weight files while the analysis computes; it only costs wall time on huge bases.
         var hashing = request.HashWeights ? HashAsync(request, cancellationToken) : null;
@@ -80,7 +83,7 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
             timings.Add(("hashing", h.Elapsed));
         }
 
-        var rules = GateRules.Evaluate(policy, analysis, baseline, forgetting);
+        var rules = GateRules.Evaluate(policy, analysis, baseline, forgetting, provenance);
         var verdict = GateVerdict.From(rules, policy.FailOn, analysis.TotalIntruders);
         var result = new GateResult
         {
@@ -89,6 +92,7 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
             Policy = policy,
             Baseline = baseline,
             Forgetting = forgetting,
+            Provenance = provenance,
             Warnings = Warnings(analysis, baseline),
             Run = new GateRunInfo
             {
@@ -111,6 +115,13 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
         }
 
         return result;
+    }
+
+    /// <summary>Reads each adapter's config and factors (not the base's weights) to say where it came from, before the analysis.</summary>
+    private static IReadOnlyList<AdapterProvenance> InspectProvenance(GateRequest request)
+    {
+        using var adapters = AdapterStack.Load([.. request.Adapters.Select(a => a.LocalPath)]);
+        return [.. request.Adapters.Zip(adapters.Adapters, (model, adapter) => ProvenanceInspector.Inspect(request.BaseModel, model, adapter))];
     }
 
     private static async Task<(ModelFingerprint, IReadOnlyList<ModelFingerprint>, TimeSpan)> HashAsync(GateRequest request, CancellationToken cancellationToken)
