@@ -93,7 +93,7 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
             Baseline = baseline,
             Forgetting = forgetting,
             Provenance = provenance,
-            Warnings = Warnings(analysis, baseline),
+            Warnings = Warnings(analysis, baseline, policy.Provenance.BaseMismatch is null ? [] : provenance),
             Run = new GateRunInfo
             {
                 Tool = $"ModelGate {ToolVersion.Current}",
@@ -152,9 +152,11 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
         }
     }
 
-    private static IReadOnlyList<string> Warnings(IntruderReport analysis, GateBaseline? baseline)
+    private static IReadOnlyList<string> Warnings(IntruderReport analysis, GateBaseline? baseline, IReadOnlyList<AdapterProvenance> provenance)
     {
         var warnings = new List<string>(analysis.Warnings);
+        // A base that cannot be told passes its rule; the reader is still told that nobody checked it.
+        warnings.AddRange(provenance.Where(p => p.BaseMatch == BaseMatch.Unknown).Select(p => $"{p.Adapter}: {p.BaseFinding}"));
         if (baseline is not null && baseline.K != 0 && (baseline.K != analysis.K || Math.Abs(baseline.Epsilon - analysis.Epsilon) > 1e-12))
         {
             var inv = CultureInfo.InvariantCulture;
