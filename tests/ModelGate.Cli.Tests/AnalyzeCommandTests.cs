@@ -186,4 +186,34 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.Contains("adapter_model.bin: pickle checkpoints are not read", stderr);
         Assert.Contains("save_file", stderr);
     }
+
+    /// <summary>
+    /// An adapter made on a four-layer model, given a two-layer base: every verb that plans it against the base refuses
+    /// it before any arithmetic, in one line, rather than judging it by the modules that happen to share a name.
+    /// </summary>
+    [Theory]
+    [InlineData("analyze")]
+    [InlineData("gate")]
+    [InlineData("merge", "--output", "merged")]
+    [InlineData("mitigate", "--lambda", "0.5", "--output", "repaired")]
+    [InlineData("lineage")]
+    public async Task Verb_AdapterForAnotherModel_ExitsTwoWithOneLineCountingTheUnmatchedModules(string verb, params string[] extra)
+    {
+        var deeper = new TinyModelBuilder { Layers = 4 }.Build(_dir.File("deeper")).Folder;
+        var adapter = new LoraAdapterBuilder()
+            .WithAlignedUpdate("model.layers.0.self_attn.q_proj")
+            .WithAlignedUpdate("model.layers.2.self_attn.v_proj")
+            .WithIntruders("model.layers.3.self_attn.q_proj", 1)
+            .Build(deeper, _dir.File("adapter-deeper"));
+        string[] outputs = [.. extra.Select(e => e is "merged" or "repaired" ? _dir.File(e) : e)];
+
+        var (code, _, stderr) = await CliRunner.RunAsync([verb, "--base", _base, "--adapter", adapter, "--device", "cpu", .. outputs]);
+
+        Assert.True(code == 2, stderr);
+        Assert.Equal(
+            $"error: {Path.Combine(adapter, "adapter_model.safetensors")}: 2 of the 3 modules it changes match no tensor of base model {_base} " +
+            "('model.layers.2.self_attn.v_proj', 'model.layers.3.self_attn.q_proj'); the base's nearest are " +
+            "'model.layers.0.self_attn.q_proj', 'model.layers.0.self_attn.v_proj', 'model.layers.1.self_attn.q_proj': is this the adapter's base model?",
+            stderr.Trim());
+    }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ModelGate.Demo;
 using ModelGate.Testing;
+using ModelGate.Testing.Adapters;
 
 namespace ModelGate.Cli.Tests;
 
@@ -165,6 +167,54 @@ public sealed class GateCommandTests : IDisposable
 
         Assert.Equal(2, code);
         Assert.Equal("error: --adapter missing: the gate needs at least one", stderr.Trim());
+    }
+
+    [Fact]
+    public async Task Gate_AdapterMadeOnAnotherBase_WarnsByDefault_AndFailsUnderTheProvenanceSwitch()
+    {
+        var adapter = Adapter("other-base", b => b.WithAlignedUpdate("model.layers.0.self_attn.q_proj"));
+        SetJson(Path.Combine(adapter, "adapter_config.json"), "base_model_name_or_path", "Qwen/Qwen2.5-0.5B");
+        SetJson(Path.Combine(_base, "config.json"), "_name_or_path", "meta-llama/Llama-3.2-1B");
+        var policy = _dir.File("strict.json");
+        File.WriteAllText(policy, """{ "provenance": { "baseMismatch": "fail" } }""");
+        var json = _dir.File("verdict.json");
+        var md = _dir.File("report.md");
+
+        var (lenient, stdout, e1) = await CliRunner.RunAsync(["gate", "--base", _base, "--adapter", adapter, "--json", json, "--report", md]);
+        var (strict, strictOut, e2) = await CliRunner.RunAsync(["gate", "--base", _base, "--adapter", adapter, "--policy", policy]);
+
+        Assert.True(lenient == 0, e1);
+        const string finding = "adapter_config.json names base 'Qwen/Qwen2.5-0.5B', but the base given is 'meta-llama/Llama-3.2-1B'";
+        Assert.Contains("WARN MG0201 " + finding, stdout);
+        Assert.Contains(finding, File.ReadAllText(md));
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var origin = Assert.Single(doc.RootElement.GetProperty("provenance").EnumerateArray());
+        Assert.Equal(("Qwen/Qwen2.5-0.5B", "mismatch", false), (origin.GetProperty("declaredBase").GetString(), origin.GetProperty("baseMatch").GetString(), origin.GetProperty("zeroUpdate").GetBoolean()));
+        Assert.Contains(doc.RootElement.GetProperty("rules").EnumerateArray(), r => r.GetProperty("code").GetString() == "MG0201" && r.GetProperty("status").GetString() == "warn");
+        Assert.True(strict == 1, e2);
+        Assert.Contains("FAIL MG0201 " + finding, strictOut);
+    }
+
+    [Fact]
+    public async Task Gate_UntrainedAdapterNamingNoBase_FailsTheZeroUpdateRuleAndSaysTheBaseIsUnknown()
+    {
+        const string q = "base_model.model.model.layers.0.self_attn.q_proj";
+        var adapter = RawAdapterWriter.Write(_dir.File("untrained"), """{ "peft_type": "LORA", "r": 2, "lora_alpha": 4, "target_modules": ["q_proj"] }""",
+            (q + ".lora_A.weight", [2, 64], RawAdapterWriter.Ramp(0.01f)), (q + ".lora_B.weight", [64, 2], _ => 0f));
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync(["gate", "--base", _base, "--adapter", adapter]);
+
+        Assert.True(code == 1, stderr);
+        Assert.Contains($"FAIL MG0202 {adapter}: every lora_B weight is zero, so the adapter changes nothing", stdout);
+        Assert.Contains("gate FAIL: release blocked (exit 1, fail on fail): 0 intruder dimensions", stdout);
+        Assert.True(stdout.Contains($"warning: {adapter}: adapter_config.json names no base_model_name_or_path, so whether it was made on {_base} is unknown", StringComparison.Ordinal), stdout);
+    }
+
+    private static void SetJson(string file, string key, string value)
+    {
+        var node = JsonNode.Parse(File.ReadAllText(file))!.AsObject();
+        node[key] = value;
+        File.WriteAllText(file, node.ToJsonString());
     }
 
     private string Adapter(string name, Func<LoraAdapterBuilder, LoraAdapterBuilder> plant)

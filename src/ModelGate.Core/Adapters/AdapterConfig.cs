@@ -27,7 +27,12 @@ public sealed class AdapterConfig
     public IReadOnlyList<string> ModulesToSave { get; init; } = [];
     public IReadOnlyList<int>? LayersToTransform { get; init; }
     public IReadOnlyList<string> LayersPattern { get; init; } = [];
+
+    /// <summary>The base the adapter was made on, as PEFT wrote it: a Hub id or the local path it was loaded from.</summary>
     public string? BaseModelNameOrPath { get; init; }
+
+    /// <summary>The Hub revision of that base, when the adapter was made with one (PEFT writes <c>revision</c>).</summary>
+    public string? Revision { get; init; }
 
     /// <summary>The rank PEFT gives this module: the first matching <c>rank_pattern</c> key, else <c>r</c>.</summary>
     public int RankFor(string modulePath) =>
@@ -151,6 +156,7 @@ public sealed class AdapterConfig
             LayersToTransform = f.IntOrIntList("layers_to_transform"),
             LayersPattern = f.StringList("layers_pattern") ?? (f.String("layers_pattern") is { } lp ? [lp] : []),
             BaseModelNameOrPath = f.String("base_model_name_or_path"),
+            Revision = f.String("revision"),
         };
     }
 

@@ -14,7 +14,7 @@ public sealed partial class LoraAdapter : IDisposable
     private const string PeftPrefix = "base_model.model.";
 
     private LoraAdapter(string folder, AdapterConfig config, SafetensorsFile weights, IReadOnlyList<LoraModule> modules,
-        IReadOnlyDictionary<string, TensorInfo> replacements, IReadOnlyList<string> warnings)
+        IReadOnlyDictionary<string, TensorInfo> replacements, IReadOnlyList<string> warnings, bool changesNothing)
     {
         Folder = folder;
         Config = config;
@@ -22,6 +22,7 @@ public sealed partial class LoraAdapter : IDisposable
         Modules = modules;
         Replacements = replacements;
         Warnings = warnings;
+        ChangesNothing = changesNothing;
     }
 
     public string Folder { get; }
@@ -40,13 +41,15 @@ public sealed partial class LoraAdapter : IDisposable
     /// <summary>Things PEFT would silently skip (weights for modules the config does not target).</summary>
     public IReadOnlyList<string> Warnings { get; }
 
-    public string Name => Path.GetFileName(Path.TrimEndingDirectorySeparator(Folder));
-
     /// <summary>
     /// Whether the update is numerically zero: LoRA modules only, each with B all zeros. DoRA's magnitude, a
     /// <c>lora_B.bias</c> or a replaced tensor can change the model even then, so those never count as nothing.
     /// </summary>
-    private static bool ChangesNothing(SafetensorsFile weights, IReadOnlyList<LoraModule> modules, IReadOnlyDictionary<string, TensorInfo> replacements) =>
+    public bool ChangesNothing { get; }
+
+    public string Name => Path.GetFileName(Path.TrimEndingDirectorySeparator(Folder));
+
+    private static bool IsZeroUpdate(SafetensorsFile weights, IReadOnlyList<LoraModule> modules, IReadOnlyDictionary<string, TensorInfo> replacements) =>
         modules.Count > 0 && replacements.Count == 0 &&
         modules.All(m => !m.IsDora && m.BBias is null && Array.TrueForAll(weights.ReadFloat32(m.B), v => v == 0));
 
@@ -75,13 +78,14 @@ public sealed partial class LoraAdapter : IDisposable
         try
         {
             var (modules, replacements, warnings) = Interpret(config, weights);
-            if (ChangesNothing(weights, modules, replacements))
+            var changesNothing = IsZeroUpdate(weights, modules, replacements);
+            if (changesNothing)
             {
                 warnings = [.. warnings, $"{weightsPath}: every lora_B weight is zero, so this adapter changes nothing " +
                     "(saved before training? PEFT starts lora_B at zero): its count of 0 intruders says nothing about a trained adapter"];
             }
 
-            return new LoraAdapter(folder, config, weights, modules, replacements, warnings);
+            return new LoraAdapter(folder, config, weights, modules, replacements, warnings, changesNothing);
         }
         catch
         {

@@ -9,6 +9,8 @@ namespace ModelGate.Core.Adapters;
 /// </summary>
 public static class MergePlanner
 {
+    private const int ShownNames = 3;
+
     public static IReadOnlyList<TensorUpdate> Plan(ModelWeights baseWeights, IReadOnlyList<LoraAdapter> adapters)
     {
         var edits = new Dictionary<string, List<TensorEdit>>(StringComparer.Ordinal);
@@ -33,6 +35,8 @@ public static class MergePlanner
 
         foreach (var adapter in adapters)
         {
+            RefuseUnmatched(baseWeights, adapter);
+
             // A saved base layer (embeddings saved with save_embedding_layers) replaces the weight before the
             // adapter's own LoRA applies on top of it, as PEFT loads it.
             foreach (var (key, source) in adapter.Replacements)
@@ -95,19 +99,73 @@ public static class MergePlanner
         }
     }
 
+    /// <summary>
+    /// Every module the adapter changes must be in the base before anything is planned: an adapter made for another
+    /// model would otherwise be judged by the modules that happen to share a name, and a gate would pass what it never
+    /// looked at. One line names how many match nothing, the first few, and the base's modules nearest to them.
+    /// </summary>
+    private static void RefuseUnmatched(ModelWeights baseWeights, LoraAdapter adapter)
+    {
+        // A LoRA module changes <module>.weight (its DoRA magnitude and lora_B.bias go with it, not to a tensor of
+        // their own); a modules_to_save or saved embedding layer replaces the base tensor of the same name.
+        var changed = adapter.Modules.Select(m => (Module: m.ModulePath, Tensor: m.ModulePath + ".weight"))
+            .Concat(adapter.Replacements.Keys.Select(k => (Module: ModuleOf(k), Tensor: k)))
+            .ToArray();
+        var unmatched = changed.Where(c => Candidates(baseWeights, c.Tensor).Length == 0).Select(c => c.Module).Distinct(StringComparer.Ordinal).ToArray();
+        if (unmatched.Length == 0)
+        {
+            return;
+        }
+
+        var shown = unmatched.Take(ShownNames).ToArray();
+        var more = unmatched.Length > shown.Length ? $" and {unmatched.Length - shown.Length} more" : "";
+        var nearest = NearestNames.Of(shown, baseWeights.Tensors.Select(t => ModuleOf(t.Name)), ShownNames);
+        var modules = changed.Select(c => c.Module).Distinct(StringComparer.Ordinal).Count();
+        throw new UserInputException(
+            $"{adapter.Weights.Path}: {unmatched.Length} of the {modules} modules it changes match no tensor of base model {baseWeights.Folder} " +
+            $"({string.Join(", ", shown.Select(n => $"'{n}'"))}{more}); the base's nearest are {string.Join(", ", nearest.Select(n => $"'{n}'"))}: " +
+            (TiedHeadHint(baseWeights, unmatched) ?? "is this the adapter's base model?"));
+    }
+
+    /// <summary>
+    /// A base that ties its output head to the input embeddings stores no lm_head weight; an adapter that changes
+    /// lm_head has nothing to merge into there (PEFT's own merges break on it: peft #1035, #1300).
+    /// </summary>
+    private static string? TiedHeadHint(ModelWeights baseWeights, IReadOnlyList<string> unmatched) =>
+        unmatched.Any(m => m == "lm_head" || m.EndsWith(".lm_head", StringComparison.Ordinal)) &&
+        !baseWeights.Tensors.Any(t => t.Name.Contains("lm_head", StringComparison.Ordinal))
+            ? "this base stores no lm_head weight (it ties lm_head to its input embeddings), so a change to lm_head has no tensor of its own to go to; gate it with an untied base"
+            : null;
+
+    private static string ModuleOf(string tensorName) =>
+        tensorName.LastIndexOf('.') is var dot and > 0 ? tensorName[..dot] : tensorName;
+
     private static TensorInfo Resolve(ModelWeights baseWeights, LoraAdapter adapter, string modulePath, string parameter) =>
         ResolveTensor(baseWeights, adapter, modulePath + "." + parameter);
+
+    private static TensorInfo ResolveTensor(ModelWeights baseWeights, LoraAdapter adapter, string name)
+    {
+        var found = Candidates(baseWeights, name);
+        if (found.Length == 1)
+        {
+            return found[0];
+        }
+
+        throw new UserInputException(
+            $"{adapter.Weights.Path}: the adapter changes '{name}', which base model {baseWeights.Folder} does not have" +
+            (found.Length > 1 ? $" (ambiguous: {string.Join(", ", found.Select(t => t.Name))})" : " (is this the adapter's base model?)"));
+    }
 
     /// <summary>
     /// The adapter's names are the PEFT model's module paths (e.g. <c>model.layers.0.self_attn.q_proj</c>); a base
     /// checkpoint saved from the bare backbone lacks the leading <c>model.</c>, and one saved with a task head may
-    /// carry an extra prefix. Accept either, but only when exactly one tensor fits.
+    /// carry an extra prefix. Accept either; it resolves only when exactly one tensor fits.
     /// </summary>
-    private static TensorInfo ResolveTensor(ModelWeights baseWeights, LoraAdapter adapter, string name)
+    private static TensorInfo[] Candidates(ModelWeights baseWeights, string name)
     {
         if (baseWeights.TryGet(name, out var exact))
         {
-            return exact;
+            return [exact];
         }
 
         var parts = name.Split('.');
@@ -115,18 +173,10 @@ public static class MergePlanner
         {
             if (baseWeights.TryGet(string.Join('.', parts[skip..]), out var shorter))
             {
-                return shorter;
+                return [shorter];
             }
         }
 
-        var longer = baseWeights.Tensors.Where(t => t.Name.EndsWith("." + name, StringComparison.Ordinal)).ToArray();
-        if (longer.Length == 1)
-        {
-            return longer[0];
-        }
-
-        throw new UserInputException(
-            $"{adapter.Weights.Path}: the adapter changes '{name}', which base model {baseWeights.Folder} does not have" +
-            (longer.Length > 1 ? $" (ambiguous: {string.Join(", ", longer.Select(t => t.Name))})" : " (is this the adapter's base model?)"));
+        return baseWeights.Tensors.Where(t => t.Name.EndsWith("." + name, StringComparison.Ordinal)).ToArray();
     }
 }

@@ -42,32 +42,8 @@ public sealed class TargetModules
     public IReadOnlyList<string> Nearest(IEnumerable<string> modulePaths, int count)
     {
         IReadOnlyList<string> written = _regex is not null ? [_regex.Pattern] : Names;
-        return modulePaths
-            .Select(p => _regex is not null ? p : p[(p.LastIndexOf('.') + 1)..])
-            .Distinct(StringComparer.Ordinal)
-            .OrderBy(candidate => written.Min(w => EditDistance(w, candidate)))
-            .ThenBy(candidate => candidate, StringComparer.Ordinal)
-            .Take(count)
-            .ToArray();
+        return NearestNames.Of(written, modulePaths.Select(p => _regex is not null ? p : p[(p.LastIndexOf('.') + 1)..]), count);
     }
 
     public override string ToString() => Pattern ?? "[" + string.Join(", ", Names) + "]";
-
-    private static int EditDistance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        var current = new int[b.Length + 1];
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
-    }
 }

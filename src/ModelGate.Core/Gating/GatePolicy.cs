@@ -15,6 +15,8 @@ public sealed record GatePolicy
 
     public ForgettingPolicy Forgetting { get; init; } = new();
 
+    public ProvenancePolicy Provenance { get; init; } = new();
+
     /// <summary>Where the policy came from, for the report: the file's path, or the built-in default.</summary>
     public string Source { get; init; } = GatePolicyLoader.DefaultSource;
 }

@@ -96,6 +96,7 @@ public static class GatePolicyLoader
                     "intruders" => policy with { Intruders = Intruders(p.Value, "intruders", policy.Intruders) },
                     "baseline" => policy with { Baseline = OptionalString(p.Value, "baseline") },
                     "forgetting" => policy with { Forgetting = Forgetting(p.Value, "forgetting", policy.Forgetting) },
+                    "provenance" => policy with { Provenance = Provenance(p.Value, "provenance", policy.Provenance) },
                     _ => throw Unknown(p.Name, ""),
                 };
             }
@@ -219,6 +220,29 @@ public static class GatePolicyLoader
 
             return f;
         }
+
+        private ProvenancePolicy Provenance(JsonElement e, string path, ProvenancePolicy over)
+        {
+            var v = over;
+            foreach (var p in Properties(e, path, "an object"))
+            {
+                var at = Join(path, p.Name);
+                v = p.Name switch
+                {
+                    "baseMismatch" => v with { BaseMismatch = FindingLevel(p.Value, at) },
+                    "zeroUpdate" => v with { ZeroUpdate = FindingLevel(p.Value, at) },
+                    _ => throw Unknown(p.Name, path),
+                };
+            }
+
+            return v;
+        }
+
+        /// <summary>"warn" or "fail": the status a finding gets; null turns the rule off.</summary>
+        private RuleStatus? FindingLevel(JsonElement e, string path) =>
+            e.ValueKind == JsonValueKind.Null ? null
+            : e.ValueKind == JsonValueKind.String && GateWords.TryParseStatus(e.GetString(), out var s) && s > RuleStatus.Pass ? s
+            : throw Bad(path, "must be \"warn\", \"fail\" or null", e);
 
         /// <summary>A number (the fail level), <c>{ "warn": x, "fail": y }</c> (either may be left out), or null (rule off).</summary>
         private Threshold? OptionalThreshold(JsonElement e, string path)

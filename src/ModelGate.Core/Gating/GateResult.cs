@@ -1,3 +1,4 @@
+using ModelGate.Core.Provenance;
 using ModelGate.Core.Spectral;
 
 namespace ModelGate.Core.Gating;
@@ -17,6 +18,9 @@ public sealed record GateResult
     public int? Growth => Baseline is null ? null : Analysis.TotalIntruders - Baseline.TotalIntruders;
 
     public IReadOnlyList<ForgettingObservation> Forgetting { get; init; } = [];
+
+    /// <summary>Each adapter's origin held against the base given, in the adapters' order; empty when not inspected.</summary>
+    public IReadOnlyList<AdapterProvenance> Provenance { get; init; } = [];
     public required GateRunInfo Run { get; init; }
 
     /// <summary>Things the reader should know that are not rule outcomes (baseline counted with another k, ...).</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ModelGate.Core.Provenance;
 using ModelGate.Core.Spectral;
 
 namespace ModelGate.Core.Gating;
@@ -13,7 +14,7 @@ public static class GateRules
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public static IReadOnlyList<RuleResult> Evaluate(GatePolicy policy, IntruderReport analysis, GateBaseline? baseline,
-        IReadOnlyList<ForgettingObservation> forgetting)
+        IReadOnlyList<ForgettingObservation> forgetting, IReadOnlyList<AdapterProvenance>? provenance = null)
     {
         var rules = new List<RuleResult>();
         var intruders = policy.Intruders;
@@ -67,8 +68,31 @@ public static class GateRules
             }
         }
 
+        foreach (var p in provenance ?? [])
+        {
+            if (policy.Provenance.BaseMismatch is { } mismatch)
+            {
+                rules.Add(Finding(RuleIds.BaseMismatch, mismatch, p.BaseMatch == BaseMatch.Mismatch, p.Adapter,
+                    p.BaseMatch == BaseMatch.Unknown ? $"base unknown: {p.BaseFinding}" : p.BaseFinding));
+            }
+
+            if (policy.Provenance.ZeroUpdate is { } zero)
+            {
+                rules.Add(Finding(RuleIds.ZeroUpdate, zero, p.ZeroUpdate, p.Adapter, p.ZeroUpdate
+                    ? $"{p.Adapter}: every lora_B weight is zero, so the adapter changes nothing (saved before training?); its 0 intruders say nothing about a trained adapter"
+                    : $"{p.Adapter}: the update is not numerically zero"));
+            }
+        }
+
         return rules;
     }
+
+    /// <summary>
+    /// A provenance finding, one per adapter: observed 1 when found, 0 when not, held to a level of 0 at the status
+    /// the policy gives it, so the verdict reads like the count rules (above 0 → that status).
+    /// </summary>
+    private static RuleResult Finding(string id, RuleStatus level, bool found, string adapter, string message) =>
+        new(id, found ? level : RuleStatus.Pass, found ? 1 : 0, level == RuleStatus.Warn ? 0 : null, level == RuleStatus.Fail ? 0 : null, adapter, message);
 
     /// <summary>
     /// FAIL only when the whole interval is above the fail level (CiLow > fail); WARN when the point estimate is above

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using ModelGate.Core.Adapters;
 using ModelGate.Core.Errors;
+using ModelGate.Core.Provenance;
 using ModelGate.Core.Spectral;
 using ModelGate.Core.Spectral.Publishing;
 using ModelGate.Core.Tensors;
@@ -41,6 +42,8 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
             baseline = await GateBaselineLoader.LoadAsync(baselinePath, cancellationToken);
             timings.Add(("baseline", phase.Elapsed));
         }
+
+        var provenance = InspectProvenance(request);
 
         // Hashing reads the weight files while the analysis computes; it only costs wall time on huge bases.
         var hashing = request.HashWeights ? HashAsync(request, cancellationToken) : null;
@@ -81,7 +84,7 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
             timings.Add(("hashing", h.Elapsed));
         }
 
-        var rules = GateRules.Evaluate(policy, analysis, baseline, forgetting);
+        var rules = GateRules.Evaluate(policy, analysis, baseline, forgetting, provenance);
         var sensitivity = ForgettingSensitivity.Warnings(policy.Forgetting, forgetting);
         foreach (var warning in sensitivity)
         {
@@ -96,7 +99,8 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
             Policy = policy,
             Baseline = baseline,
             Forgetting = forgetting,
-            Warnings = [.. Warnings(analysis, baseline), .. sensitivity],
+            Provenance = provenance,
+            Warnings = [.. Warnings(analysis, baseline, policy.Provenance.BaseMismatch is null ? [] : provenance), .. sensitivity],
             Run = new GateRunInfo
             {
                 Tool = $"ModelGate {ToolVersion.Current}",
@@ -118,6 +122,13 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
         }
 
         return result;
+    }
+
+    /// <summary>Reads each adapter's config and factors (not the base's weights) to say where it came from, before the analysis.</summary>
+    private static IReadOnlyList<AdapterProvenance> InspectProvenance(GateRequest request)
+    {
+        using var adapters = AdapterStack.Load([.. request.Adapters.Select(a => a.LocalPath)]);
+        return [.. request.Adapters.Zip(adapters.Adapters, (model, adapter) => ProvenanceInspector.Inspect(request.BaseModel, model, adapter))];
     }
 
     private static async Task<(ModelFingerprint, IReadOnlyList<ModelFingerprint>, TimeSpan)> HashAsync(GateRequest request, CancellationToken cancellationToken)
@@ -169,9 +180,11 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
         return manifest is null ? _ => false : manifest.Scanned;
     }
 
-    private static IReadOnlyList<string> Warnings(IntruderReport analysis, GateBaseline? baseline)
+    private static IReadOnlyList<string> Warnings(IntruderReport analysis, GateBaseline? baseline, IReadOnlyList<AdapterProvenance> provenance)
     {
         var warnings = new List<string>(analysis.Warnings);
+        // A base that cannot be told passes its rule; the reader is still told that nobody checked it.
+        warnings.AddRange(provenance.Where(p => p.BaseMatch == BaseMatch.Unknown).Select(p => $"{p.Adapter}: {p.BaseFinding}"));
         if (baseline is not null && baseline.K != 0 && (baseline.K != analysis.K || Math.Abs(baseline.Epsilon - analysis.Epsilon) > 1e-12))
         {
             var inv = CultureInfo.InvariantCulture;

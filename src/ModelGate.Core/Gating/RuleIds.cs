@@ -10,6 +10,8 @@ public static class RuleIds
     public const string PerplexityIncreasePct = "forgetting." + ForgettingMetric.PerplexityIncreasePct;
     public const string PseudoLossIncrease = "forgetting." + ForgettingMetric.PseudoLossIncrease;
     public const string AccuracyDropPts = "forgetting." + ForgettingMetric.AccuracyDropPts;
+    public const string BaseMismatch = "provenance.baseMismatch";
+    public const string ZeroUpdate = "provenance.zeroUpdate";
 
     public static string CodeOf(string id) => id switch
     {
@@ -20,6 +22,8 @@ public static class RuleIds
         PerplexityIncreasePct => "MG0101",
         PseudoLossIncrease => "MG0102",
         AccuracyDropPts => "MG0103",
+        BaseMismatch => "MG0201",
+        ZeroUpdate => "MG0202",
         _ => throw new ArgumentException($"no code for rule '{id}'", nameof(id)),
     };
 }

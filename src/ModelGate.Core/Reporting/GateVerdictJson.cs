@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ModelGate.Core.Gating;
+using ModelGate.Core.Provenance;
 using ModelGate.Core.Registries;
 
 namespace ModelGate.Core.Reporting;
@@ -92,6 +93,22 @@ public static class GateVerdictJson
 
         w.WriteEndArray();
 
+        w.WriteStartArray("provenance");
+        foreach (var p in result.Provenance)
+        {
+            w.WriteStartObject();
+            w.WriteString("adapter", p.Adapter);
+            StringOrNull(w, "declaredBase", p.DeclaredBase);
+            StringOrNull(w, "declaredRevision", p.DeclaredRevision);
+            w.WriteString("base", p.Base);
+            w.WriteString("baseMatch", Word(p.BaseMatch));
+            w.WriteString("baseFinding", p.BaseFinding);
+            w.WriteBoolean("zeroUpdate", p.ZeroUpdate);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+
         var run = result.Run;
         w.WriteStartObject("run");
         w.WriteString("tool", run.Tool);
@@ -143,6 +160,13 @@ public static class GateVerdictJson
         StringOrNull(w, "sha256", m.ContentHash);
         w.WriteEndObject();
     }
+
+    private static string Word(BaseMatch match) => match switch
+    {
+        BaseMatch.Match => "match",
+        BaseMatch.Mismatch => "mismatch",
+        _ => "unknown",
+    };
 
     private static void Fingerprint(Utf8JsonWriter w, ModelFingerprint f)
     {

@@ -192,16 +192,52 @@ public sealed class LoraAdapterTests : IDisposable
     }
 
     [Fact]
-    public void Plan_ModuleMissingFromBase_SaysSo()
+    public void Plan_ModulesMissingFromBase_RefusesInOneLineWithTheirCountAndTheBasesNearest()
     {
-        var m = "base_model.model.model.layers.7.self_attn.q_proj";
-        var folder = Adapter(Config, T(m + ".lora_A.weight", 2, 16), T(m + ".lora_B.weight", 16, 2));
+        // Layers 7 and 8 do not exist in a two-layer base; layer 0's q_proj does. All are refused together.
+        static (string, long[], Func<int, float>)[] Module(string m) => [T(m + ".lora_A.weight", 2, 16), T(m + ".lora_B.weight", 16, 2)];
+        var folder = Adapter(Config, [.. Module(Q), .. Module("base_model.model.model.layers.7.self_attn.q_proj"), .. Module("base_model.model.model.layers.8.self_attn.q_proj")]);
         using var weights = ModelWeights.Open(_model.Folder);
         using var adapter = LoraAdapter.Load(folder);
 
         var e = Assert.Throws<UserInputException>(() => MergePlanner.Plan(weights, [adapter]));
 
-        Assert.Contains("'model.layers.7.self_attn.q_proj.weight', which base model", e.Message);
+        Assert.StartsWith(Path.Combine(folder, "adapter_model.safetensors") + ": 2 of the 3 modules it changes match no tensor of base model ", e.Message);
+        Assert.Contains("('model.layers.7.self_attn.q_proj', 'model.layers.8.self_attn.q_proj')", e.Message);
+        Assert.Contains("the base's nearest are 'model.layers.0.self_attn.q_proj', 'model.layers.1.self_attn.q_proj'", e.Message);
+        Assert.EndsWith("is this the adapter's base model?", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void Plan_LmHeadOnABaseThatStoresNone_SaysTheHeadIsTiedToTheEmbeddings()
+    {
+        // transformers saves a model with tie_word_embeddings without lm_head.weight (peer vectors: llama3_gqa_tied).
+        var folder = Adapter(Config, T("base_model.model.lm_head.lora_A.weight", 2, 64), T("base_model.model.lm_head.lora_B.weight", 1000, 2));
+        using var weights = ModelWeights.Open(Path.Combine(RepositoryPaths.PeerVectors(), "models", "llama3_gqa_tied"));
+        using var adapter = LoraAdapter.Load(folder);
+
+        var e = Assert.Throws<UserInputException>(() => MergePlanner.Plan(weights, [adapter]));
+
+        Assert.Contains("1 of the 1 modules it changes match no tensor", e.Message);
+        Assert.Contains("this base stores no lm_head weight (it ties lm_head to its input embeddings)", e.Message);
+    }
+
+    /// <summary>
+    /// PEFT 0.21 saved this adapter itself (tests/vectors/peft): LoRA on embed_tokens with the embedding base layer
+    /// saved, and lm_head in modules_to_save. Neither the saved layer nor the whole-tensor replacement is a module the
+    /// base lacks.
+    /// </summary>
+    [Fact]
+    public void Plan_PeftAdapterWithModulesToSaveAndSavedEmbeddings_IsNotRefused()
+    {
+        using var weights = ModelWeights.Open(Path.Combine(RepositoryPaths.PeerVectors(), "models", "llama2"));
+        using var adapter = LoraAdapter.Load(Path.Combine(RepositoryPaths.PeftVectors(), "llama2_embed_modules_to_save", "adapter1"));
+
+        var planned = MergePlanner.Plan(weights, [adapter]).Select(u => u.TensorName).ToArray();
+
+        Assert.Contains("lm_head.weight", planned);
+        Assert.Contains("model.embed_tokens.weight", planned);
     }
 
     [Fact]

@@ -27,7 +27,16 @@ public sealed class GatePolicyLoaderTests : IDisposable
         Assert.Equal(new Threshold(2, 5), p.Forgetting.PerplexityIncreasePct);
         Assert.Equal(new Threshold(null, 0.05), p.Forgetting.PseudoLossIncrease);
         Assert.Equal(new Threshold(null, 1), p.Forgetting.AccuracyDropPts);
+        Assert.Equal((RuleStatus.Warn, RuleStatus.Fail), (p.Provenance.BaseMismatch, p.Provenance.ZeroUpdate));
         Assert.Equal(GatePolicyLoader.DefaultSource, p.Source);
+    }
+
+    [Fact]
+    public void Provenance_LevelsFromTheFile_ReplaceTheDefaultsAndNullTurnsARuleOff()
+    {
+        var p = GatePolicyLoader.Parse("""{ "provenance": { "baseMismatch": "fail", "zeroUpdate": null } }""", "p.json", GatePolicyLoader.Default);
+
+        Assert.Equal((RuleStatus.Fail, (RuleStatus?)null), (p.Provenance.BaseMismatch, p.Provenance.ZeroUpdate));
     }
 
     [Fact]
@@ -86,6 +95,8 @@ public sealed class GatePolicyLoaderTests : IDisposable
     [InlineData("""{ "intruders": { "perModule": { "match": "*" } } }""", "'intruders.perModule' must be an array")]
     [InlineData("""{ "forgetting": { "tasks": ["hellaswag", 3] } }""", "'forgetting.tasks[1]' must be a non-empty string, got 3")]
     [InlineData("""{ "analysis": { "k": 10, "k": 12 } }""", "key 'analysis.k' is given twice")]
+    [InlineData("""{ "provenance": { "baseMismatch": "pass" } }""", "'provenance.baseMismatch' must be \"warn\", \"fail\" or null, got \"pass\"")]
+    [InlineData("""{ "provenance": { "zeroUpdates": "warn" } }""", "unknown key 'provenance.zeroUpdates'")]
     [InlineData("""[ 1 ]""", "the policy must be a JSON object, got an array")]
     [InlineData("""{ "analysis": { "k": 10 """, "not valid JSON (line 1")]
     public void BadPolicy_IsOneLineNamingTheFileAndTheJsonPath(string json, string expected)

@@ -1,4 +1,5 @@
 using ModelGate.Core.Gating;
+using ModelGate.Core.Provenance;
 using static ModelGate.Core.Tests.Gating.SampleResults;
 
 namespace ModelGate.Core.Tests.Gating;
@@ -154,4 +155,52 @@ public sealed class GateRulesTests
 
     private static RuleResult Total(ModelGate.Core.Spectral.IntruderReport analysis) =>
         GateRules.Evaluate(Policy, analysis, null, []).Single(r => r.Id == RuleIds.Total);
+
+    private static AdapterProvenance Origin(BaseMatch match, bool zero = false) =>
+        new("adapters/bot", "meta-llama/Llama-3.2-1B", null, "hf://Qwen/Qwen2.5-0.5B", match, "adapter_config.json names base 'meta-llama/Llama-3.2-1B', but the base given is 'Qwen/Qwen2.5-0.5B'", zero);
+
+    [Theory]
+    [InlineData(RuleStatus.Warn)]
+    [InlineData(RuleStatus.Fail)]
+    public void BaseMismatch_GetsTheStatusThePolicyGivesIt_NamingTheAdapterAndBothBases(RuleStatus level)
+    {
+        var policy = Policy with { Provenance = new ProvenancePolicy { BaseMismatch = level } };
+
+        var rule = Assert.Single(GateRules.Evaluate(policy, Analysis((Q0, 0)), null, [], [Origin(BaseMatch.Mismatch)]), r => r.Id == RuleIds.BaseMismatch);
+
+        Assert.Equal((level, 1.0, "MG0201", "adapters/bot"), (rule.Status, rule.Observed, rule.Code, rule.Target));
+        Assert.Equal(level == RuleStatus.Warn ? 0 : null, rule.Warn);
+        Assert.Equal(level == RuleStatus.Fail ? 0 : null, rule.Fail);
+        Assert.Contains("but the base given is 'Qwen/Qwen2.5-0.5B'", rule.Message);
+    }
+
+    [Fact]
+    public void BaseMismatch_UnknownBase_PassesAndSaysItIsUnknown()
+    {
+        var policy = Policy with { Provenance = new ProvenancePolicy { BaseMismatch = RuleStatus.Fail } };
+
+        var rule = Assert.Single(GateRules.Evaluate(policy, Analysis((Q0, 0)), null, [], [Origin(BaseMatch.Unknown)]), r => r.Id == RuleIds.BaseMismatch);
+
+        Assert.Equal((RuleStatus.Pass, 0.0), (rule.Status, rule.Observed));
+        Assert.StartsWith("base unknown: ", rule.Message);
+    }
+
+    [Fact]
+    public void ZeroUpdate_UnderTheDefaultPolicy_FailsTheGate()
+    {
+        var rules = GateRules.Evaluate(GatePolicyLoader.Default, Analysis((Q0, 0)), null, [], [Origin(BaseMatch.Match, zero: true)]);
+
+        var rule = Assert.Single(rules, r => r.Id == RuleIds.ZeroUpdate);
+        Assert.Equal((RuleStatus.Fail, "MG0202"), (rule.Status, rule.Code));
+        Assert.Contains("every lora_B weight is zero", rule.Message);
+        Assert.Equal(RuleStatus.Fail, GateVerdict.From(rules, FailOn.Fail, 0).Status);
+    }
+
+    [Fact]
+    public void Provenance_RulesTurnedOff_AddNoRule()
+    {
+        var rules = GateRules.Evaluate(Policy, Analysis((Q0, 0)), null, [], [Origin(BaseMatch.Mismatch, zero: true)]);
+
+        Assert.DoesNotContain(rules, r => r.Id.StartsWith("provenance.", StringComparison.Ordinal));
+    }
 }

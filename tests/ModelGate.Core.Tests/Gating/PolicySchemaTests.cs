@@ -42,6 +42,7 @@ public sealed class PolicySchemaTests : IDisposable
     [InlineData("""{ "intruders": { "total": { "warn": 1, "failure": 2 } } }""")]
     [InlineData("""{ "intruders": { "perModule": [ { "fail": 1 } ] } }""")]
     [InlineData("""{ "forgetting": { "tasks": [3] } }""")]
+    [InlineData("""{ "provenance": { "zeroUpdate": "pass" } }""")]
     public void PolicyTheLoaderRefuses_TheSchemaRefusesToo(string json)
     {
         var path = _dir.File("policy.json");
@@ -56,6 +57,7 @@ public sealed class PolicySchemaTests : IDisposable
     [InlineData("""{ "intruders": { "growth": { "fail": 2 } }, "baseline": "v1.json" }""")]
     [InlineData("""{ "forgetting": { "corpus": "held-out.txt", "tasks": ["arc-easy"], "accuracyDropPts": 2 } }""")]
     [InlineData("""{ "analysis": { "modules": "self_attn", "method": "full-svd" }, "failOn": "never" }""")]
+    [InlineData("""{ "provenance": { "baseMismatch": "fail", "zeroUpdate": null } }""")]
     public void PolicyTheLoaderAccepts_TheSchemaAcceptsToo(string json)
     {
         var path = _dir.File("policy.json");
