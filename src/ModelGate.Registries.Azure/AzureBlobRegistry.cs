@@ -137,21 +137,17 @@ public sealed class AzureBlobRegistry(RegistryEnvironment environment, IOptions<
 
     public RegistryReference Child(RegistryReference folder, string name) => folder.Append(RemoteFileNames.Check(folder.Display, name));
 
-    public async Task WriteFolderAsync(RegistryReference destination, string localFolder, CancellationToken cancellationToken)
+    public async Task WriteFileAsync(RegistryReference folder, string name, string localPath, CancellationToken cancellationToken)
     {
-        var azure = Locate(destination);
-        foreach (var path in Directory.EnumerateFiles(localFolder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            var relative = RemoteFileNames.Check(destination.Display, Path.GetRelativePath(localFolder, path).Replace(Path.DirectorySeparatorChar, '/'));
-            var md5 = await ContentMd5Async(path, cancellationToken);
+        var azure = Locate(folder);
+        var blob = azure.Container.GetBlobClient(azure.BlobName(RemoteFileNames.Check(folder.Display, name)));
+        var md5 = await ContentMd5Async(localPath, cancellationToken);
 
-            await Call(azure, async () =>
-                await azure.Container.GetBlobClient(azure.BlobName(relative)).UploadAsync(path, new BlobUploadOptions
-                {
-                    // Stored as Content-MD5 even for block uploads, so every later download can be checked.
-                    HttpHeaders = new BlobHttpHeaders { ContentHash = md5 },
-                }, cancellationToken));
-        }
+        await Call(azure, async () => await blob.UploadAsync(localPath, new BlobUploadOptions
+        {
+            // Stored as Content-MD5 even for block uploads, so every later download can be checked.
+            HttpHeaders = new BlobHttpHeaders { ContentHash = md5 },
+        }, cancellationToken));
     }
 
     public async Task<bool> CreateFileAsync(RegistryReference folder, string name, string localPath, CancellationToken cancellationToken)

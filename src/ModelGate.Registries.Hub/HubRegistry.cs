@@ -111,7 +111,7 @@ public sealed partial class HubRegistry : IRegistry, IDisposable
 
     public RegistryReference Child(RegistryReference folder, string name) => throw ReadOnly(folder);
 
-    public Task WriteFolderAsync(RegistryReference destination, string localFolder, CancellationToken cancellationToken) => throw ReadOnly(destination);
+    public Task WriteFileAsync(RegistryReference folder, string name, string localPath, CancellationToken cancellationToken) => throw ReadOnly(folder);
 
     public Task<string?> ReadTextAsync(RegistryReference folder, string name, CancellationToken cancellationToken) => throw ReadOnly(folder);
 

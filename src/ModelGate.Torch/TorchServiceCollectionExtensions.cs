@@ -12,7 +12,7 @@ namespace ModelGate.Torch;
 
 public static class TorchServiceCollectionExtensions
 {
-    /// <summary>What runs on libtorch: intruder analysis (and the gate's analyzer), spectra publishing, merge, repair, lineage.</summary>
+    /// <summary>What runs on libtorch: intruder analysis (and the gate's analyzer), spectra publishing, merge (to a folder or a registry), repair, lineage.</summary>
     public static IServiceCollection AddModelGateTorch(this IServiceCollection services)
     {
         services.AddSingleton<IntruderAnalyzer>();
@@ -21,6 +21,7 @@ public static class TorchServiceCollectionExtensions
         services.AddSingleton<PublishedSpectraSource>();
         services.AddSingleton<SpectrumPublisher>();
         services.AddSingleton<ModelMerger>();
+        services.AddSingleton<MergedModelPublisher>();
         services.AddSingleton<AdapterMitigator>();
         services.AddSingleton<LineageAnalyzer>();
         return services;

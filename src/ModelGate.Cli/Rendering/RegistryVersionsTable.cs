@@ -29,8 +29,8 @@ public static class RegistryVersionsTable
             var release = v.Release;
             table.AddRow(
                 Markup.Escape(v.Name),
-                release is null ? "[grey]not released[/]" : Markup.Escape(release.Verdict),
-                release is null ? "" : release.TotalIntruders.ToString(CultureInfo.InvariantCulture),
+                release is null ? "[grey]not released[/]" : Markup.Escape(release.Verdict ?? "merged, not gated"),
+                release?.TotalIntruders?.ToString(CultureInfo.InvariantCulture) ?? "",
                 release is null ? "" : release.ReleasedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                 Markup.Escape(v.Pinned ?? release?.AdapterVersion ?? release?.Adapter ?? ""));
         }

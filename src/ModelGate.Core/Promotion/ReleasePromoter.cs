@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Registries;
@@ -8,8 +7,9 @@ namespace ModelGate.Core.Promotion;
 /// <summary>
 /// Copies a gated adapter to a release location, only when the gate allowed it: the adapter's files, then
 /// verdict.json and report.md beside them, then <see cref="ReleaseMarker.FileName"/> last (with registry labels
-/// such as <c>intruder-gate=pass</c>, <c>intruders=3</c>). A promotion cut short leaves no marker, so readers never
-/// take a half-copied release; a version that already has a marker is never overwritten (releases are immutable).
+/// such as <c>intruder-gate=pass</c>, <c>intruders=3</c>), through <see cref="ReleaseWriter"/>. A promotion cut
+/// short leaves no marker, so readers never take a half-copied release; a version that already has a marker is
+/// never overwritten (releases are immutable).
 /// </summary>
 public sealed class ReleasePromoter(RegistryCatalog catalog, TimeProvider time, ILogger<ReleasePromoter> logger)
 {
@@ -31,20 +31,27 @@ public sealed class ReleasePromoter(RegistryCatalog catalog, TimeProvider time, 
 
         var registry = catalog.For(destination);
         var version = registry.Child(destination, RemoteFileNames.Check("release version", request.Version));
-        if (ReleaseMarker.TryParse(await registry.ReadTextAsync(version, ReleaseMarker.FileName, cancellationToken)) is { } existing)
-        {
-            throw new UserInputException(InputField.Promote, $"{version.Display}: already released ({existing.Verdict}, {existing.ReleasedAt:u}); releases are immutable, choose another version");
-        }
+        var release = await ReleaseWriter.OpenAsync(registry, version, replace: false, InputField.Promote, cancellationToken);
 
         logger.LogInformation("promoting {Adapter} to {Release}", request.Adapter, version.Display);
-        await registry.WriteFolderAsync(version, request.AdapterFolder, cancellationToken);
-        await registry.WriteTextAsync(version, VerdictFileName, request.VerdictJson, Labels.None, cancellationToken);
-        if (request.ReportMarkdown is { } report)
+        foreach (var path in Directory.EnumerateFiles(request.AdapterFolder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            await registry.WriteTextAsync(version, ReportFileName, report, Labels.None, cancellationToken);
+            var relative = RemoteFileNames.Check(version.Display, Path.GetRelativePath(request.AdapterFolder, path).Replace(Path.DirectorySeparatorChar, '/'));
+            await release.AddFileAsync(relative, path, cancellationToken);
         }
 
-        var marker = new ReleaseMarker
+        await release.AddTextAsync(VerdictFileName, request.VerdictJson, cancellationToken);
+        if (request.ReportMarkdown is { } report)
+        {
+            await release.AddTextAsync(ReportFileName, report, cancellationToken);
+        }
+
+        var labels = new Dictionary<string, string>
+        {
+            ["intruder-gate"] = request.Verdict,
+            ["intruders"] = request.TotalIntruders.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        await release.CompleteAsync(files => new ReleaseMarker
         {
             Verdict = request.Verdict,
             TotalIntruders = request.TotalIntruders,
@@ -53,14 +60,8 @@ public sealed class ReleasePromoter(RegistryCatalog catalog, TimeProvider time, 
             Base = request.Base,
             ReleasedAt = time.GetUtcNow(),
             Tool = $"ModelGate {ToolVersion.Current}",
-            Files = await DescribeAsync(request, cancellationToken),
-        };
-        var labels = new Dictionary<string, string>
-        {
-            ["intruder-gate"] = request.Verdict,
-            ["intruders"] = request.TotalIntruders.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        await registry.WriteTextAsync(version, ReleaseMarker.FileName, marker.ToJson(), labels, cancellationToken);
+            Files = files,
+        }, labels, cancellationToken);
         return new PromotionResult(true, version.Display, $"released as {version.Display} ({request.Verdict}, {request.TotalIntruders} intruders)");
     }
 
@@ -73,10 +74,7 @@ public sealed class ReleasePromoter(RegistryCatalog catalog, TimeProvider time, 
         var reference = RegistryReference.Parse(destination);
         var registry = catalog.For(reference);
         var target = registry.Child(reference, RemoteFileNames.Check("release version", version));
-        if (ReleaseMarker.TryParse(await registry.ReadTextAsync(target, ReleaseMarker.FileName, cancellationToken)) is { } existing)
-        {
-            throw new UserInputException(InputField.Promote, $"{target.Display}: already released ({existing.Verdict}, {existing.ReleasedAt:u}); releases are immutable, choose another release version");
-        }
+        await ReleaseWriter.CheckAsync(registry, target, replace: false, InputField.Promote, cancellationToken);
     }
 
     /// <summary>
@@ -96,35 +94,5 @@ public sealed class ReleasePromoter(RegistryCatalog catalog, TimeProvider time, 
         return string.IsNullOrEmpty(name) || name is "." or ".."
             ? Path.GetFileName(Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar))
             : Uri.UnescapeDataString(name);
-    }
-
-    private static async Task<IReadOnlyList<ReleasedFile>> DescribeAsync(PromotionRequest request, CancellationToken cancellationToken)
-    {
-        var files = new List<ReleasedFile>();
-        foreach (var path in Directory.EnumerateFiles(request.AdapterFolder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            await using var stream = File.OpenRead(path);
-            var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
-            files.Add(new ReleasedFile(Path.GetRelativePath(request.AdapterFolder, path).Replace(Path.DirectorySeparatorChar, '/'), stream.Length, sha));
-        }
-
-        files.Add(Describe(VerdictFileName, request.VerdictJson));
-        if (request.ReportMarkdown is { } report)
-        {
-            files.Add(Describe(ReportFileName, report));
-        }
-
-        return files;
-    }
-
-    private static ReleasedFile Describe(string name, string text)
-    {
-        var bytes = new System.Text.UTF8Encoding(false).GetBytes(text);
-        return new ReleasedFile(name, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes)));
-    }
-
-    private static class Labels
-    {
-        public static readonly IReadOnlyDictionary<string, string> None = new Dictionary<string, string>();
     }
 }

@@ -29,8 +29,11 @@ public interface IRegistry
     /// <summary>The location <paramref name="name"/> ('/'-separated, checked) under <paramref name="folder"/>.</summary>
     RegistryReference Child(RegistryReference folder, string name);
 
-    /// <summary>Uploads every file of <paramref name="localFolder"/> under <paramref name="destination"/>.</summary>
-    Task WriteFolderAsync(RegistryReference destination, string localFolder, CancellationToken cancellationToken);
+    /// <summary>
+    /// Uploads <paramref name="localPath"/> as <paramref name="name"/> under <paramref name="folder"/>, replacing what
+    /// has that name; a reader sees the old file or the new one, never a part.
+    /// </summary>
+    Task WriteFileAsync(RegistryReference folder, string name, string localPath, CancellationToken cancellationToken);
 
     /// <summary>A small text file under <paramref name="folder"/>; null when it does not exist.</summary>
     Task<string?> ReadTextAsync(RegistryReference folder, string name, CancellationToken cancellationToken);

@@ -24,12 +24,16 @@ public sealed record ReleaseMarker
     [JsonPropertyName("kind")]
     public string MarkerKind { get; init; } = Kind;
 
-    /// <summary>The gate's verdict (pass, or warn when the policy allowed the release).</summary>
-    public required string Verdict { get; init; }
+    /// <summary>The gate's verdict (pass, or warn when the policy allowed the release); null for a merged model, which no gate decided.</summary>
+    public string? Verdict { get; init; }
 
-    public required int TotalIntruders { get; init; }
+    /// <summary>The gate's count; null for a merged model.</summary>
+    public int? TotalIntruders { get; init; }
 
-    /// <summary>The adapter as given to the gate (secrets redacted) and the version it resolved to.</summary>
+    /// <summary>
+    /// The adapter as given to the gate (secrets redacted) and the version it resolved to; for a merged model, the
+    /// adapters merged, in the order applied, joined by " + ".
+    /// </summary>
     public required string Adapter { get; init; }
 
     public string? AdapterVersion { get; init; }
@@ -40,7 +44,7 @@ public sealed record ReleaseMarker
 
     public required string Tool { get; init; }
 
-    /// <summary>The release's files (the adapter's, the verdict and report) with their SHA-256.</summary>
+    /// <summary>The release's files (the adapter's, the verdict and report; or the merged model's) with their SHA-256.</summary>
     public required IReadOnlyList<ReleasedFile> Files { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);

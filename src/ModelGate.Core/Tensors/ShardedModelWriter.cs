@@ -97,6 +97,25 @@ public sealed class ShardedModelWriter : IDisposable
     public void WriteTensorFloat32(string name, ReadOnlySpan<float> values) => WriterFor(name).WriteTensorFloat32(name, values);
 
     /// <summary>
+    /// Finishes shard <paramref name="fileName"/> (every tensor of it written) and renames it into place now, ahead of
+    /// <see cref="Commit"/>, so that it can be handed on (uploaded, then deleted) before the next shard grows: the
+    /// folder is then a work folder, not what readers see. Returns the shard's path.
+    /// </summary>
+    public string CommitShard(string fileName)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var shard = Array.FindIndex(layout, s => s.FileName == fileName);
+        if (shard < 0)
+        {
+            throw new ArgumentException($"{MessageText.Quote(fileName)} is not a shard of this model.", nameof(fileName));
+        }
+
+        var writer = writers[shard] ??= CreateWriter(shard);
+        writer.Commit();
+        return writer.Path;
+    }
+
+    /// <summary>
     /// Checks every tensor of every shard was written, renames the shards into place, then writes the index when there
     /// is more than one shard. With a single shard a stale index from an earlier run is removed, since readers would
     /// otherwise prefer it over the new file.
@@ -163,7 +182,7 @@ public sealed class ShardedModelWriter : IDisposable
             }
 
             currentShard++;
-            writers[currentShard] = CreateWriter(currentShard);
+            writers[currentShard] ??= CreateWriter(currentShard);
         }
 
         return writers[currentShard]!;

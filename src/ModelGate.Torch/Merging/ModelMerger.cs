@@ -31,30 +31,55 @@ public sealed class ModelMerger(ILogger<ModelMerger> logger)
             .Check();
         var output = Path.GetFullPath(outputFolder);
 
-        var torchDevice = TorchDeviceSelector.Select(device);
-        using var baseWeights = ModelWeights.Open(baseFolder);
-        using var adapters = AdapterStack.Load(adapterFolders);
-        foreach (var w in adapters.Warnings)
-        {
-            logger.LogWarning("{Warning}", w);
-        }
-
-        var updates = MergePlanner.Plan(baseWeights, adapters.Adapters).ToDictionary(u => u.TensorName, StringComparer.Ordinal);
-        var written = 0;
+        using var plan = MergePlan.Open(baseFolder, adapterFolders, settings, device, logger);
         StagedFolder.Write(output, settings.Force, staging =>
         {
-            CopyCompanionFiles(baseFolder, staging, settings.DType);
-            written = WriteWeights(baseWeights, updates, staging, settings.DType, torchDevice, progress, cancellationToken);
+            foreach (var file in WriteFiles(plan, staging, progress, cancellationToken))
+            {
+                logger.LogDebug("wrote {File}", file);
+            }
         });
-        return new MergeResult(output, baseWeights.ShardFiles.Count, written, updates.Count);
+        return plan.Result(output);
     }
 
-    private static int WriteWeights(ModelWeights baseWeights, IReadOnlyDictionary<string, TensorUpdate> updates, string staging,
-        TensorDType? dtype, Device device, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Merges as <see cref="Merge"/> does, into <paramref name="workFolder"/>, handing each file to
+    /// <paramref name="handOff"/> as soon as it is finished (companion files, then each shard, then the index), before
+    /// the next one is written: a hand-off that uploads the file and deletes it keeps the folder at about one shard.
+    /// The result names where the model went as <c>display</c> (a registry URI, redacted).
+    /// </summary>
+    public async Task<MergeResult> MergeAsync(string baseFolder, IReadOnlyList<string> adapterFolders, string workFolder, string display,
+        Func<string, CancellationToken, Task> handOff, MergeSettings settings, string device, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
+        new OutputGuard()
+            .Reads(baseFolder, "the base model folder")
+            .Reads(adapterFolders, "the adapter folder")
+            .Check();
+
+        using var plan = MergePlan.Open(baseFolder, adapterFolders, settings, device, logger);
+        foreach (var file in WriteFiles(plan, workFolder, progress, cancellationToken))
+        {
+            await handOff(file, cancellationToken);
+        }
+
+        return plan.Result(display);
+    }
+
+    /// <summary>
+    /// Writes the merged model into <paramref name="folder"/> and yields each file once it is complete: companion files,
+    /// then each shard (same files, each holding the same tensors in the same order as the base's), then the index.
+    /// </summary>
+    private static IEnumerable<string> WriteFiles(MergePlan plan, string folder, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
+    {
+        foreach (var file in CopyCompanionFiles(plan.BaseFolder, folder, plan.Settings.DType))
+        {
+            yield return file;
+        }
+
+        var dtype = plan.Settings.DType;
         TensorDType OutputType(TensorInfo t) => dtype is { } d && TensorDTypes.IsFloatingPoint(t.DType) ? d : t.DType;
 
-        // Same shard files, each holding the same tensors in the same order as the base's.
+        var baseWeights = plan.Weights;
         var layout = baseWeights.ShardFiles
             .Select(shard => (shard, (IReadOnlyList<TensorSpec>)baseWeights.TensorsInShard(shard)
                 .Select(t => new TensorSpec(t.Name, OutputType(t), t.Shape))
@@ -67,43 +92,111 @@ public sealed class ModelMerger(ILogger<ModelMerger> logger)
         var done = 0;
         var buffer = new byte[CopyBufferBytes];
         using var buffers = new BlockBuffers();
-        using var writer = new ShardedModelWriter(staging, layout, metadata);
-        foreach (var (_, specs) in layout)
+        using var writer = new ShardedModelWriter(folder, layout, metadata);
+        foreach (var (shard, specs) in layout)
         {
             foreach (var spec in specs)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 progress?.Report(new WorkProgress(done, total, spec.Name, clock.Elapsed));
-                var info = baseWeights.Get(spec.Name);
-                if (updates.TryGetValue(spec.Name, out var update))
-                {
-                    if (WeightMerger.MergesByRows(update) && info.Shape[1] <= CopyBufferBytes / 4 && TorchTypeOf(info.DType) is { } from && TorchTypeOf(spec.DType) is { } to)
-                    {
-                        MergeByRows(baseWeights, info, update, from, to, writer, device, buffers);
-                    }
-                    else
-                    {
-                        using var scope = NewDisposeScope();
-                        var merged = WeightMerger.ApplyChecked(TorchTensors.LoadFloat32(baseWeights, info, device), update, device);
-                        writer.WriteTensorFloat32(spec.Name, TorchTensors.ToArray(merged));
-                    }
-                }
-                else if (spec.DType == info.DType)
-                {
-                    CopyBytes(baseWeights, info, writer, buffer);
-                }
-                else
-                {
-                    writer.WriteTensorFloat32(spec.Name, baseWeights.ReadFloat32(info));
-                }
-
+                WriteTensor(plan, spec, writer, buffer, buffers);
                 done++;
             }
+
+            yield return writer.CommitShard(shard);
         }
 
         writer.Commit();
+        if (layout.Length > 1)
+        {
+            yield return Path.Combine(writer.Folder, ShardFileNames.IndexFileName);
+        }
+
         progress?.Report(new WorkProgress(total, total, "", clock.Elapsed));
-        return total;
+    }
+
+    private static void WriteTensor(MergePlan plan, TensorSpec spec, ShardedModelWriter writer, byte[] buffer, BlockBuffers buffers)
+    {
+        var baseWeights = plan.Weights;
+        var device = plan.Device;
+        var info = baseWeights.Get(spec.Name);
+        if (plan.Updates.TryGetValue(spec.Name, out var update))
+        {
+            if (WeightMerger.MergesByRows(update) && info.Shape[1] <= CopyBufferBytes / 4 && TorchTypeOf(info.DType) is { } from && TorchTypeOf(spec.DType) is { } to)
+            {
+                MergeByRows(baseWeights, info, update, from, to, writer, device, buffers);
+            }
+            else
+            {
+                using var scope = NewDisposeScope();
+                var merged = WeightMerger.ApplyChecked(TorchTensors.LoadFloat32(baseWeights, info, device), update, device);
+                writer.WriteTensorFloat32(spec.Name, TorchTensors.ToArray(merged));
+            }
+        }
+        else if (spec.DType == info.DType)
+        {
+            CopyBytes(baseWeights, info, writer, buffer);
+        }
+        else
+        {
+            writer.WriteTensorFloat32(spec.Name, baseWeights.ReadFloat32(info));
+        }
+    }
+
+    /// <summary>The base opened, the adapters loaded and the per-tensor updates planned: what both kinds of output merge from.</summary>
+    private sealed class MergePlan : IDisposable
+    {
+        private readonly AdapterStack adapters;
+
+        private MergePlan(string baseFolder, MergeSettings settings, Device device, ModelWeights weights, AdapterStack adapters)
+        {
+            BaseFolder = baseFolder;
+            Settings = settings;
+            Device = device;
+            Weights = weights;
+            this.adapters = adapters;
+            Updates = MergePlanner.Plan(weights, adapters.Adapters).ToDictionary(u => u.TensorName, StringComparer.Ordinal);
+        }
+
+        public string BaseFolder { get; }
+
+        public MergeSettings Settings { get; }
+
+        public Device Device { get; }
+
+        public ModelWeights Weights { get; }
+
+        public IReadOnlyDictionary<string, TensorUpdate> Updates { get; }
+
+        public static MergePlan Open(string baseFolder, IReadOnlyList<string> adapterFolders, MergeSettings settings, string device, ILogger logger)
+        {
+            var torchDevice = TorchDeviceSelector.Select(device);
+            var weights = ModelWeights.Open(baseFolder);
+            try
+            {
+                var adapters = AdapterStack.Load(adapterFolders);
+                foreach (var w in adapters.Warnings)
+                {
+                    logger.LogWarning("{Warning}", w);
+                }
+
+                return new MergePlan(baseFolder, settings, torchDevice, weights, adapters);
+            }
+            catch
+            {
+                weights.Dispose();
+                throw;
+            }
+        }
+
+        public MergeResult Result(string output) =>
+            new(output, Weights.ShardFiles.Count, Weights.ShardFiles.Sum(s => Weights.TensorsInShard(s).Count), Updates.Count);
+
+        public void Dispose()
+        {
+            adapters.Dispose();
+            Weights.Dispose();
+        }
     }
 
     /// <summary>
@@ -185,32 +278,38 @@ public sealed class ModelMerger(ILogger<ModelMerger> logger)
         }
     }
 
-    /// <summary>config.json, tokenizer files, generation config, model card: everything but the weights.</summary>
-    private static void CopyCompanionFiles(string baseFolder, string staging, TensorDType? dtype)
+    /// <summary>config.json, tokenizer files, generation config, model card: everything but the weights, yielded one by one as copied.</summary>
+    private static IEnumerable<string> CopyCompanionFiles(string baseFolder, string staging, TensorDType? dtype)
     {
         foreach (var file in ModelFiles.Companions(baseFolder))
         {
             // File.Copy of a FIFO would block, and of a device would never end.
             BoundedFile.RequireRegular(file, "model file");
-            File.Copy(file, Path.Combine(staging, Path.GetFileName(file)));
-        }
-
-        var config = Path.Combine(staging, "config.json");
-        if (dtype is { } d && File.Exists(config))
-        {
-            // transformers reads the dtype to load with from config.json ("dtype" since v5, "torch_dtype" before).
-            var node = JsonNode.Parse(BoundedFile.ReadAllText(config, BoundedFile.ConfigLimit, "model config")) as JsonObject
-                ?? throw new UserInputException($"{Path.Combine(baseFolder, "config.json")}: not a JSON object");
-            var name = d switch { TensorDType.F16 => "float16", TensorDType.BF16 => "bfloat16", _ => "float32" };
-            foreach (var key in new[] { "dtype", "torch_dtype" })
+            var copy = Path.Combine(staging, Path.GetFileName(file));
+            File.Copy(file, copy);
+            if (dtype is { } d && Path.GetFileName(file) == "config.json")
             {
-                if (node.ContainsKey(key))
-                {
-                    node[key] = name;
-                }
+                SetConfigDType(baseFolder, copy, d);
             }
 
-            File.WriteAllText(config, node.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            yield return copy;
         }
+    }
+
+    private static void SetConfigDType(string baseFolder, string config, TensorDType dtype)
+    {
+        // transformers reads the dtype to load with from config.json ("dtype" since v5, "torch_dtype" before).
+        var node = JsonNode.Parse(BoundedFile.ReadAllText(config, BoundedFile.ConfigLimit, "model config")) as JsonObject
+            ?? throw new UserInputException($"{Path.Combine(baseFolder, "config.json")}: not a JSON object");
+        var name = dtype switch { TensorDType.F16 => "float16", TensorDType.BF16 => "bfloat16", _ => "float32" };
+        foreach (var key in new[] { "dtype", "torch_dtype" })
+        {
+            if (node.ContainsKey(key))
+            {
+                node[key] = name;
+            }
+        }
+
+        File.WriteAllText(config, node.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
     }
 }

@@ -126,10 +126,10 @@ public sealed class ReleasePromoterTests : IDisposable
 
         public RegistryReference Child(RegistryReference folder, string name) => RegistryReference.Parse("flaky://" + inner.Child(Local(folder), name).Original);
 
-        public Task WriteFolderAsync(RegistryReference destination, string localFolder, CancellationToken cancellationToken)
+        public Task WriteFileAsync(RegistryReference folder, string name, string localPath, CancellationToken cancellationToken)
         {
             Tick();
-            return inner.WriteFolderAsync(Local(destination), localFolder, cancellationToken);
+            return inner.WriteFileAsync(Local(folder), name, localPath, cancellationToken);
         }
 
         public Task<string?> ReadTextAsync(RegistryReference folder, string name, CancellationToken cancellationToken) => inner.ReadTextAsync(Local(folder), name, cancellationToken);
@@ -140,7 +140,11 @@ public sealed class ReleasePromoterTests : IDisposable
             return inner.WriteTextAsync(Local(folder), name, text, labels, cancellationToken);
         }
 
-        public Task<bool> CreateFileAsync(RegistryReference folder, string name, string localPath, CancellationToken cancellationToken) => inner.CreateFileAsync(Local(folder), name, localPath, cancellationToken);
+        public Task<bool> CreateFileAsync(RegistryReference folder, string name, string localPath, CancellationToken cancellationToken)
+        {
+            Tick();
+            return inner.CreateFileAsync(Local(folder), name, localPath, cancellationToken);
+        }
 
         public Task<TaggedText?> ReadTaggedTextAsync(RegistryReference folder, string name, CancellationToken cancellationToken) => inner.ReadTaggedTextAsync(Local(folder), name, cancellationToken);
 

@@ -47,31 +47,25 @@ public sealed class FileRegistry : IRegistry
         return folder.Uri is null ? RegistryReference.Parse(Path.Combine(folder.Original, name)) : folder.Append(name);
     }
 
-    public async Task WriteFolderAsync(RegistryReference destination, string localFolder, CancellationToken cancellationToken)
+    public async Task WriteFileAsync(RegistryReference folder, string name, string localPath, CancellationToken cancellationToken)
     {
-        var target = destination.LocalPath;
-        Directory.CreateDirectory(target);
-        foreach (var source in Directory.EnumerateFiles(localFolder, "*", SearchOption.AllDirectories))
+        var path = RemoteFileNames.LocalPath(folder.LocalPath, RemoteFileNames.Check(folder.Display, name));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
         {
-            var relative = Path.GetRelativePath(localFolder, source).Replace(Path.DirectorySeparatorChar, '/');
-            var path = RemoteFileNames.LocalPath(target, RemoteFileNames.Check(destination.Display, relative));
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-            try
+            await using (var input = File.OpenRead(localPath))
+            await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
             {
-                await using (var input = File.OpenRead(source))
-                await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-                {
-                    await input.CopyToAsync(output, cancellationToken);
-                    output.Flush(flushToDisk: true);
-                }
+                await input.CopyToAsync(output, cancellationToken);
+                output.Flush(flushToDisk: true);
+            }
 
-                File.Move(temp, path, overwrite: true);
-            }
-            finally
-            {
-                File.Delete(temp);
-            }
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
         }
     }
 
