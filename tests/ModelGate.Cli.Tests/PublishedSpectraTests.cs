@@ -131,6 +131,30 @@ public sealed class PublishedSpectraTests : IDisposable
     }
 
     [Fact]
+    public async Task Precompute_PublishFromAFloat32Cache_PublishesFloat16EntriesAndLeavesTheCacheAsItWas()
+    {
+        var cache = dir.File("cache");
+        var spectra = dir.File("spectra");
+        var (computeCode, _, computeErr) = await CliRunner.RunAsync("precompute", "--base", baseFolder, "--device", "cpu", "--cache", cache);
+        var cached = Directory.GetFiles(cache, "*.safetensors", SearchOption.AllDirectories).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("precompute", "--base", baseFolder, "--publish", spectra, "--device", "cpu", "--cache", cache);
+
+        Assert.True(computeCode == 0, computeErr);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("0 computed", stdout);
+        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(spectra, "manifest.json")));
+        var entries = manifest.RootElement.GetProperty("entries").EnumerateObject().ToList();
+        Assert.NotEmpty(entries);
+        Assert.All(entries, e => Assert.Equal("F16", e.Value.GetProperty("precision").GetString()));
+        foreach (var (name, bytes) in cached)
+        {
+            Assert.True(new FileInfo(Path.Combine(spectra, name)).Length < bytes.Length * 0.6, $"{name} was published as stored (F32)");
+            Assert.Equal(bytes, await File.ReadAllBytesAsync(Directory.GetFiles(cache, name, SearchOption.AllDirectories).Single()));
+        }
+    }
+
+    [Fact]
     public async Task Analyze_PublishedEntryDamaged_RefusesItComputesLocallyAndSaysSo()
     {
         var spectra = dir.File("spectra");

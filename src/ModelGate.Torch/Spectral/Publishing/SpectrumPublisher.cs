@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using ModelGate.Core;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Registries;
@@ -43,11 +44,12 @@ public sealed class SpectrumPublisher(RegistryCatalog catalog, ILogger<SpectrumP
 
         int uploaded = 0, already = 0;
         long bytes = 0;
+        using var scratch = new ConvertedEntries(cache.Precision);
         foreach (var group in spectra.GroupBy(s => s.Key.Hex, StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var first = group.First();
-            var path = cache.PathOf(first.Key);
+            var path = scratch.AtPrecision(cache.PathOf(first.Key), first);
             if (published.Entries.TryGetValue(first.Key.Hex, out var listed))
             {
                 ours.Entries[first.Key.Hex] = listed;
@@ -103,6 +105,42 @@ public sealed class SpectrumPublisher(RegistryCatalog catalog, ILogger<SpectrumP
         }
 
         throw new RegistryUnavailableException($"{location.Display}: {SpectraManifest.FileName} kept changing under {ManifestAttempts} attempts to merge into it; publish again");
+    }
+
+    /// <summary>
+    /// Entries stored in the cache in another precision than the one published (an F32 cache published as F16):
+    /// converted into a temporary folder for the upload, which goes when the publish is done. The key stays: it names
+    /// the base matrix, not the bytes of the entry.
+    /// </summary>
+    private sealed class ConvertedEntries(SpectrumPrecision precision) : IDisposable
+    {
+        private DirectoryInfo? folder;
+
+        public string AtPrecision(string path, PrecomputedSpectrum spectrum)
+        {
+            if (!File.Exists(path))
+            {
+                return path;
+            }
+
+            string? source;
+            using (var file = SafetensorsFile.Open(path))
+            {
+                if (file.Metadata.GetValueOrDefault("precision") == precision.ToString())
+                {
+                    return path;
+                }
+
+                source = file.Metadata.GetValueOrDefault("source");
+            }
+
+            folder ??= Directory.CreateTempSubdirectory("modelgate-publish-");
+            var converted = new SpectrumCache(folder.FullName, precision, NullLogger<SpectrumCache>.Instance);
+            converted.Put(spectrum.Key, SpectrumCache.Read(path, spectrum.Key), source ?? spectrum.TensorName);
+            return converted.PathOf(spectrum.Key);
+        }
+
+        public void Dispose() => folder?.Delete(recursive: true);
     }
 
     /// <summary>What the manifest says of an entry, from the local file's header (the entry must be in the cache: precompute just made sure of it).</summary>
