@@ -24,7 +24,7 @@ public static class GateCommand
             GateCommandOptions.Report, GateCommandOptions.Html, GateCommandOptions.Template, GateCommandOptions.FailOn, SharedOptions.K,
             SharedOptions.Epsilon, SharedOptions.Method, SharedOptions.Modules, SharedOptions.Tolerance, SharedOptions.Spectra,
             GateCommandOptions.GitHubComment, GateCommandOptions.GitHubCommentLabel, SharedOptions.Corpus, SharedOptions.Tasks,
-            GateCommandOptions.Promote, GateCommandOptions.ReleaseVersion,
+            GateCommandOptions.Analysis, GateCommandOptions.Promote, GateCommandOptions.ReleaseVersion,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
@@ -34,6 +34,7 @@ public static class GateCommand
                 .Reads(ModelLocations.LocalPath(options.Base), "the --base model folder")
                 .Reads(ModelLocations.LocalPaths(options.Adapters), "the --adapter folder")
                 .Reads(options.PolicyFile, "the --policy file")
+                .Reads(options.AnalysisParts, "the --analysis part")
                 .Reads(policy.Baseline, "the --baseline verdict")
                 .Reads(outputs.Template, "the --template")
                 .Reads(ForgettingProbe.ResolvePath(policy.Forgetting.Corpus, policy.Source), "the forgetting --corpus")
@@ -71,6 +72,7 @@ public static class GateCommand
                 CacheFolder = options.CacheFolder,
                 Spectra = options.Spectra,
                 Tolerance = options.Tolerance,
+                AnalysisParts = options.AnalysisParts,
                 Sinks = sinks,
             };
             var runner = host.Services.GetRequiredService<GateRunner>();

@@ -30,6 +30,12 @@ public sealed record GateRequest
     /// <summary>The iterative paths' residual tolerance (see <see cref="AnalysisSettings.Tolerance"/>).</summary>
     public double Tolerance { get; init; } = AnalysisDefaults.Tolerance;
 
+    /// <summary>
+    /// Shards of the analysis computed elsewhere (<c>analyze --shard K/N --format json</c>, one file each): when any
+    /// are given the gate combines them (<see cref="AnalysisParts"/>) instead of analysing.
+    /// </summary>
+    public IReadOnlyList<string> AnalysisParts { get; init; } = [];
+
     /// <summary>Whether to record SHA-256 hashes of the base's and adapters' weight files in the run metadata.</summary>
     public bool HashWeights { get; init; } = true;
 
