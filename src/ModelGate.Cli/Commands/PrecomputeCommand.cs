@@ -6,6 +6,7 @@ using ModelGate.Cli.Options;
 using ModelGate.Cli.Rendering;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Spectral.Cache;
+using ModelGate.Core.Spectral.Sharding;
 using ModelGate.Torch.Runtime;
 using ModelGate.Torch.Spectral.Cache;
 using ModelGate.Torch.Spectral.Publishing;
@@ -32,11 +33,12 @@ public static class PrecomputeCommand
     {
         var command = new Command("precompute", "Compute and cache the SVD of every linear weight of a base model.")
         {
-            SharedOptions.Base, SharedOptions.Modules, Precision, Publish,
+            SharedOptions.Base, SharedOptions.Modules, SharedOptions.Shard, Precision, Publish,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
             var publish = parse.GetValue(Publish);
+            var shard = parse.GetValue(SharedOptions.Shard) is { } text ? AnalysisShard.Parse(text) : null;
             if (publish is not null)
             {
                 // Refused before any work: hf:// cannot be written.
@@ -53,8 +55,8 @@ public static class PrecomputeCommand
             var device = TorchDeviceSelector.Select(SharedOptions.Device(parse, host));
             var baseFolder = (await ModelLocations.ResolveAsync(context, parse, host, parse.GetValue(SharedOptions.Base)!, ct)).LocalPath;
             var result = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "precompute", progress =>
-                Task.Run(() => SpectrumPrecompute.Run(cache, baseFolder, parse.GetValue(SharedOptions.Modules), device, progress, ct), ct));
-            context.Out.WriteLine($"{result.Computed} computed, {result.AlreadyCached} already cached ({result.Total} linear weights); cache: {cache.Root}");
+                Task.Run(() => SpectrumPrecompute.Run(cache, baseFolder, parse.GetValue(SharedOptions.Modules), shard, device, progress, ct), ct));
+            context.Out.WriteLine($"{result.Computed} computed, {result.AlreadyCached} already cached ({result.Total} linear weights{(shard is null ? "" : $" of shard {shard}")}); cache: {cache.Root}");
             if (publish is not null)
             {
                 var published = await host.Services.GetRequiredService<SpectrumPublisher>().PublishAsync(cache, result.Spectra, publish, ct);
