@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Cli.Hosting;
 using ModelGate.Cli.Options;
 using ModelGate.Cli.Rendering;
+using ModelGate.Core.Evidence;
 using ModelGate.Core.Gating;
 using ModelGate.Core.Promotion;
 using ModelGate.Core.Reporting;
@@ -72,9 +73,14 @@ public static class GateCommand
                 CacheFolder = options.CacheFolder,
                 Spectra = options.Spectra,
                 Tolerance = options.Tolerance,
-                AnalysisParts = options.AnalysisParts,
                 Sinks = sinks,
             };
+            if (options.AnalysisParts.Count > 0)
+            {
+                // Shards analysed by other jobs: combined, and checked against these models, instead of analysing.
+                request = request with { Analysis = await AnalysisParts.CombineAsync(options.AnalysisParts, baseModel, adapters, request.AnalysisSettings, ct) };
+            }
+
             var runner = host.Services.GetRequiredService<GateRunner>();
             var result = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "gate",
                 progress => runner.RunAsync(request, progress, ct));

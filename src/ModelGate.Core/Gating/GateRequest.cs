@@ -31,10 +31,10 @@ public sealed record GateRequest
     public double Tolerance { get; init; } = AnalysisDefaults.Tolerance;
 
     /// <summary>
-    /// Shards of the analysis computed elsewhere (<c>analyze --shard K/N --format json</c>, one file each): when any
-    /// are given the gate combines them (<see cref="AnalysisParts"/>) instead of analysing.
+    /// The analysis when it was computed elsewhere (the shards of a CI matrix, combined and checked against these
+    /// models by <c>Evidence.AnalysisParts</c>): the gate uses it instead of analysing. Null: the gate analyses.
     /// </summary>
-    public IReadOnlyList<string> AnalysisParts { get; init; } = [];
+    public IntruderReport? Analysis { get; init; }
 
     /// <summary>Whether to record SHA-256 hashes of the base's and adapters' weight files in the run metadata.</summary>
     public bool HashWeights { get; init; } = true;

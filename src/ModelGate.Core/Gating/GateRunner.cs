@@ -10,7 +10,7 @@ namespace ModelGate.Core.Gating;
 
 /// <summary>
 /// The one entry point of the gate (CLI, MSBuild task and Action all call it): analyse the adapters against the base
-/// (or combine the shards of an analysis made elsewhere), measure forgetting when the policy asks and a probe is
+/// (or take the analysis made elsewhere, <see cref="GateRequest.Analysis"/>), measure forgetting when the policy asks and a probe is
 /// registered, evaluate every rule, decide, then hand the result to each of the request's sinks. Bad input is found before the analysis starts.
 /// </summary>
 public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> logger, IForgettingProbe? forgettingProbe = null)
@@ -53,9 +53,8 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
         IntruderReport analysis;
         try
         {
-            analysis = request.AnalysisParts.Count > 0
-                ? await AnalysisParts.CombineAsync(request.AnalysisParts, request.BaseModel, request.Adapters, settings, cancellationToken)
-                : await Task.Run(() => analyzer.AnalyzeAdaptersAsync(request.BaseModel, request.Adapters, settings, request.Device, progress, cancellationToken), cancellationToken);
+            analysis = request.Analysis
+                ?? await Task.Run(() => analyzer.AnalyzeAdaptersAsync(request.BaseModel, request.Adapters, settings, request.Device, progress, cancellationToken), cancellationToken);
         }
         catch
         {

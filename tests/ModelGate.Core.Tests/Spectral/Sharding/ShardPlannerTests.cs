@@ -1,5 +1,4 @@
 using ModelGate.Core.Errors;
-using ModelGate.Core.Gating;
 using ModelGate.Core.Spectral.Sharding;
 
 namespace ModelGate.Core.Tests.Spectral.Sharding;
@@ -91,15 +90,5 @@ public sealed class ShardPlannerTests
     public void Parse_KOfN_ReadsBoth()
     {
         Assert.Equal(new AnalysisShard(3, 8), AnalysisShard.Parse("3/8"));
-    }
-
-    [Theory]
-    [InlineData("0.1.3", "0.1.0", true)]
-    [InlineData("0.1.0-alpha.2", "0.1.5", true)]
-    [InlineData("0.2.0", "0.1.0", false)]
-    [InlineData("1.1.0", "0.1.0", false)]
-    public void IsCompatibleToolVersion_SameMajorMinor_IsCompatible(string version, string current, bool compatible)
-    {
-        Assert.Equal(compatible, AnalysisParts.IsCompatibleToolVersion(version, current));
     }
 }

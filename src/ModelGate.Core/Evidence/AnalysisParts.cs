@@ -1,17 +1,17 @@
 using System.Globalization;
 using ModelGate.Core.Adapters;
 using ModelGate.Core.Errors;
+using ModelGate.Core.Gating;
 using ModelGate.Core.Registries;
-using ModelGate.Core.Reporting;
 using ModelGate.Core.Spectral;
 using ModelGate.Core.Spectral.Cache;
 using ModelGate.Core.Spectral.Sharding;
 using ModelGate.Core.Tensors;
 
-namespace ModelGate.Core.Gating;
+namespace ModelGate.Core.Evidence;
 
 /// <summary>
-/// Combines the shards of an analysis (<c>analyze --shard K/N --format json</c>, one per CI job) into the report one
+/// Combines the shards of an analysis (the JSON report of one shard each, one per CI job) into the report one
 /// unsharded analysis would have made, after checking that they belong together and to the base and adapters being
 /// gated: every module of the full list in exactly one part, each part cut from that list by the same split, from
 /// these adapters' weights (SHA-256) and this base's tensors (their content keys), counted with the same k, ε,
@@ -26,11 +26,13 @@ public static class AnalysisParts
         ArgumentNullException.ThrowIfNull(baseModel);
         ArgumentNullException.ThrowIfNull(adapterModels);
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentOutOfRangeException.ThrowIfZero(files.Count);
+        settings.Validate();
         var parts = new List<(string File, IntruderReport Report, ShardProvenance Shard)>(files.Count);
         foreach (var file in files)
         {
             var report = await IntruderReportReader.LoadAsync(file, cancellationToken);
-            var shard = report.Shard ?? throw new UserInputException($"{file}: not a shard of an analysis (no 'shard'): write it with analyze --shard K/N --format json");
+            var shard = report.Shard ?? throw new UserInputException($"{file}: not a shard of an analysis (it records no 'shard'): a whole analysis cannot be combined");
             CheckSettings(file, report, settings);
             parts.Add((file, report, shard));
         }

@@ -1,10 +1,11 @@
 using System.Text.Json;
 using ModelGate.Core.Errors;
 using ModelGate.Core.IO;
+using ModelGate.Core.Reporting;
 using ModelGate.Core.Spectral;
 using ModelGate.Core.Spectral.Sharding;
 
-namespace ModelGate.Core.Reporting;
+namespace ModelGate.Core.Evidence;
 
 /// <summary>
 /// Reads back what <see cref="IntruderReportJson"/> wrote (<c>analyze --format json</c>), as the evidence a gate
@@ -55,7 +56,7 @@ public static class IntruderReportReader
         {
             "adapter" => ComparisonKind.Adapter,
             "full-fine-tune" => ComparisonKind.FullFineTune,
-            _ => throw root.Error("kind", "must be adapter or full-fine-tune (is this an analyze --format json report?)"),
+            _ => throw root.Error("kind", "must be adapter or full-fine-tune (is this an analysis report?)"),
         };
         return new IntruderReport
         {
