@@ -35,6 +35,29 @@ public sealed class CacheCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Precompute_ThreeShards_ComputeEveryLinearWeightOnceBetweenThem()
+    {
+        var outputs = new List<string>();
+        for (var k = 1; k <= 3; k++)
+        {
+            var (code, stdout, stderr) = await CliRunner.RunAsync("precompute", "--base", _base, "--cache", _cache, "--device", "cpu", "--shard", $"{k}/3");
+            Assert.True(code == 0, stderr);
+            outputs.Add(stdout);
+        }
+
+        var (_, whole, _) = await CliRunner.RunAsync("precompute", "--base", _base, "--cache", _cache, "--device", "cpu");
+        var (badCode, _, badError) = await CliRunner.RunAsync("precompute", "--base", _base, "--cache", _cache, "--shard", "4/3");
+
+        var computed = outputs.Select(o => int.Parse(o[..o.IndexOf(' ', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(LinearWeights, computed.Sum());
+        Assert.All(computed, c => Assert.InRange(c, 1, LinearWeights - 2));
+        Assert.Contains("of shard 2/3", outputs[1]);
+        Assert.Contains($"0 computed, {LinearWeights} already cached", whole);
+        Assert.Equal(2, badCode);
+        Assert.Contains("error: --shard must be K/N", badError);
+    }
+
+    [Fact]
     public async Task Precompute_Modules_OnlyComputesMatchingWeights()
     {
         var (code, stdout, stderr) = await CliRunner.RunAsync("precompute", "--base", _base, "--cache", _cache, "--modules", "self_attn", "--precision", "f16");

@@ -15,7 +15,7 @@ public static class AnalyzeCommand
         var command = new Command("analyze", "Count intruder dimensions (Shuttleworth et al., NeurIPS 2025) per module.")
         {
             SharedOptions.Base, SharedOptions.Adapters, SharedOptions.Tuned, SharedOptions.K, SharedOptions.Epsilon, SharedOptions.Modules,
-            SharedOptions.Method, SharedOptions.Tolerance, SharedOptions.Spectra, SharedOptions.Format, SharedOptions.Output,
+            SharedOptions.Method, SharedOptions.Tolerance, SharedOptions.Spectra, SharedOptions.Shard, SharedOptions.Format, SharedOptions.Output,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {

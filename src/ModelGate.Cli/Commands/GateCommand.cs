@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Cli.Hosting;
 using ModelGate.Cli.Options;
 using ModelGate.Cli.Rendering;
+using ModelGate.Core.Evidence;
 using ModelGate.Core.Gating;
 using ModelGate.Core.Promotion;
 using ModelGate.Core.Reporting;
@@ -24,7 +25,7 @@ public static class GateCommand
             GateCommandOptions.Report, GateCommandOptions.Html, GateCommandOptions.Template, GateCommandOptions.FailOn, SharedOptions.K,
             SharedOptions.Epsilon, SharedOptions.Method, SharedOptions.Modules, SharedOptions.Tolerance, SharedOptions.Spectra,
             GateCommandOptions.GitHubComment, GateCommandOptions.GitHubCommentLabel, SharedOptions.Corpus, SharedOptions.Tasks,
-            GateCommandOptions.Promote, GateCommandOptions.ReleaseVersion,
+            GateCommandOptions.Analysis, GateCommandOptions.Promote, GateCommandOptions.ReleaseVersion,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
@@ -34,6 +35,7 @@ public static class GateCommand
                 .Reads(ModelLocations.LocalPath(options.Base), "the --base model folder")
                 .Reads(ModelLocations.LocalPaths(options.Adapters), "the --adapter folder")
                 .Reads(options.PolicyFile, "the --policy file")
+                .Reads(options.AnalysisParts, "the --analysis part")
                 .Reads(policy.Baseline, "the --baseline verdict")
                 .Reads(outputs.Template, "the --template")
                 .Reads(ForgettingProbe.ResolvePath(policy.Forgetting.Corpus, policy.Source), "the forgetting --corpus")
@@ -73,6 +75,12 @@ public static class GateCommand
                 Tolerance = options.Tolerance,
                 Sinks = sinks,
             };
+            if (options.AnalysisParts.Count > 0)
+            {
+                // Shards analysed by other jobs: combined, and checked against these models, instead of analysing.
+                request = request with { Analysis = await AnalysisParts.CombineAsync(options.AnalysisParts, baseModel, adapters, request.AnalysisSettings, ct) };
+            }
+
             var runner = host.Services.GetRequiredService<GateRunner>();
             var result = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "gate",
                 progress => runner.RunAsync(request, progress, ct));

@@ -7,6 +7,7 @@ using ModelGate.Cli.Rendering;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Spectral.Cache;
 using ModelGate.Core.Spectral.Publishing;
+using ModelGate.Core.Spectral.Sharding;
 using ModelGate.Core.Tensors;
 using ModelGate.Torch.Runtime;
 using ModelGate.Torch.Spectral.Cache;
@@ -34,11 +35,12 @@ public static class PrecomputeCommand
     {
         var command = new Command("precompute", "Compute and cache the SVD of every linear weight of a base model.")
         {
-            SharedOptions.Base, SharedOptions.Modules, Precision, Publish,
+            SharedOptions.Base, SharedOptions.Modules, SharedOptions.Shard, Precision, Publish,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
             var publish = parse.GetValue(Publish);
+            var shard = parse.GetValue(SharedOptions.Shard) is { } text ? AnalysisShard.Parse(text) : null;
             if (publish is not null)
             {
                 // Refused before any work: hf:// cannot be written.
@@ -55,15 +57,16 @@ public static class PrecomputeCommand
             var device = TorchDeviceSelector.Select(SharedOptions.Device(parse, host));
             var baseFolder = (await ModelLocations.ResolveAsync(context, parse, host, parse.GetValue(SharedOptions.Base)!, ct)).LocalPath;
             var result = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "precompute", progress =>
-                Task.Run(() => SpectrumPrecompute.Run(cache, baseFolder, parse.GetValue(SharedOptions.Modules), device, progress, ct), ct));
-            context.Out.WriteLine($"{result.Computed} computed, {result.AlreadyCached} already cached ({result.Total} linear weights); cache: {cache.Root}");
+                Task.Run(() => SpectrumPrecompute.Run(cache, baseFolder, parse.GetValue(SharedOptions.Modules), shard, device, progress, ct), ct));
+            context.Out.WriteLine($"{result.Computed} computed, {result.AlreadyCached} already cached ({result.Total} linear weights{(shard is null ? "" : $" of shard {shard}")}); cache: {cache.Root}");
             if (publish is not null)
             {
-                // Read once here so that no gate streaming this base has to fetch all of it to scan it (docs/spectrum-cache.md).
+                // Read once here so that no gate streaming this base has to fetch all of it to scan it (docs/spectrum-cache.md);
+                // shard K of N scans the files K, K + N, ... so that a sharded precompute reads each file once between them.
                 IReadOnlyList<ShardIdentity> scanned;
                 using (var weights = ModelWeights.Open(baseFolder))
                 {
-                    scanned = await weights.ScanAsync(ct);
+                    scanned = await weights.ScanAsync(i => shard is null || i % shard.Count == shard.Index - 1, ct);
                 }
 
                 var published = await host.Services.GetRequiredService<SpectrumPublisher>().PublishAsync(cache, result.Spectra, scanned, publish, ct);

@@ -23,6 +23,12 @@ public sealed record GateCommandOptions
     public static readonly Option<string?> FailOn = new("--fail-on") { Description = "Which verdict exits 1: fail (default), warn, or never. Env MODELGATE_FAILON." };
     public static readonly Option<bool> GitHubComment = new("--github-comment") { Description = "Post the report as a pull-request comment, updated in place on later runs (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH). In GitHub Actions the job summary, annotations and step outputs are written without it." };
     public static readonly Option<string?> GitHubCommentLabel = new("--github-comment-label") { Description = "Names this job's PR comment among others on the pull request (default: the job id and the adapter folder names). Env MODELGATE_GITHUBCOMMENTLABEL." };
+    public static readonly Option<string[]> Analysis = new("--analysis")
+    {
+        Description = "A shard of the analysis (analyze --shard K/N --format json), computed elsewhere; repeat for every shard. The gate combines them instead of analysing, after checking they cover every module once, with this base, these adapters and these analysis settings.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     public static readonly Option<string?> Promote = new("--promote") { Description = "When the gate allows the release, copy the (last) adapter to <uri>/<version> with verdict.json and report.md, then _RELEASED.json (az://, https://…blob…, a folder)." };
     public static readonly Option<string?> ReleaseVersion = new("--release-version") { Description = "The release's version under --promote (default: the adapter reference's last segment, e.g. v7)." };
 
@@ -38,6 +44,9 @@ public sealed record GateCommandOptions
     public required GatePolicy EffectivePolicy { get; init; }
 
     public required GateOutputs Outputs { get; init; }
+
+    /// <summary>The --analysis shards to combine instead of analysing; empty: analyse.</summary>
+    public IReadOnlyList<string> AnalysisParts { get; init; } = [];
 
     /// <summary>Where and as which version the release is promoted; null without --promote.</summary>
     public (string Destination, string Version)? Promotion { get; init; }
@@ -68,6 +77,7 @@ public sealed record GateCommandOptions
                 GitHubComment = parse.GetValue(GitHubComment),
                 GitHubCommentLabel = CliHost.Setting<string?>(parse, host, GitHubCommentLabel, "GitHubCommentLabel", null),
             },
+            AnalysisParts = parse.GetValue(Analysis) ?? [],
             Promotion = PromotionOf(parse, adapters),
             Device = SharedOptions.Device(parse, host),
             CacheFolder = analysis.CacheFolder,

@@ -34,6 +34,7 @@ public static class OptionNames
         [InputField.Json] = "--json",
         [InputField.Report] = "--report",
         [InputField.Html] = "--html",
+        [InputField.Shard] = "--shard",
     };
 
     /// <summary>The flag for <paramref name="field"/>; the domain's words for a field the command line has no flag for.</summary>

@@ -4,6 +4,7 @@ using ModelGate.Cli.Hosting;
 using ModelGate.Cli.Rendering;
 using ModelGate.Core.Gating;
 using ModelGate.Core.Spectral;
+using ModelGate.Core.Spectral.Sharding;
 
 namespace ModelGate.Cli.Options;
 
@@ -51,6 +52,11 @@ public static class SharedOptions
         Description = "Published base spectra (az://, https blob URL, file://, a folder; written by precompute --publish), read when the local cache misses. With a registry --base the base is then streamed: only the tensors analysed are fetched, by range. Env MODELGATE_SPECTRA.",
     };
 
+    public static readonly Option<string?> Shard = new("--shard")
+    {
+        Description = "Only shard K of N (e.g. 3/8) of the modules, split by their SVD cost the same way in every job of a CI matrix; the report records it, for gate --analysis.",
+    };
+
     public static readonly Option<ReportFormat> Format = new("--format") { Description = "table, json or markdown.", DefaultValueFactory = _ => ReportFormat.Table };
 
     public static readonly Option<string?> Output = new("--output", "-o") { Description = "Write the report to this file (atomically) instead of stdout." };
@@ -61,7 +67,7 @@ public static class SharedOptions
 
     /// <summary>
     /// The analysis settings from <see cref="K"/>, <see cref="Epsilon"/>, <see cref="Modules"/>, <see cref="Method"/>,
-    /// <see cref="Tolerance"/>, <see cref="Spectra"/> and --cache: each from the command line, else the settings file or
+    /// <see cref="Tolerance"/>, <see cref="Spectra"/>, <see cref="Shard"/> and --cache: each from the command line, else the settings file or
     /// MODELGATE_* environment, else <paramref name="fallback"/> (the policy's analysis section for gate, else the defaults).
     /// </summary>
     public static AnalysisSettings Analysis(ParseResult parse, IHost host, AnalysisPolicy? fallback = null)
@@ -76,6 +82,7 @@ public static class SharedOptions
             Tolerance = CliHost.Setting(parse, host, Tolerance, "Tolerance", AnalysisDefaults.Tolerance),
             CacheFolder = CommonOptions.CacheFolder(parse, host),
             Spectra = CliHost.Setting(parse, host, Spectra, "Spectra", null),
+            Shard = parse.GetValue(Shard) is { } shard ? AnalysisShard.Parse(shard) : null,
         };
     }
 

@@ -30,6 +30,12 @@ public sealed record GateRequest
     /// <summary>The iterative paths' residual tolerance (see <see cref="AnalysisSettings.Tolerance"/>).</summary>
     public double Tolerance { get; init; } = AnalysisDefaults.Tolerance;
 
+    /// <summary>
+    /// The analysis when it was computed elsewhere (the shards of a CI matrix, combined and checked against these
+    /// models by <c>Evidence.AnalysisParts</c>): the gate uses it instead of analysing. Null: the gate analyses.
+    /// </summary>
+    public IntruderReport? Analysis { get; init; }
+
     /// <summary>Whether to record SHA-256 hashes of the base's and adapters' weight files in the run metadata.</summary>
     public bool HashWeights { get; init; } = true;
 

@@ -11,9 +11,9 @@ using ModelGate.Core.Tensors;
 namespace ModelGate.Core.Gating;
 
 /// <summary>
-/// The one entry point of the gate (CLI, MSBuild task and Action all call it): analyse the adapters against the base,
-/// measure forgetting when the policy asks and a probe is registered, evaluate every rule, decide, then hand the
-/// result to each of the request's sinks. Bad input is found before the analysis starts.
+/// The one entry point of the gate (CLI, MSBuild task and Action all call it): analyse the adapters against the base
+/// (or take the analysis made elsewhere, <see cref="GateRequest.Analysis"/>), measure forgetting when the policy asks and a probe is
+/// registered, evaluate every rule, decide, then hand the result to each of the request's sinks. Bad input is found before the analysis starts.
 /// </summary>
 public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> logger, IForgettingProbe? forgettingProbe = null, SpectraManifestReader? manifests = null)
 {
@@ -57,7 +57,8 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
         IntruderReport analysis;
         try
         {
-            analysis = await Task.Run(() => analyzer.AnalyzeAdaptersAsync(request.BaseModel, request.Adapters, settings, request.Device, progress, cancellationToken), cancellationToken);
+            analysis = request.Analysis
+                ?? await Task.Run(() => analyzer.AnalyzeAdaptersAsync(request.BaseModel, request.Adapters, settings, request.Device, progress, cancellationToken), cancellationToken);
         }
         catch
         {

@@ -47,6 +47,16 @@ public static class IntruderReportJson
         }
 
         w.WriteNumber("bytesFetched", report.BytesFetched);
+        if (report.Shard is { } shard)
+        {
+            w.WriteStartObject("shard");
+            w.WriteNumber("index", shard.Shard.Index);
+            w.WriteNumber("count", shard.Shard.Count);
+            w.WriteNumber("modules", shard.TotalModules);
+            w.WriteString("modulesDigest", shard.ModulesDigest);
+            JsonWriting.Strings(w, "adapterSha256", shard.AdapterSha256);
+            w.WriteEndObject();
+        }
 
         w.WriteString("device", report.Device);
         w.WriteNumber("elapsedSeconds", Math.Round(report.Elapsed.TotalSeconds, 3));
@@ -101,6 +111,11 @@ public static class IntruderReportJson
             JsonWriting.Numbers(w, "singularValues", m.SingularValues.Select(s => Math.Round(s, 6)));
             JsonWriting.Numbers(w, "baseSingularValues", m.BaseSingularValues.Select(s => Math.Round(s, 6)));
             JsonWriting.Numbers(w, "sweep", m.SweepCounts.Select(c => (double)c));
+            if (report.Shard is not null && m.BaseKey is not null)
+            {
+                w.WriteString("baseKey", m.BaseKey);
+            }
+
             w.WriteEndObject();
         }
 

@@ -32,6 +32,9 @@ public sealed record AnalysisSettings
     /// </summary>
     public string? Spectra { get; init; }
 
+    /// <summary>Analyse only this shard's modules (<see cref="Sharding.ShardPlanner"/>); null: all of them.</summary>
+    public Sharding.AnalysisShard? Shard { get; init; }
+
     public void Validate()
     {
         if (K < 1)

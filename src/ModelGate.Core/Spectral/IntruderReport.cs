@@ -42,6 +42,9 @@ public sealed record IntruderReport
     /// <summary>How many modules took each path, e.g. "low-rank ×12, krylov ×2".</summary>
     public string Paths => string.Join(", ", Modules.GroupBy(m => m.Method).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} ×{g.Count()}"));
 
+    /// <summary>Set when this is one shard of an analysis split between jobs: which, and what it was computed from; null for a whole analysis.</summary>
+    public Sharding.ShardProvenance? Shard { get; init; }
+
     public required string Device { get; init; }
     public required TimeSpan Elapsed { get; init; }
     public required IReadOnlyList<ModuleIntruders> Modules { get; init; }

@@ -21,11 +21,14 @@ public static class LowRankUpdate
         return 4L * rank < Math.Min(update.Base.Shape[0], update.Base.Shape[1]);
     }
 
+    /// <summary>The total rank R of a low-rank update: its factors are m × R and R × n.</summary>
+    public static int Rank(TensorUpdate update) => update.Edits.Cast<TensorEdit.Lora>().Sum(e => e.Module.Rank);
+
     /// <summary>[s₁B₁, s₂B₂, …] and [A₁; A₂; …] such that the analysed ΔW = B·A.</summary>
     public static LowRankFactors Factors(TensorUpdate update)
     {
         var modules = update.Edits.Cast<TensorEdit.Lora>().ToArray();
-        var rank = modules.Sum(e => e.Module.Rank);
+        var rank = Rank(update);
         var rows = update.Layout == MatrixLayout.Transposed ? update.Base.Shape[1] : update.Base.Shape[0];
         var cols = update.Layout == MatrixLayout.Transposed ? update.Base.Shape[0] : update.Base.Shape[1];
         var b = new float[rows * rank];

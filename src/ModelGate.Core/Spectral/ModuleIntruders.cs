@@ -33,6 +33,9 @@ public sealed record ModuleIntruders
     /// <summary>max ‖M·vᵢ − σᵢ·uᵢ‖ / σ₁ over the top-k triplets the iterative paths reached; 0 for a full SVD.</summary>
     public double RelativeResidual { get; init; }
 
+    /// <summary>The content key of the base tensor it was computed from (<see cref="Cache.SpectrumKey"/>); null when not recorded.</summary>
+    public string? BaseKey { get; init; }
+
     /// <summary>Zero-based ranks (in the tuned spectrum) of the intruders.</summary>
     public IReadOnlyList<int> IntruderRanks { get; init; } = [];
 }

@@ -352,19 +352,23 @@ public sealed class ModelWeights : IDisposable
     }
 
     /// <summary>
-    /// Every local shard checked for NaN and infinities and hashed (SHA-256) in full: the identities
-    /// <c>precompute --publish</c> records, so that a gate streaming the same files need not fetch them to scan them.
+    /// The local shards whose position in <see cref="ShardFiles"/> <paramref name="include"/> accepts, checked for NaN
+    /// and infinities and hashed (SHA-256) in full: the identities <c>precompute --publish</c> records, so that a gate
+    /// streaming the same files need not fetch them to scan them.
     /// </summary>
-    public async Task<IReadOnlyList<ShardIdentity>> ScanAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ShardIdentity>> ScanAsync(Func<int, bool> include, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(include);
         if (shards.Any(s => s.Remote is not null))
         {
             throw new InvalidOperationException($"{Folder} is streamed: only local files are hashed in full.");
         }
 
-        await CheckAllFiniteAsync(_ => false, cancellationToken);
-        var scanned = new List<ShardIdentity>(shards.Length);
-        foreach (var (shard, identity) in shards.Zip(ShardIdentities))
+        var identities = ShardIdentities;
+        var chosen = new HashSet<string>(ShardFiles.Where((_, i) => include(i)), StringComparer.Ordinal);
+        await CheckAllFiniteAsync(s => !chosen.Contains(s.FileName), cancellationToken);
+        var scanned = new List<ShardIdentity>(chosen.Count);
+        foreach (var (shard, identity) in shards.Zip(identities).Where(p => chosen.Contains(p.First.FileName)))
         {
             await using var stream = new FileStream(shard.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan);
             scanned.Add(identity with { Sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken)) });

@@ -5,10 +5,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ModelGate.Core;
 using ModelGate.Core.Adapters;
 using ModelGate.Core.Errors;
+using ModelGate.Core.Gating;
 using ModelGate.Core.IO;
 using ModelGate.Core.Registries;
 using ModelGate.Core.Spectral;
 using ModelGate.Core.Spectral.Cache;
+using ModelGate.Core.Spectral.Sharding;
 using ModelGate.Core.Tensors;
 using ModelGate.Torch.Merging;
 using ModelGate.Torch.Runtime;
@@ -44,20 +46,12 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
         var torchDevice = TorchDeviceSelector.Select(device);
         using var baseWeights = await ModelWeights.OpenAsync(baseModel.LocalPath, cancellationToken);
         using var adapters = AdapterStack.Load([.. adapterModels.Select(a => a.LocalPath)]);
-        var filter = settings.ModuleFilter();
-        var changed = MergePlanner.Plan(baseWeights, adapters.Adapters);
-        var updates = changed.Where(u => u.IsMatrix && (filter is null || filter.IsMatch(u.TensorName))).ToArray();
-        if (updates.Length == 0)
-        {
-            throw filter is null
-                ? new UserInputException("the adapters change no 2-D weight of the base model")
-                : new UserInputException(InputField.Modules, $"'{settings.Modules}' matches none of the {changed.Count} weights the adapters change");
-        }
-
-        var jobs = updates.Select(u => new ModuleJob(u.TensorName, u.Base, u.Layout,
-            LowRankUpdate.IsLowRank(u) ? () => LowRankUpdate.Factors(u) : null,
-            (w0, d) => WeightMerger.ApplyChecked(w0, u, d))).ToArray();
-        return await RunAsync(ComparisonKind.Adapter, baseModel.Display, [.. adapterModels.Select(a => a.Display)], baseWeights, jobs, adapters.Warnings.ToArray(), settings, torchDevice, progress, cancellationToken);
+        var updates = AnalysedModules.Of(baseWeights, adapters, settings);
+        var jobs = updates.Select(u => LowRankUpdate.IsLowRank(u)
+            ? new ModuleJob(u.TensorName, u.Base, u.Layout, () => LowRankUpdate.Factors(u), (w0, d) => WeightMerger.ApplyChecked(w0, u, d), LowRankUpdate.Rank(u))
+            : new ModuleJob(u.TensorName, u.Base, u.Layout, null, (w0, d) => WeightMerger.ApplyChecked(w0, u, d))).ToArray();
+        return await RunAsync(ComparisonKind.Adapter, baseModel.Display, [.. adapterModels.Select(a => a.Display)], baseWeights, jobs, adapters.Warnings.ToArray(),
+            [.. adapterModels.Select(a => a.LocalPath)], settings, torchDevice, progress, cancellationToken);
     }
 
     /// <summary>A fully fine-tuned model vs its base, for every linear weight both have; folders named as they are.</summary>
@@ -108,13 +102,27 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
                 : new UserInputException(InputField.Modules, $"'{settings.Modules}' matches no linear weight of {baseFolder}");
         }
 
-        return await RunAsync(ComparisonKind.FullFineTune, baseModel.Display, [tunedModel.Display], baseWeights, jobs, warnings, settings, torchDevice, progress, cancellationToken);
+        return await RunAsync(ComparisonKind.FullFineTune, baseModel.Display, [tunedModel.Display], baseWeights, jobs, warnings, [tunedFolder], settings, torchDevice, progress, cancellationToken);
     }
 
     private async Task<IntruderReport> RunAsync(ComparisonKind kind, string baseName, IReadOnlyList<string> tuned, ModelWeights baseWeights,
-        IReadOnlyList<ModuleJob> jobs, IReadOnlyList<string> warnings, AnalysisSettings settings, Device device,
+        IReadOnlyList<ModuleJob> jobs, IReadOnlyList<string> warnings, IReadOnlyList<string> tunedFolders, AnalysisSettings settings, Device device,
         IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
+        ShardProvenance? shard = null;
+        if (settings.Shard is { } part)
+        {
+            var shardOf = ShardPlanner.Assign([.. jobs.Select(j => j.Name)], [.. jobs.Select(j => ModuleCost.Of(j.Base.Shape[0], j.Base.Shape[1], j.Rank, settings.Method))], part.Count);
+            var tunedHashes = new List<string>(tunedFolders.Count);
+            foreach (var folder in tunedFolders)
+            {
+                tunedHashes.Add((await ModelFingerprint.ComputeAsync(folder, cancellationToken)).Sha256);
+            }
+
+            shard = new ShardProvenance(part, jobs.Count, ShardPlanner.Digest(jobs.Select(j => j.Name)), tunedHashes);
+            jobs = [.. jobs.Where((_, i) => shardOf[i] == part.Index)];
+        }
+
         foreach (var w in warnings)
         {
             logger.LogWarning("{Warning}", w);
@@ -145,18 +153,18 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
                 using var scope = NewDisposeScope();
                 if (cache is null)
                 {
-                    results.Add(FullSvd(prepared, settings, device));
+                    results.Add(FullSvd(prepared, settings, device) with { BaseKey = prepared.Key.Hex });
                     continue;
                 }
 
                 var spectrum = prepared.Spectrum;
                 if (spectrum is null)
                 {
-                    spectrum = cache.GetOrCompute(prepared.Key!.Value, baseWeights, prepared.Job.Base, prepared.Job.Layout, device, out var computed);
+                    spectrum = cache.GetOrCompute(prepared.Key, baseWeights, prepared.Job.Base, prepared.Job.Layout, device, out var computed);
                     cacheMisses += computed ? 1 : 0;
                 }
 
-                results.Add(Fast(prepared, spectrum, settings, device));
+                results.Add(Fast(prepared, spectrum, settings, device) with { BaseKey = prepared.Key.Hex });
             }
         }
         finally
@@ -191,6 +199,7 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
             SpectraFetched = published?.Fetched ?? 0,
             // A streamed base counts from its resolution (config, index, shard headers): what a user pays to analyse it.
             BytesFetched = baseWeights.BytesFetched + (published?.BytesFetched ?? 0),
+            Shard = shard,
             Device = device.ToString(),
             Elapsed = clock.Elapsed,
             Modules = results,
@@ -210,21 +219,21 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
                 // A streamed base tensor is fetched here, ahead of its compute step, and kept until that step is done.
                 var fetched = await baseWeights.FetchAsync(job.Base, cancellationToken);
                 BaseSpectrum? spectrum = null;
-                SpectrumKey? key = null;
+                // The key names the base tensor's content in a shard's report too, so it is computed on every path.
+                var key = SpectrumKey.Compute(baseWeights, job.Base, job.Layout);
                 if (cache is not null)
                 {
                     // On a hit with low-rank factors the base matrix is never read as float32 below, so the bytes the
                     // hash has just paged in are checked for NaN and infinities here.
-                    key = SpectrumKey.Compute(baseWeights, job.Base, job.Layout);
                     baseWeights.CheckFinite(job.Base);
-                    if (cache.TryGet(key.Value, out var hit))
+                    if (cache.TryGet(key, out var hit))
                     {
                         spectrum = hit;
                     }
                     else if (published is not null)
                     {
                         var (rows, cols) = job.Layout == MatrixLayout.Transposed ? (job.Base.Shape[1], job.Base.Shape[0]) : (job.Base.Shape[0], job.Base.Shape[1]);
-                        (spectrum, var refusal) = await published.TryFetchAsync(key.Value, rows, cols, cache.Folder, cancellationToken);
+                        (spectrum, var refusal) = await published.TryFetchAsync(key, rows, cols, cache.Folder, cancellationToken);
                         if (refusal is not null)
                         {
                             refusals.Enqueue($"{job.Name}: {refusal}");
@@ -278,11 +287,11 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
         return KrylovIntruderCounter.Count(job.Name, u0, s0, v0, wt, settings.K, settings.Epsilon, settings.Tolerance);
     }
 
-    /// <summary>One matrix to analyse: its base tensor, how to get the tuned one, and its low-rank update when it has one.</summary>
-    private sealed record ModuleJob(string Name, TensorInfo Base, MatrixLayout Layout, Func<LowRankFactors>? Factors, Func<Tensor, Device, Tensor> Tuned);
+    /// <summary>One matrix to analyse: its base tensor, how to get the tuned one, and its low-rank update (of total rank <paramref name="Rank"/>) when it has one.</summary>
+    private sealed record ModuleJob(string Name, TensorInfo Base, MatrixLayout Layout, Func<LowRankFactors>? Factors, Func<Tensor, Device, Tensor> Tuned, int Rank = 0);
 
     /// <summary>A module's inputs, read; <paramref name="Fetched"/> keeps a streamed base tensor's bytes until it is computed.</summary>
-    private sealed record PreparedModule(ModuleJob Job, SpectrumKey? Key, BaseSpectrum? Spectrum, LowRankFactors? Factors, float[]? BaseValues, IDisposable Fetched);
+    private sealed record PreparedModule(ModuleJob Job, SpectrumKey Key, BaseSpectrum? Spectrum, LowRankFactors? Factors, float[]? BaseValues, IDisposable Fetched);
 
     private async Task<PublishedSpectra> OpenPublishedAsync(string location, CancellationToken cancellationToken)
     {

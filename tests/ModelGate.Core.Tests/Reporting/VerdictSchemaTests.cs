@@ -5,6 +5,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ModelGate.Core.Gating;
 using ModelGate.Core.Registries;
 using ModelGate.Core.Reporting;
+using ModelGate.Core.Spectral;
+using ModelGate.Core.Spectral.Sharding;
 using ModelGate.Demo;
 using ModelGate.Testing;
 using ModelGate.Torch.Spectral;
@@ -62,6 +64,21 @@ public sealed class VerdictSchemaTests : IDisposable
         Assert.Contains(root.GetProperty("rules").EnumerateArray(), r => r.TryGetProperty("ciLow", out _));
         Assert.Contains(root.GetProperty("rules").EnumerateArray(), r => r.TryGetProperty("match", out _));
         Assert.Equal("self_attn", root.GetProperty("analysis").GetProperty("moduleFilter").GetString());
+    }
+
+    [Fact]
+    public async Task AnalysisOfAShard_WithItsShardAndBaseKeys_IsValid()
+    {
+        var adapter = _dir.File("sharded");
+        new LoraAdapterBuilder().WithIntruders("model.layers.0.self_attn.q_proj", 2).WithAlignedUpdate("model.layers.1.mlp.down_proj").Build(_model.Folder, adapter);
+        var shard = await new IntruderAnalyzer(NullLogger<IntruderAnalyzer>.Instance).AnalyzeAdaptersAsync(_model.Folder, [adapter],
+            new AnalysisSettings { Shard = new AnalysisShard(1, 2) }, "cpu", null, CancellationToken.None);
+        var verdict = JsonNode.Parse(await GateAsync("clean", b => b.WithAlignedUpdate("model.layers.0.self_attn.q_proj"), GatePolicyLoader.Default))!;
+        verdict["analysis"] = JsonNode.Parse(IntruderReportJson.Serialize(shard));
+
+        AssertValid(verdict.ToJsonString());
+        Assert.Equal(1, verdict["analysis"]!["shard"]!["index"]!.GetValue<int>());
+        Assert.NotNull(verdict["analysis"]!["modules"]![0]!["baseKey"]);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class ShardIdentityTests : IDisposable
         new SafetensorsBytesBuilder().AddFloat32("w", [2], 1f, 2f).WriteTo(file);
         using var weights = ModelWeights.Open(temp.Path);
 
-        var scanned = Assert.Single(await weights.ScanAsync(CancellationToken.None));
+        var scanned = Assert.Single(await weights.ScanAsync(_ => true, CancellationToken.None));
 
         Assert.Equal(new FileInfo(file).Length, scanned.Length);
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file))), scanned.Sha256);
@@ -62,6 +62,6 @@ public sealed class ShardIdentityTests : IDisposable
         Directory.CreateDirectory(temp.File(folder));
         builder.WriteTo(Path.Combine(temp.File(folder), "model.safetensors"));
         using var weights = ModelWeights.Open(temp.File(folder));
-        return scan ? Assert.Single(await weights.ScanAsync(CancellationToken.None)) : Assert.Single(weights.ShardIdentities);
+        return scan ? Assert.Single(await weights.ScanAsync(_ => true, CancellationToken.None)) : Assert.Single(weights.ShardIdentities);
     }
 }

@@ -4,6 +4,7 @@ using ModelGate.Core.Adapters;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Spectral;
 using ModelGate.Core.Spectral.Cache;
+using ModelGate.Core.Spectral.Sharding;
 using ModelGate.Core.Tensors;
 using TorchSharp;
 
@@ -18,9 +19,10 @@ public static class SpectrumPrecompute
     /// <summary>
     /// Every linear weight of <paramref name="baseFolder"/> (<see cref="LinearWeights.IsLinear"/>, in the model's
     /// <see cref="LinearWeights.LayoutOf"/>) whose name matches <paramref name="modules"/> (a regular expression
-    /// searched in the name; null for all), one matrix at a time.
+    /// searched in the name; null for all), one matrix at a time; with <paramref name="shard"/>, only that shard's
+    /// share of them, split by the cost of a cold SVD (<see cref="ModuleCost.ColdSpectrum"/>, <see cref="ShardPlanner"/>).
     /// </summary>
-    public static PrecomputeResult Run(SpectrumCache cache, string baseFolder, string? modules, torch.Device device,
+    public static PrecomputeResult Run(SpectrumCache cache, string baseFolder, string? modules, AnalysisShard? shard, torch.Device device,
         IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cache);
@@ -34,6 +36,12 @@ public static class SpectrumPrecompute
             throw filter is null
                 ? new UserInputException($"{weights.Folder}: has no linear weights")
                 : new UserInputException(InputField.Modules, $"'{modules}' matches no linear weight of {weights.Folder}");
+        }
+
+        if (shard is not null)
+        {
+            var shardOf = ShardPlanner.Assign([.. targets.Select(t => t.Name)], [.. targets.Select(t => ModuleCost.ColdSpectrum(t.Shape[0], t.Shape[1]))], shard.Count);
+            targets = [.. targets.Where((_, i) => shardOf[i] == shard.Index)];
         }
 
         var clock = Stopwatch.StartNew();

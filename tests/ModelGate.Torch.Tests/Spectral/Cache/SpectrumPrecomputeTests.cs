@@ -22,8 +22,8 @@ public sealed class SpectrumPrecomputeTests : IDisposable
         var cache = new SpectrumCache(_dir.File("cache"), SpectrumPrecision.F32, NullLogger<SpectrumCache>.Instance);
         var progress = new List<WorkProgress>();
 
-        var first = SpectrumPrecompute.Run(cache, model.Folder, null, TorchDeviceSelector.Select("cpu"), new SyncProgress(progress.Add), CancellationToken.None);
-        var second = SpectrumPrecompute.Run(cache, model.Folder, null, TorchDeviceSelector.Select("cpu"), null, CancellationToken.None);
+        var first = SpectrumPrecompute.Run(cache, model.Folder, null, null, TorchDeviceSelector.Select("cpu"), new SyncProgress(progress.Add), CancellationToken.None);
+        var second = SpectrumPrecompute.Run(cache, model.Folder, null, null, TorchDeviceSelector.Select("cpu"), null, CancellationToken.None);
 
         Assert.Equal((14, 0), (first.Computed, first.AlreadyCached));
         Assert.Equal((0, 14), (second.Computed, second.AlreadyCached));
@@ -39,7 +39,7 @@ public sealed class SpectrumPrecomputeTests : IDisposable
         var model = new TinyModelBuilder { Layers = 1 }.Build(_dir.File("base"));
         var cache = new SpectrumCache(_dir.File("cache"), SpectrumPrecision.F32, NullLogger<SpectrumCache>.Instance);
 
-        var e = Assert.Throws<UserInputException>(() => SpectrumPrecompute.Run(cache, model.Folder, "nothing_like_this", TorchDeviceSelector.Select("cpu"), null, CancellationToken.None));
+        var e = Assert.Throws<UserInputException>(() => SpectrumPrecompute.Run(cache, model.Folder, "nothing_like_this", null, TorchDeviceSelector.Select("cpu"), null, CancellationToken.None));
 
         Assert.Equal(InputField.Modules, e.Field);
         Assert.Equal("module pattern 'nothing_like_this' matches no linear weight of " + model.Folder, e.Message);
