@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ModelGate.Cli.Hosting;
 using ModelGate.Cli.Options;
 using ModelGate.Cli.Rendering;
+using ModelGate.Core.Evidence;
 using ModelGate.Core.Forgetting;
 using ModelGate.Core.IO;
 using ModelGate.Core.Reporting;
@@ -34,10 +35,12 @@ public static class ForgettingCommand
                 .Reads(options.Tasks, "the --tasks file")
                 .WritesFile(options.Output, "--output")
                 .Check();
+            var baseModel = await ModelLocations.ResolveAsync(context, parse, host, options.Base, ct);
+            var adapters = await ModelLocations.ResolveAllAsync(context, parse, host, options.Adapters, ct);
             var request = new ForgettingRequest
             {
-                BaseModel = (await ModelLocations.ResolveAsync(context, parse, host, options.Base, ct)).LocalPath,
-                Adapters = [.. (await ModelLocations.ResolveAllAsync(context, parse, host, options.Adapters, ct)).Select(a => a.LocalPath)],
+                BaseModel = baseModel.LocalPath,
+                Adapters = [.. adapters.Select(a => a.LocalPath)],
                 Corpus = options.Corpus,
                 Tasks = options.Tasks,
                 Device = options.Device,
@@ -46,6 +49,8 @@ public static class ForgettingCommand
             };
             var evaluator = host.Services.GetRequiredService<ForgettingEvaluator>();
             var report = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "forgetting", progress => Task.Run(() => evaluator.Evaluate(request, progress, ct), ct));
+            // Recorded so that a gate given this report (gate --forgetting) can refuse it for other models or data.
+            report = report with { Provenance = await ForgettingEvidence.IdentifyAsync(baseModel, adapters, options.Corpus, options.Tasks, ct) };
             Write(report, options.Format, options.Output, context);
             return ExitCodes.Ok;
         }, ct));

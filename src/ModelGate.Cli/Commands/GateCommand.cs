@@ -25,12 +25,14 @@ public static class GateCommand
             GateCommandOptions.Report, GateCommandOptions.Html, GateCommandOptions.Template, GateCommandOptions.FailOn, SharedOptions.K,
             SharedOptions.Epsilon, SharedOptions.Method, SharedOptions.Modules, SharedOptions.Tolerance, SharedOptions.Spectra,
             GateCommandOptions.GitHubComment, GateCommandOptions.GitHubCommentLabel, SharedOptions.Corpus, SharedOptions.Tasks,
-            GateCommandOptions.Analysis, GateCommandOptions.Promote, GateCommandOptions.ReleaseVersion,
+            GateCommandOptions.Analysis, GateCommandOptions.Forgetting, GateCommandOptions.Promote, GateCommandOptions.ReleaseVersion,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
             var options = GateCommandOptions.Bind(parse, host);
             var (policy, outputs) = (options.EffectivePolicy, options.Outputs);
+            // With a forgetting report the policy's corpus and tasks only name the datasets it must have: they are not read.
+            var measures = policy.Forgetting.IsEnabled && options.ForgettingReport is null;
             RunPaths.Guard(parse, host)
                 .Reads(ModelLocations.LocalPath(options.Base), "the --base model folder")
                 .Reads(ModelLocations.LocalPaths(options.Adapters), "the --adapter folder")
@@ -38,8 +40,9 @@ public static class GateCommand
                 .Reads(options.AnalysisParts, "the --analysis part")
                 .Reads(policy.Baseline, "the --baseline verdict")
                 .Reads(outputs.Template, "the --template")
-                .Reads(ForgettingProbe.ResolvePath(policy.Forgetting.Corpus, policy.Source), "the forgetting --corpus")
-                .Reads(policy.Forgetting.Tasks.Select(t => ForgettingProbe.ResolvePath(t, policy.Source)!), "the forgetting --tasks file")
+                .Reads(options.ForgettingReport, "the --forgetting report")
+                .Reads(measures ? ForgettingProbe.ResolvePath(policy.Forgetting.Corpus, policy.Source) : null, "the forgetting --corpus")
+                .Reads(measures ? policy.Forgetting.Tasks.Select(t => ForgettingProbe.ResolvePath(t, policy.Source)!) : [], "the forgetting --tasks file")
                 .WritesFile(outputs.Json, "--json")
                 .WritesFile(outputs.Markdown, "--report")
                 .WritesFile(outputs.Html, "--html")
@@ -51,8 +54,8 @@ public static class GateCommand
             }
 
             var sinks = host.Services.GetServices<IReportSinkProvider>().SelectMany(p => p.Create(outputs)).ToList();
-            // The forgetting rules load the whole base into a language model: then it is mirrored, not streamed.
-            var baseModel = await ModelLocations.ResolveBaseAsync(context, parse, host, options.Base, policy.Forgetting.IsEnabled ? null : options.Spectra, ct);
+            // Measuring forgetting loads the whole base into a language model: then it is mirrored, not streamed.
+            var baseModel = await ModelLocations.ResolveBaseAsync(context, parse, host, options.Base, measures ? null : options.Spectra, ct);
             var adapters = await ModelLocations.ResolveAllAsync(context, parse, host, options.Adapters, ct);
 
             ReleasePromotionSink? promotionSink = null;
@@ -79,6 +82,12 @@ public static class GateCommand
             {
                 // Shards analysed by other jobs: combined, and checked against these models, instead of analysing.
                 request = request with { Analysis = await AnalysisParts.CombineAsync(options.AnalysisParts, baseModel, adapters, request.AnalysisSettings, ct) };
+            }
+
+            if (options.ForgettingReport is { } forgettingReport)
+            {
+                // Measured by another job: checked against these models and the policy's datasets instead of measuring.
+                request = request with { Forgetting = await ForgettingEvidence.LoadAsync(forgettingReport, baseModel, adapters, policy.Forgetting, ct) };
             }
 
             var runner = host.Services.GetRequiredService<GateRunner>();

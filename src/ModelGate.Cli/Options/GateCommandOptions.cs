@@ -29,6 +29,11 @@ public sealed record GateCommandOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
+    public static readonly Option<string?> Forgetting = new("--forgetting")
+    {
+        Description = "A forgetting report of these adapters on this base (forgetting --format json), measured elsewhere (a GPU job). The gate takes its metrics instead of measuring, after checking it is of this base and these adapters and has every dataset the policy's forgetting section names.",
+    };
+
     public static readonly Option<string?> Promote = new("--promote") { Description = "When the gate allows the release, copy the (last) adapter to <uri>/<version> with verdict.json and report.md, then _RELEASED.json (az://, https://…blob…, a folder)." };
     public static readonly Option<string?> ReleaseVersion = new("--release-version") { Description = "The release's version under --promote (default: the adapter reference's last segment, e.g. v7)." };
 
@@ -47,6 +52,9 @@ public sealed record GateCommandOptions
 
     /// <summary>The --analysis shards to combine instead of analysing; empty: analyse.</summary>
     public IReadOnlyList<string> AnalysisParts { get; init; } = [];
+
+    /// <summary>The --forgetting report to take instead of measuring; null: measure when the policy asks.</summary>
+    public string? ForgettingReport { get; init; }
 
     /// <summary>Where and as which version the release is promoted; null without --promote.</summary>
     public (string Destination, string Version)? Promotion { get; init; }
@@ -78,6 +86,7 @@ public sealed record GateCommandOptions
                 GitHubCommentLabel = CliHost.Setting<string?>(parse, host, GitHubCommentLabel, "GitHubCommentLabel", null),
             },
             AnalysisParts = parse.GetValue(Analysis) ?? [],
+            ForgettingReport = parse.GetValue(Forgetting),
             Promotion = PromotionOf(parse, adapters),
             Device = SharedOptions.Device(parse, host),
             CacheFolder = analysis.CacheFolder,

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using ModelGate.Core.Errors;
-using ModelGate.Core.IO;
 using ModelGate.Core.Reporting;
 using ModelGate.Core.Spectral;
 using ModelGate.Core.Spectral.Sharding;
@@ -16,36 +13,10 @@ public static class IntruderReportReader
     /// <summary>Big enough for thousands of modules; an analysis is a few hundred bytes per module.</summary>
     private const long SizeLimit = 256L << 20;
 
-    public static async Task<IntruderReport> LoadAsync(string path, CancellationToken cancellationToken)
-    {
-        if (!File.Exists(path))
-        {
-            throw new UserInputException($"{path}: analysis file not found");
-        }
+    public static Task<IntruderReport> LoadAsync(string path, CancellationToken cancellationToken) =>
+        JsonEvidence.LoadAsync(path, "analysis", SizeLimit, Read, cancellationToken);
 
-        JsonDocument document;
-        try
-        {
-            await using var stream = BoundedFile.OpenRead(path, SizeLimit, "analysis file");
-            document = await JsonDocument.ParseAsync(stream, default, cancellationToken);
-        }
-        catch (JsonException e)
-        {
-            throw new UserInputException($"{path}: analysis is not valid JSON (line {e.LineNumber + 1})");
-        }
-
-        using (document)
-        {
-            if (JsonStrings.FindUnreadable(document.RootElement) is { } unreadable)
-            {
-                throw new UserInputException($"{path}: {JsonStrings.Describe(unreadable)}");
-            }
-
-            return Read(new Fields(document.RootElement, path, "$"));
-        }
-    }
-
-    private static IntruderReport Read(Fields root)
+    private static IntruderReport Read(JsonEvidence root)
     {
         if (root.Int("schemaVersion") != IntruderReportJson.SchemaVersion)
         {
@@ -82,7 +53,7 @@ public static class IntruderReportReader
         };
     }
 
-    private static ShardProvenance Shard(Fields shard)
+    private static ShardProvenance Shard(JsonEvidence shard)
     {
         var (index, count) = (shard.Int("index"), shard.Int("count"));
         if (count < 1 || index < 1 || index > count)
@@ -94,7 +65,7 @@ public static class IntruderReportReader
             [.. shard.Array("adapterSha256").Select(a => a.Self())]);
     }
 
-    private static ModuleIntruders Module(Fields m) => new()
+    private static ModuleIntruders Module(JsonEvidence m) => new()
     {
         Name = m.String("name"),
         Layer = m.OptionalInt("layer"),
@@ -109,49 +80,4 @@ public static class IntruderReportReader
         SweepCounts = [.. m.Array("sweep").Select(c => (int)c.SelfLong())],
         BaseKey = m.OptionalString("baseKey"),
     };
-
-    /// <summary>One JSON value with where it is, so every error names the file and the JSON path.</summary>
-    private sealed record Fields(JsonElement Element, string File, string At)
-    {
-        public UserInputException Error(string name, string problem) => new($"{File}: {At}.{name} {problem}");
-
-        public bool Has(string name) => Element.ValueKind == JsonValueKind.Object && Element.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
-
-        public string String(string name) => Get(name, JsonValueKind.String, "a string").Self();
-
-        public string? OptionalString(string name) => Has(name) ? String(name) : null;
-
-        public int Int(string name) => (int)Get(name, JsonValueKind.Number, "a number").SelfLong();
-
-        public int? OptionalInt(string name) => Has(name) ? Int(name) : null;
-
-        public long Long(string name) => Get(name, JsonValueKind.Number, "a number").SelfLong();
-
-        public double Double(string name) => Get(name, JsonValueKind.Number, "a number").SelfDouble();
-
-        public Fields Object(string name) => Get(name, JsonValueKind.Object, "an object");
-
-        public IEnumerable<Fields> Array(string name)
-        {
-            var array = Get(name, JsonValueKind.Array, "an array");
-            return array.Element.EnumerateArray().Select((e, i) => new Fields(e, File, $"{array.At}[{i}]")).ToArray();
-        }
-
-        public string Self() => Element.ValueKind == JsonValueKind.String
-            ? Element.GetString()!
-            : throw new UserInputException($"{File}: {At} must be a string");
-
-        public long SelfLong() => Element.ValueKind == JsonValueKind.Number && Element.TryGetInt64(out var v)
-            ? v
-            : throw new UserInputException($"{File}: {At} must be a whole number");
-
-        public double SelfDouble() => Element.ValueKind == JsonValueKind.Number
-            ? Element.GetDouble()
-            : throw new UserInputException($"{File}: {At} must be a number");
-
-        private Fields Get(string name, JsonValueKind kind, string what) =>
-            Element.ValueKind == JsonValueKind.Object && Element.TryGetProperty(name, out var v) && v.ValueKind == kind
-                ? new Fields(v, File, $"{At}.{name}")
-                : throw Error(name, $"is missing or not {what}");
-    }
 }

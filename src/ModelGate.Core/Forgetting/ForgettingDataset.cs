@@ -5,4 +5,7 @@ public sealed record ForgettingDataset(string Name, string Kind, int Units, long
 {
     /// <summary>The units its intervals and minimum detectable effects come from.</summary>
     public required ResampledUnits Resampled { get; init; }
+
+    /// <summary>How a corpus or task file (or a corpus folder) is named in reports and policies: its file or folder name.</summary>
+    public static string NameOf(string path) => Path.GetFileName(Path.TrimEndingDirectorySeparator(path));
 }

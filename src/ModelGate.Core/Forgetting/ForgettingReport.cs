@@ -25,4 +25,7 @@ public sealed record ForgettingReport
     public required ScoringThroughput MergedThroughput { get; init; }
 
     public required TimeSpan Elapsed { get; init; }
+
+    /// <summary>Which base, adapters and data were measured; null when the measurement is not kept as evidence (inside a gate, a benchmark).</summary>
+    public ForgettingProvenance? Provenance { get; init; }
 }

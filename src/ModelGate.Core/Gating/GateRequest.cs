@@ -36,6 +36,12 @@ public sealed record GateRequest
     /// </summary>
     public IntruderReport? Analysis { get; init; }
 
+    /// <summary>
+    /// The forgetting observations when they were measured elsewhere (a forgetting report of these models, checked by
+    /// <c>Evidence.ForgettingEvidence</c>): the gate uses them instead of measuring. Null: the gate measures when the policy asks.
+    /// </summary>
+    public IReadOnlyList<ForgettingObservation>? Forgetting { get; init; }
+
     /// <summary>Whether to record SHA-256 hashes of the base's and adapters' weight files in the run metadata.</summary>
     public bool HashWeights { get; init; } = true;
 

@@ -13,7 +13,7 @@ namespace ModelGate.Core.Gating;
 /// <summary>
 /// The one entry point of the gate (CLI, MSBuild task and Action all call it): analyse the adapters against the base
 /// (or take the analysis made elsewhere, <see cref="GateRequest.Analysis"/>), measure forgetting when the policy asks and a probe is
-/// registered, evaluate every rule, decide, then hand the result to each of the request's sinks. Bad input is found before the analysis starts.
+/// registered (or take the observations made elsewhere, <see cref="GateRequest.Forgetting"/>), evaluate every rule, decide, then hand the result to each of the request's sinks. Bad input is found before the analysis starts.
 /// </summary>
 public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> logger, IForgettingProbe? forgettingProbe = null, SpectraManifestReader? manifests = null)
 {
@@ -30,7 +30,7 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
             throw new UserInputException(InputField.Adapter, "missing: the gate needs at least one");
         }
 
-        if (policy.Forgetting.IsEnabled && forgettingProbe is null)
+        if (policy.Forgetting.IsEnabled && request.Forgetting is null && forgettingProbe is null)
         {
             throw new UserInputException($"{policy.Source}: 'forgetting' names a corpus or tasks, but this build of ModelGate has no forgetting probe; remove them or use a build with the forgetting metrics");
         }
@@ -71,8 +71,8 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
         timings.Add(("analysis", analysisClock.Elapsed));
         await scanning;
 
-        IReadOnlyList<ForgettingObservation> forgetting = [];
-        if (policy.Forgetting.IsEnabled)
+        var forgetting = request.Forgetting ?? [];
+        if (request.Forgetting is null && policy.Forgetting.IsEnabled)
         {
             var phase = Stopwatch.StartNew();
             forgetting = await forgettingProbe!.MeasureAsync(request, policy.Forgetting, progress, cancellationToken);

@@ -4,17 +4,36 @@ using ModelGate.Core.Forgetting;
 namespace ModelGate.Core.Reporting;
 
 /// <summary>
-/// The <c>forgetting --format json</c> contract (schemaVersion 1): settings, datasets, every metric for base and
+/// The <c>forgetting --format json</c> contract (schemaVersion 1): the tool version and, when kept as evidence, the
+/// base's and adapters' identity (weights SHA-256, registry revision) and each dataset's SHA-256; settings, datasets, every metric for base and
 /// merged with the delta (positive = worse), its interval (null with the reason when there is none), its minimum
 /// detectable effect and, for accuracies, the McNemar test; per dataset the units resampled; the throughput of each model's pass.
 /// </summary>
 public static class ForgettingReportJson
 {
+    /// <summary>The <c>kind</c> that tells a forgetting report from other JSON.</summary>
+    public const string Kind = "modelgate.forgetting";
+
+    public const int SchemaVersion = 1;
+
     public static string Serialize(ForgettingReport report) => JsonWriting.Indented(w =>
     {
         w.WriteStartObject();
-        w.WriteNumber("schemaVersion", 1);
-        w.WriteString("kind", "modelgate.forgetting");
+        w.WriteNumber("schemaVersion", SchemaVersion);
+        w.WriteString("kind", Kind);
+        w.WriteString("toolVersion", ToolVersion.Current);
+        if (report.Provenance is { } provenance)
+        {
+            Model(w, "base", provenance.Base);
+            w.WriteStartArray("adapters");
+            foreach (var adapter in provenance.Adapters)
+            {
+                Model(w, null, adapter);
+            }
+
+            w.WriteEndArray();
+        }
+
         w.WriteString("modelType", report.ModelType);
         w.WriteString("modelKind", report.Kind.ToString().ToLowerInvariant());
         w.WriteString("tokenizer", report.Tokenizer);
@@ -33,6 +52,11 @@ public static class ForgettingReportJson
             w.WriteString("kind", d.Kind);
             w.WriteNumber(d.Kind == "task" ? "items" : "documents", d.Units);
             w.WriteNumber("tokens", d.Tokens);
+            if (report.Provenance?.DatasetSha256.GetValueOrDefault(d.Name) is { } sha256)
+            {
+                w.WriteString("sha256", sha256);
+            }
+
             w.WriteStartObject("resampled");
             w.WriteString("unit", d.Resampled.Unit);
             w.WriteNumber("count", d.Resampled.Count);
@@ -96,6 +120,23 @@ public static class ForgettingReportJson
         {
             w.WriteNull(name);
         }
+    }
+
+    private static void Model(Utf8JsonWriter w, string? name, MeasuredModel model)
+    {
+        if (name is null)
+        {
+            w.WriteStartObject();
+        }
+        else
+        {
+            w.WriteStartObject(name);
+        }
+
+        w.WriteString("model", model.Model);
+        w.WriteString("sha256", model.Sha256);
+        w.WriteString("revision", model.Revision);
+        w.WriteEndObject();
     }
 
     private static void Throughput(Utf8JsonWriter w, string name, ScoringThroughput t)

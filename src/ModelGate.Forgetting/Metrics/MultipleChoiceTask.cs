@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ModelGate.Core.Errors;
+using ModelGate.Core.Forgetting;
 
 namespace ModelGate.Forgetting.Metrics;
 
@@ -23,7 +24,7 @@ public sealed class MultipleChoiceTask
 
     public string Path { get; }
 
-    public string Name => System.IO.Path.GetFileName(Path);
+    public string Name => ForgettingDataset.NameOf(Path);
 
     public IReadOnlyList<MultipleChoiceItem> Items { get; }
 

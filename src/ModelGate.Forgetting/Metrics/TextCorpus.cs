@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ModelGate.Core.Errors;
+using ModelGate.Core.Forgetting;
 using ModelGate.Core.IO;
 
 namespace ModelGate.Forgetting.Metrics;
@@ -19,7 +20,7 @@ public sealed partial class TextCorpus
 
     public string Path { get; }
 
-    public string Name => System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(Path));
+    public string Name => ForgettingDataset.NameOf(Path);
 
     public IReadOnlyList<string> Documents { get; }
 
