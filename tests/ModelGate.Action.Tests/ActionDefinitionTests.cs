@@ -15,7 +15,7 @@ public sealed class ActionDefinitionTests
         var action = CompositeAction.Load(Path.Combine(ModelGate.Testing.RepositoryPaths.Root(), "action.yml"));
 
         Assert.Superset(
-            new HashSet<string> { "base", "adapter", "policy", "device", "comment", "fail-on", "dotnet-version", "tool-version", "tool-source" },
+            new HashSet<string> { "base", "adapter", "policy", "device", "comment", "fail-on", "dotnet-version", "tool-version", "tool-source", "spectra", "analysis" },
             action.Inputs.Keys.ToHashSet());
         Assert.Superset(new HashSet<string> { "verdict", "intruders", "report" }, action.Outputs.Keys.ToHashSet());
         Assert.True(action.Inputs["base"].Required);
@@ -90,6 +90,43 @@ public sealed class ActionDefinitionTests
         Assert.True(run.Failed);
         Assert.Equal(2, run.Step("gate").ExitCode);
         Assert.Contains("::error title=ModelGate::the comment input must be true or false, got 'yes please'", run.Step("gate").Out);
+    }
+
+    [Fact]
+    public async Task Action_AnalysisInput_BecomesOneAnalysisArgumentPerMatchingFile()
+    {
+        using var api = GitHubStandIn.Start();
+        using var steps = new ActionSteps(api.ApiUrl);
+        var log = FakeDotnet(steps);
+        foreach (var part in (string[])["parts/part-1.json", "parts/part-2.json", "parts/part-10.json", "extra/part 3.json"])
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(steps.Workspace, part))!);
+            File.WriteAllText(Path.Combine(steps.Workspace, part), "{}");
+        }
+
+        var run = await steps.RunAsync(
+            new Dictionary<string, string> { ["base"] = "base", ["adapter"] = "lora", ["comment"] = "false", ["analysis"] = "parts/part-*.json\n  extra/part*" },
+            TimeSpan.FromSeconds(60));
+
+        Assert.False(run.Failed, run.Log);
+        var gate = File.ReadAllLines(log).Select(l => l.Split('\u001f')).Last().ToList();
+        var parts = gate.Select((a, i) => (a, i)).Where(x => x.a == "--analysis").Select(x => gate[x.i + 1]).ToList();
+        Assert.Equal(["parts/part-1.json", "parts/part-10.json", "parts/part-2.json", "extra/part 3.json"], parts);
+    }
+
+    [Fact]
+    public async Task Action_AnalysisPatternMatchingNoFile_FailsTheStepWithAnError()
+    {
+        using var api = GitHubStandIn.Start();
+        using var steps = new ActionSteps(api.ApiUrl);
+        var log = FakeDotnet(steps);
+
+        var run = await steps.RunAsync(new Dictionary<string, string> { ["base"] = "base", ["adapter"] = "lora", ["analysis"] = "parts/part-*.json" }, TimeSpan.FromSeconds(60));
+
+        Assert.True(run.Failed);
+        Assert.Equal(2, run.Step("gate").ExitCode);
+        Assert.Contains("::error title=ModelGate::the analysis input's 'parts/part-*.json' matches no file", run.Step("gate").Out);
+        Assert.Single(File.ReadAllLines(log));
     }
 
     /// <summary>A `dotnet` first on PATH that logs its arguments (unit-separated) and, for `tool install`, leaves a

@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using ModelGate.Testing;
 using YamlDotNet.RepresentationModel;
 
@@ -52,6 +53,57 @@ public sealed class WorkflowTemplateTests(TemplatePackageFixture templates)
         var with = Child(steps[cache], "with");
         Assert.Equal("~/.cache/modelgate", Scalar(with, "path"));
         Assert.Contains("${{ steps.base.outputs.revision }}", Scalar(with, "key"));
+    }
+
+    [Fact]
+    public async Task WorkflowTemplate_Shards_WritesAMatrixOfAnalyzeJobsAndOneGateJobOverEveryPart()
+    {
+        using var dir = new TempDirectory();
+
+        var created = await templates.NewAsync(dir.Path, "intruder-gate-workflow", "--shards", "4", "--spectra", "az://acct/spectra/llama", "--action", "acme/ModelGate@v1.2.0");
+
+        Assert.True(created.ExitCode == 0, created.Output);
+        var workflow = Load(dir.File(".github/workflows/intruder-gate.yml"));
+        Assert.Equal("4", Scalar(Child(workflow, "env"), "SHARDS"));
+        Assert.Equal("az://acct/spectra/llama", Scalar(Child(workflow, "env"), "SPECTRA"));
+        var analyze = Child(Child(workflow, "jobs"), "analyze");
+        var shards = Assert.IsType<YamlSequenceNode>(Child(Child(Child(analyze, "strategy"), "matrix"), "shard")).Select(n => n.ToString()).ToList();
+        Assert.Equal(["1", "2", "3", "4"], shards);
+        var analyzeSteps = Assert.IsType<YamlSequenceNode>(Child(analyze, "steps")).Cast<YamlMappingNode>().ToList();
+        var run = Assert.Single(analyzeSteps, s => Scalar(s, "run")?.Contains("analyze --base", StringComparison.Ordinal) == true);
+        Assert.Contains("--shard \"$SHARD/$SHARDS\" --format json -o \"part-$SHARD.json\"", Scalar(run, "run"));
+        Assert.Equal("${{ matrix.shard }}", Scalar(Child(run, "env"), "SHARD"));
+        var upload = Child(Assert.Single(analyzeSteps, s => Scalar(s, "uses")?.StartsWith("actions/upload-artifact@", StringComparison.Ordinal) == true), "with");
+
+        var gate = Child(Child(workflow, "jobs"), "intruder-gate");
+        Assert.Equal("analyze", Scalar(gate, "needs"));
+        var gateSteps = Assert.IsType<YamlSequenceNode>(Child(gate, "steps")).Cast<YamlMappingNode>().ToList();
+        var download = Child(Assert.Single(gateSteps, s => Scalar(s, "uses")?.StartsWith("actions/download-artifact@", StringComparison.Ordinal) == true), "with");
+        var inputs = Child(Assert.Single(gateSteps, s => Scalar(s, "uses") == "acme/ModelGate@v1.2.0"), "with");
+        Assert.Equal("true", Scalar(inputs, "comment"));
+        Assert.Equal("az://acct/spectra/llama", Scalar(inputs, "spectra"));
+        foreach (var shard in shards)
+        {
+            // Every shard's artifact is downloaded, and its part file is among the gate's --analysis files.
+            var artifact = Scalar(upload, "name")!.Replace("${{ matrix.shard }}", shard, StringComparison.Ordinal);
+            var part = Scalar(upload, "path")!.Replace("${{ matrix.shard }}", shard, StringComparison.Ordinal);
+            Assert.True(FileSystemName.MatchesSimpleExpression(Scalar(download, "pattern")!, artifact), artifact);
+            Assert.True(FileSystemName.MatchesSimpleExpression(Scalar(inputs, "analysis")!, $"{Scalar(download, "path")}/{part}"), part);
+        }
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("257")]
+    [InlineData("four")]
+    public async Task WorkflowTemplate_ShardsOutside1To256_IsRefusedByDotnetNew(string shards)
+    {
+        using var dir = new TempDirectory();
+
+        var created = await templates.NewAsync(dir.Path, "intruder-gate-workflow", "--shards", shards);
+
+        Assert.NotEqual(0, created.ExitCode);
+        Assert.False(File.Exists(dir.File(".github/workflows/intruder-gate.yml")));
     }
 
     private static YamlMappingNode Load(string path)
