@@ -47,27 +47,8 @@ public sealed class FileRegistry : IRegistry
         return folder.Uri is null ? RegistryReference.Parse(Path.Combine(folder.Original, name)) : folder.Append(name);
     }
 
-    public async Task WriteFileAsync(RegistryReference folder, string name, string localPath, CancellationToken cancellationToken)
-    {
-        var path = RemoteFileNames.LocalPath(folder.LocalPath, RemoteFileNames.Check(folder.Display, name));
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            await using (var input = File.OpenRead(localPath))
-            await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                await input.CopyToAsync(output, cancellationToken);
-                output.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
-    }
+    public async Task WriteFileAsync(RegistryReference folder, string name, string localPath, CancellationToken cancellationToken) =>
+        await CopyInAsync(folder, name, localPath, overwrite: true, cancellationToken);
 
     public Task<string?> ReadTextAsync(RegistryReference folder, string name, CancellationToken cancellationToken) =>
         Task.FromResult(ReadIfExists(RemoteFileNames.LocalPath(folder.LocalPath, RemoteFileNames.Check(folder.Display, name))));
@@ -79,10 +60,18 @@ public sealed class FileRegistry : IRegistry
         return Task.CompletedTask;
     }
 
-    public async Task<bool> CreateFileAsync(RegistryReference folder, string name, string localPath, CancellationToken cancellationToken)
+    public Task<bool> CreateFileAsync(RegistryReference folder, string name, string localPath, CancellationToken cancellationToken) =>
+        CopyInAsync(folder, name, localPath, overwrite: false, cancellationToken);
+
+    /// <summary>
+    /// Copies <paramref name="localPath"/> to a hidden temporary file beside the target, flushed, then renamed into place,
+    /// so a reader never sees part of it. Without <paramref name="overwrite"/> a name that exists, or appears meanwhile,
+    /// belongs to another writer and stays theirs (false).
+    /// </summary>
+    private static async Task<bool> CopyInAsync(RegistryReference folder, string name, string localPath, bool overwrite, CancellationToken cancellationToken)
     {
         var path = RemoteFileNames.LocalPath(folder.LocalPath, RemoteFileNames.Check(folder.Display, name));
-        if (File.Exists(path))
+        if (!overwrite && File.Exists(path))
         {
             return false;
         }
@@ -98,11 +87,10 @@ public sealed class FileRegistry : IRegistry
                 output.Flush(flushToDisk: true);
             }
 
-            // No overwrite: a name that appeared meanwhile belongs to another writer and stays theirs.
-            File.Move(temp, path, overwrite: false);
+            File.Move(temp, path, overwrite);
             return true;
         }
-        catch (IOException) when (File.Exists(path))
+        catch (IOException) when (!overwrite && File.Exists(path))
         {
             return false;
         }
