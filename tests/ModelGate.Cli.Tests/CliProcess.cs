@@ -83,11 +83,13 @@ internal sealed class CliProcess : IDisposable
         }
     }
 
-    /// <summary>
-    /// Sends SIGINT the way a terminal or a job runner does (Process.Kill can only send SIGKILL), by the kill(2) call
-    /// itself: starting a kill(1) process took longer than a small merge on a loaded machine, which then finished first.
-    /// </summary>
-    public void Interrupt() => Assert.Equal(0, NativeSignals.kill(Id, NativeSignals.SigInt));
+    /// <summary>Sends a signal the way a terminal or a job runner does (Process.Kill can only send SIGKILL).</summary>
+    public void Signal(string name)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + name, Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
 
     public void KillHard() => process.Kill();
 

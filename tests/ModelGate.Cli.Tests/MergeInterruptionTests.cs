@@ -22,7 +22,7 @@ public sealed class MergeInterruptionTests
         using var merge = CliProcess.Start(dir.Path, "merge", "--base", model, "--adapter", adapter, "--output", dir.File("out/merged"), "--device", "cpu");
         await merge.WaitForErrorLineAsync(l => l.StartsWith("merge [3/", StringComparison.Ordinal), Deadline);
 
-        merge.Interrupt();
+        merge.Signal("INT");
         var code = await merge.WaitForExitAsync(Deadline);
 
         Assert.True(code == 130, $"exit {code}:\n{merge.Error}");
