@@ -34,7 +34,9 @@ internal sealed class CliProcess : IDisposable
 
     public static CliProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo(ChildProcess.DotNet)
+        // A job started in the background by a non-interactive shell ignores SIGINT, and so would the tool, which inherits
+        // that; env resets it (and execs, keeping the pid), so a test run from such a job still sees what a terminal does.
+        var start = new ProcessStartInfo(OperatingSystem.IsLinux() ? "env" : ChildProcess.DotNet)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -44,6 +46,12 @@ internal sealed class CliProcess : IDisposable
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
+        }
+
+        if (OperatingSystem.IsLinux())
+        {
+            start.ArgumentList.Add("--default-signal=INT");
+            start.ArgumentList.Add(ChildProcess.DotNet);
         }
 
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dotnet-intruder-gate.dll"));

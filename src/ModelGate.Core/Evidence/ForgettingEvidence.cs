@@ -166,7 +166,7 @@ public static class ForgettingEvidence
     {
         if (!root.Has("kind") || root.String("kind") != ForgettingReportJson.Kind)
         {
-            throw root.Error("kind", $"is not {MessageText.Quote(ForgettingReportJson.Kind)}: not a forgetting report (forgetting --format json)");
+            throw root.Error("kind", $"is not {MessageText.Quote(ForgettingReportJson.Kind)}: not a forgetting report");
         }
 
         if (root.Int("schemaVersion") != ForgettingReportJson.SchemaVersion)
