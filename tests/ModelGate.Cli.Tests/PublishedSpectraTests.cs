@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
+using ModelGate.Core.Adapters;
 using ModelGate.Core.Tensors;
 using ModelGate.Demo;
 using ModelGate.Testing;
@@ -152,6 +153,49 @@ public sealed class PublishedSpectraTests : IDisposable
             Assert.True(new FileInfo(Path.Combine(spectra, name)).Length < bytes.Length * 0.6, $"{name} was published as stored (F32)");
             Assert.Equal(bytes, await File.ReadAllBytesAsync(Directory.GetFiles(cache, name, SearchOption.AllDirectories).Single()));
         }
+    }
+
+    [Fact]
+    public async Task Precompute_FourShardsAsConcurrentProcesses_PublishEveryEntryOnceUnderOneManifestAndARerunUploadsNothing()
+    {
+        await using var azurite = await AzuriteServer.StartNewAsync();
+        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("models");
+        await container.CreateAsync();
+        await UploadAsync(container, baseFolder, "bases/tiny");
+        Environment.SetEnvironmentVariable("AZURE_STORAGE_CONNECTION_STRING", azurite.ConnectionString);
+        var environment = new Dictionary<string, string> { ["AZURE_STORAGE_CONNECTION_STRING"] = azurite.ConnectionString };
+
+        // Four jobs of a matrix, each with its own runner's cache, all merging into one manifest at about the same time.
+        var jobs = Enumerable.Range(1, 4).Select(k => CliProcess.Start(dir.Path, environment, "precompute", "--base", "az://models/bases/tiny",
+            "--publish", "az://models/spectra/tiny", "--shard", $"{k}/4", "--device", "cpu", "--cache", dir.File($"job-{k}-cache"))).ToList();
+        var codes = await Task.WhenAll(jobs.Select(j => j.WaitForExitAsync(TimeSpan.FromMinutes(3))));
+        var errors = jobs.Select(j => j.Error).ToList();
+        jobs.ForEach(j => j.Dispose());
+        var (rerunCode, rerun, rerunErr) = await CliRunner.RunAsync("precompute", "--base", "az://models/bases/tiny", "--publish", "az://models/spectra/tiny",
+            "--shard", "3/4", "--device", "cpu", "--cache", dir.File("job-3-cache"));
+
+        // An adapter on every linear weight reads every published entry; an empty cache makes each one come from the registry.
+        using var weights = ModelWeights.Open(baseFolder);
+        var linear = weights.Tensors.Where(LinearWeights.IsLinear).Select(t => t.Name).ToList();
+        var everything = linear.Aggregate(new LoraAdapterBuilder(), (b, name) => b.WithAlignedUpdate(name[..^".weight".Length])).Build(baseFolder, dir.File("all-linear"));
+        var (code, stdout, stderr) = await CliRunner.RunAsync("analyze", "--base", "az://models/bases/tiny", "--adapter", everything,
+            "--spectra", "az://models/spectra/tiny", "--format", "json", "--device", "cpu", "--cache", dir.File("runner-cache"));
+
+        for (var k = 0; k < 4; k++)
+        {
+            Assert.True(codes[k] == 0, $"shard {k + 1}/4 exited {codes[k]}:\n{errors[k]}");
+        }
+
+        Assert.True(rerunCode == 0, rerunErr);
+        Assert.Contains(": 0 uploaded (0 bytes)", rerun);
+        using var manifest = JsonDocument.Parse((await container.GetBlobClient("spectra/tiny/manifest.json").DownloadContentAsync()).Value.Content.ToString());
+        Assert.Equal(linear.Order(StringComparer.Ordinal), manifest.RootElement.GetProperty("tensors").EnumerateObject().Select(t => t.Name));
+        Assert.Equal(weights.ShardFiles, manifest.RootElement.GetProperty("base_files").EnumerateObject().Select(f => f.Name));
+        Assert.True(code == 0, stderr);
+        using var report = JsonDocument.Parse(stdout);
+        Assert.Equal(linear.Count, report.RootElement.GetProperty("spectraFetched").GetInt32());
+        Assert.Equal(0, report.RootElement.GetProperty("cacheMisses").GetInt32());
+        Assert.DoesNotContain(report.RootElement.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("refused", StringComparison.Ordinal));
     }
 
     [Fact]
