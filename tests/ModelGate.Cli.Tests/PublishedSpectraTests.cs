@@ -199,6 +199,51 @@ public sealed class PublishedSpectraTests : IDisposable
     }
 
     [Fact]
+    public async Task Gate_AnalysisPartsOfAStreamedBaseWithItsSpectra_TakesTheKeysFromTheManifestInsteadOfFetchingTheMatrices()
+    {
+        var spectra = dir.File("spectra");
+        var (publishCode, _, publishErr) = await CliRunner.RunAsync("precompute", "--base", baseFolder, "--publish", spectra, "--device", "cpu", "--cache", dir.File("publisher-cache"));
+        await using var azurite = await AzuriteServer.StartNewAsync();
+        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("models");
+        await container.CreateAsync();
+        await UploadAsync(container, baseFolder, "bases/tiny");
+        Environment.SetEnvironmentVariable("AZURE_STORAGE_CONNECTION_STRING", azurite.ConnectionString);
+        var parts = new List<string>();
+        for (var k = 1; k <= 2; k++)
+        {
+            parts.Add(dir.File($"part-{k}.json"));
+            var (partCode, _, partErr) = await CliRunner.RunAsync("analyze", "--base", "az://models/bases/tiny", "--adapter", adapterFolder, "--spectra", spectra,
+                "--shard", $"{k}/2", "--format", "json", "--output", parts[^1], "--device", "cpu", "--cache", dir.File($"job-{k}-cache"));
+            Assert.True(partCode == 0, partErr);
+        }
+
+        // The registry's copy of an analysed matrix changes after the parts were made, keeping its file's layout: a final
+        // job that fetched and hashed the matrix would refuse the parts; one that takes the manifest's key does not.
+        var served = dir.File("served-base");
+        Directory.CreateDirectory(served);
+        foreach (var file in Directory.GetFiles(baseFolder))
+        {
+            File.Copy(file, Path.Combine(served, Path.GetFileName(file)));
+        }
+
+        using (var weights = ModelWeights.Open(served))
+        {
+            PlantedValue.Write(Path.Combine(served, weights.ShardOf(Touched[0])), Touched[0], 3, 0.25f);
+        }
+
+        await UploadAsync(container, served, "bases/tiny");
+        string[] gate = ["gate", "--base", "az://models/bases/tiny", "--adapter", adapterFolder, .. parts.SelectMany(p => new[] { "--analysis", p }), "--device", "cpu", "--cache", dir.File("final-cache")];
+
+        var (trustedCode, trustedOut, trustedErr) = await CliRunner.RunAsync([.. gate, "--spectra", spectra]);
+        var (fetchedCode, _, fetchedErr) = await CliRunner.RunAsync(gate);
+
+        Assert.True(publishCode == 0, publishErr);
+        Assert.True(trustedCode is 0 or 1, $"exit {trustedCode}\n{trustedOut}\n{trustedErr}");
+        Assert.Equal(2, fetchedCode);
+        Assert.Contains($"\"{Touched[0]}\" was computed from another base", fetchedErr);
+    }
+
+    [Fact]
     public async Task Analyze_PublishedEntryDamaged_RefusesItComputesLocallyAndSaysSo()
     {
         var spectra = dir.File("spectra");

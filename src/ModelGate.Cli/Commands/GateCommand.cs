@@ -8,6 +8,7 @@ using ModelGate.Core.Gating;
 using ModelGate.Core.Promotion;
 using ModelGate.Core.Reporting;
 using ModelGate.Forgetting;
+using ModelGate.Core.Spectral.Publishing;
 
 namespace ModelGate.Cli.Commands;
 
@@ -81,7 +82,8 @@ public static class GateCommand
             if (options.AnalysisParts.Count > 0)
             {
                 // Shards analysed by other jobs: combined, and checked against these models, instead of analysing.
-                request = request with { Analysis = await AnalysisParts.CombineAsync(options.AnalysisParts, baseModel, adapters, request.AnalysisSettings, ct) };
+                var published = options.Spectra is { } spectra ? (await host.Services.GetRequiredService<SpectraManifestReader>().ReadAsync(spectra, ct)).Manifest : null;
+                request = request with { Analysis = await AnalysisParts.CombineAsync(options.AnalysisParts, baseModel, adapters, request.AnalysisSettings, published, ct) };
             }
 
             if (options.ForgettingReport is { } forgettingReport)

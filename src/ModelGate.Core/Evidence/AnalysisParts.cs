@@ -5,6 +5,7 @@ using ModelGate.Core.Gating;
 using ModelGate.Core.Registries;
 using ModelGate.Core.Spectral;
 using ModelGate.Core.Spectral.Cache;
+using ModelGate.Core.Spectral.Publishing;
 using ModelGate.Core.Spectral.Sharding;
 using ModelGate.Core.Tensors;
 
@@ -19,8 +20,15 @@ namespace ModelGate.Core.Evidence;
 /// </summary>
 public static class AnalysisParts
 {
+    /// <summary>
+    /// The parts in <paramref name="files"/>, checked against <paramref name="baseModel"/>, <paramref name="adapterModels"/>
+    /// and <paramref name="settings"/>, as one report. With <paramref name="published"/>, the manifest of the spectra the
+    /// parts were analysed with, a streamed base whose files its publisher scanned (<see cref="SpectraManifest.Scanned"/>)
+    /// has each module's content key taken from the manifest, so the final job reads headers only instead of fetching
+    /// every analysed matrix to hash it; <paramref name="cancellationToken"/> stops it.
+    /// </summary>
     public static async Task<IntruderReport> CombineAsync(IReadOnlyList<string> files, ResolvedModel baseModel, IReadOnlyList<ResolvedModel> adapterModels,
-        AnalysisSettings settings, CancellationToken cancellationToken)
+        AnalysisSettings settings, SpectraManifest? published, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(baseModel);
@@ -99,7 +107,7 @@ public static class AnalysisParts
             throw new UserInputException($"analysis parts missing: no part has {MessageText.Quote(missing)} (shards not given: {string.Join(", ", absent)})");
         }
 
-        await CheckBaseAsync(parts, baseWeights, modules, baseModel.Display, cancellationToken);
+        await CheckBaseAsync(parts, baseWeights, modules, baseModel.Display, published, cancellationToken);
         return Combine(parts.Select(p => p.Report).ToArray(), expected, baseModel, adapterModels);
     }
 
@@ -127,17 +135,34 @@ public static class AnalysisParts
         }
     }
 
-    /// <summary>Each module's base tensor, hashed as the spectrum cache keys it; a streamed base is read by range, tensor by tensor.</summary>
+    /// <summary>
+    /// Each module's base tensor, hashed as the spectrum cache keys it; a streamed base is read by range, tensor by tensor,
+    /// except where its published spectra's publisher scanned the tensor's file and lists its key (see CombineAsync).
+    /// </summary>
     private static async Task CheckBaseAsync(IReadOnlyList<(string File, IntruderReport Report, ShardProvenance Shard)> parts, ModelWeights baseWeights,
-        IReadOnlyList<TensorUpdate> modules, string baseName, CancellationToken cancellationToken)
+        IReadOnlyList<TensorUpdate> modules, string baseName, SpectraManifest? published, CancellationToken cancellationToken)
     {
         var keys = parts.SelectMany(p => p.Report.Modules.Select(m => (p.File, m.Name, m.BaseKey))).ToDictionary(x => x.Name, x => (x.File, x.BaseKey), StringComparer.Ordinal);
+        var streamed = StreamedFolders.SourceOf(baseWeights.Folder) is not null;
+        var scannedFiles = published is null || !streamed
+            ? []
+            : baseWeights.ShardIdentities.Where(published.Scanned).Select(i => i.FileName).ToHashSet(StringComparer.Ordinal);
         foreach (var module in modules)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (file, recorded) = keys[module.TensorName];
-            using var fetched = await baseWeights.FetchAsync(module.Base, cancellationToken);
-            var key = SpectrumKey.Compute(baseWeights, module.Base, module.Layout).Hex;
+            string key;
+            if (scannedFiles.Contains(baseWeights.ShardOf(module.TensorName))
+                && published!.Tensors.TryGetValue(module.TensorName, out var listed) && listed.Layout == module.Layout.ToString())
+            {
+                key = listed.Key;
+            }
+            else
+            {
+                using var fetched = await baseWeights.FetchAsync(module.Base, cancellationToken);
+                key = SpectrumKey.Compute(baseWeights, module.Base, module.Layout).Hex;
+            }
+
             if (recorded != key)
             {
                 throw new UserInputException($"{file}: {MessageText.Quote(module.TensorName)} was computed from another base: its tensor's content key is {Short(recorded ?? "missing")}, {baseName}'s is {Short(key)}");
