@@ -244,6 +244,40 @@ public sealed class PublishedSpectraTests : IDisposable
     }
 
     [Fact]
+    public async Task Analyze_RegistryBaseLargerThanTheCachesShareOfFreeDisk_IsStreamedNotMirroredWithoutSpectra()
+    {
+        await using var azurite = await AzuriteServer.StartNewAsync();
+        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("models");
+        await container.CreateAsync();
+        await UploadAsync(container, baseFolder, "bases/tiny");
+        Environment.SetEnvironmentVariable("AZURE_STORAGE_CONNECTION_STRING", azurite.ConnectionString);
+        // A share of 0 makes any base "too large for this disk", as a 15 GB base is on a runner with 14 GB free.
+        var savedShare = Environment.GetEnvironmentVariable("MODELGATE_Registries__StreamAboveShareOfFreeDisk");
+        Environment.SetEnvironmentVariable("MODELGATE_Registries__StreamAboveShareOfFreeDisk", "0");
+        var runnerCache = dir.File("runner-cache");
+        int code;
+        string stdout, stderr;
+        try
+        {
+            (code, stdout, stderr) = await CliRunner.RunAsync("analyze", "--base", "az://models/bases/tiny", "--adapter", adapterFolder,
+                "--format", "json", "--device", "cpu", "--cache", runnerCache);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("MODELGATE_Registries__StreamAboveShareOfFreeDisk", savedShare);
+        }
+
+        Assert.True(code == 0, stderr);
+        using var report = JsonDocument.Parse(stdout);
+        Assert.Equal(2, report.RootElement.GetProperty("totalIntruders").GetInt32());
+        using var weights = ModelWeights.Open(baseFolder);
+        var smallFiles = new FileInfo(Path.Combine(baseFolder, "config.json")).Length + new FileInfo(Path.Combine(baseFolder, "model.safetensors.index.json")).Length;
+        var headers = weights.ShardFiles.Sum(f => 8 + HeaderLength(Path.Combine(baseFolder, f)));
+        Assert.Equal(smallFiles + headers + Touched.Sum(n => weights.Get(n).ByteLength), report.RootElement.GetProperty("bytesFetched").GetInt64());
+        Assert.DoesNotContain(Directory.GetFiles(runnerCache, "*", SearchOption.AllDirectories), f => new FileInfo(f).Length >= weights.Get(Touched[0]).ByteLength && !f.Contains($"{Path.DirectorySeparatorChar}spectra{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Analyze_PublishedEntryDamaged_RefusesItComputesLocallyAndSaysSo()
     {
         var spectra = dir.File("spectra");

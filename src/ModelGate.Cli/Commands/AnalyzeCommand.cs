@@ -27,7 +27,7 @@ public static class AnalyzeCommand
                 .WritesFile(options.Output, "--output")
                 .Check();
             var analyzer = host.Services.GetRequiredService<IntruderAnalyzer>();
-            var baseModel = await ModelLocations.ResolveBaseAsync(context, parse, host, options.Base, options.Analysis.Spectra, ct);
+            var baseModel = await ModelLocations.ResolveBaseAsync(context, parse, host, options.Base, options.Analysis.Spectra, everyWeight: false, ct);
             var adapters = await ModelLocations.ResolveAllAsync(context, parse, host, options.Adapters, ct);
             var tuned = options.Tuned is null ? null : await ModelLocations.ResolveAsync(context, parse, host, options.Tuned, ct);
             var report = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "analyze", progress => tuned is null

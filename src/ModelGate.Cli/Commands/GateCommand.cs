@@ -56,7 +56,7 @@ public static class GateCommand
 
             var sinks = host.Services.GetServices<IReportSinkProvider>().SelectMany(p => p.Create(outputs)).ToList();
             // Measuring forgetting loads the whole base into a language model: then it is mirrored, not streamed.
-            var baseModel = await ModelLocations.ResolveBaseAsync(context, parse, host, options.Base, measures ? null : options.Spectra, ct);
+            var baseModel = await ModelLocations.ResolveBaseAsync(context, parse, host, options.Base, options.Spectra, everyWeight: measures, ct);
             var adapters = await ModelLocations.ResolveAllAsync(context, parse, host, options.Adapters, ct);
 
             ReleasePromotionSink? promotionSink = null;

@@ -29,7 +29,7 @@ public static class LineageCommand
                 .WritesFile(options.Output, "--output")
                 .Check();
             var analyzer = host.Services.GetRequiredService<LineageAnalyzer>();
-            var baseModel = await ModelLocations.ResolveBaseAsync(context, parse, host, options.Base, options.Analysis.Spectra, ct);
+            var baseModel = await ModelLocations.ResolveBaseAsync(context, parse, host, options.Base, options.Analysis.Spectra, everyWeight: false, ct);
             var adapters = await ModelLocations.ResolveAllAsync(context, parse, host, options.Adapters, ct);
             var report = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "lineage",
                 progress => analyzer.AnalyzeAsync(baseModel, adapters, options.Analysis, options.Device, progress, ct));

@@ -30,7 +30,7 @@ public static class MitigateCommand
                 .WritesFolder(options.Settings.DryRun ? null : options.OutputFolder, "--output")
                 .Check();
             var mitigator = host.Services.GetRequiredService<AdapterMitigator>();
-            var baseModel = await ModelLocations.ResolveBaseAsync(context, parse, host, options.Base, options.Settings.Analysis.Spectra, ct);
+            var baseModel = await ModelLocations.ResolveBaseAsync(context, parse, host, options.Base, options.Settings.Analysis.Spectra, everyWeight: false, ct);
             var adapter = await ModelLocations.ResolveAsync(context, parse, host, options.Adapter, ct);
             var result = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "mitigate", progress =>
                 mitigator.MitigateAsync(baseModel.LocalPath, adapter.LocalPath, options.OutputFolder, options.Settings, options.Device, progress, ct));

@@ -43,20 +43,21 @@ public static class ModelLocations
     /// <summary>
     /// The --base of an analysing verb. With published spectra (<paramref name="spectra"/>) a registry base is streamed:
     /// only its config and shard index are fetched now, and the tensors the analysis uses later, by range; without,
-    /// it is mirrored like any reference, so that later runs read it from the cache.
+    /// it is mirrored like any reference, so that later runs read it from the cache, unless it would fill the cache's
+    /// disk (<see cref="RegistrySettings.StreamAboveShareOfFreeDisk"/>), when it is streamed too. A verb that loads the
+    /// whole model (a gate that measures forgetting) passes <paramref name="everyWeight"/>: the base is then mirrored.
     /// </summary>
-    public static async Task<ResolvedModel> ResolveBaseAsync(CliContext context, ParseResult parse, IHost host, string reference, string? spectra, CancellationToken cancellationToken)
+    public static async Task<ResolvedModel> ResolveBaseAsync(CliContext context, ParseResult parse, IHost host, string reference, string? spectra, bool everyWeight, CancellationToken cancellationToken)
     {
-        var parsed = RegistryReference.Parse(reference);
-        if (spectra is null || parsed.Uri is null)
+        if (everyWeight || RegistryReference.Parse(reference).Uri is null)
         {
             return await ResolveAsync(context, parse, host, reference, cancellationToken);
         }
 
         var resolver = host.Services.GetRequiredService<RegistryResolver>();
         var cache = CommonOptions.CacheFolder(parse, host);
-        return Model(await DownloadProgress.RunAsync(context.Error, context.ErrorIsTerminal, parsed.Display,
-            progress => resolver.StreamAsync(reference, cache, progress, cancellationToken)));
+        return Model(await DownloadProgress.RunAsync(context.Error, context.ErrorIsTerminal, RegistryReference.Parse(reference).Display,
+            progress => resolver.ResolveBaseAsync(reference, cache, stream: spectra is not null, progress, cancellationToken)));
     }
 
     /// <summary>The local path of a folder or file:// reference; null for a registry URI, whose copy is the cache's.</summary>

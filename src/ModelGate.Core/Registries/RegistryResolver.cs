@@ -20,16 +20,20 @@ public sealed class RegistryResolver(RegistryCatalog catalog, IOptions<RegistryS
     {
         var parsed = RegistryReference.Parse(reference);
         var registry = catalog.For(parsed);
-        var statistics = new DownloadStatistics();
         var store = new ContentStore(CacheRoot.Resolve(cacheFolder));
-
         if (registry.ImmutableCacheKey(parsed) is { } immutable && store.FindFolder(immutable) is { } cachedFolder)
         {
             logger.LogDebug("{Reference}: immutable version already cached at {Folder}", parsed.Display, cachedFolder);
-            return new ResolvedFolder(cachedFolder, parsed.Display, parsed.Display, statistics);
+            return new ResolvedFolder(cachedFolder, parsed.Display, parsed.Display, new DownloadStatistics());
         }
 
-        var version = await registry.ResolveAsync(parsed, cancellationToken);
+        return await MirrorAsync(parsed, registry, await registry.ResolveAsync(parsed, cancellationToken), store, progress, cancellationToken);
+    }
+
+    private async Task<ResolvedFolder> MirrorAsync(RegistryReference parsed, IRegistry registry, ResolvedVersion version, ContentStore store,
+        IProgress<RegistryProgress>? progress, CancellationToken cancellationToken)
+    {
+        var statistics = new DownloadStatistics();
         if (version.LocalFolder is { } local)
         {
             return new ResolvedFolder(local, parsed.Display, local, statistics);
@@ -59,14 +63,18 @@ public sealed class RegistryResolver(RegistryCatalog catalog, IOptions<RegistryS
     {
         var parsed = RegistryReference.Parse(reference);
         var registry = catalog.For(parsed);
+        return await StreamAsync(parsed, registry, await registry.ResolveAsync(parsed, cancellationToken), new ContentStore(CacheRoot.Resolve(cacheFolder)), progress, cancellationToken);
+    }
+
+    private async Task<ResolvedFolder> StreamAsync(RegistryReference parsed, IRegistry registry, ResolvedVersion version, ContentStore store,
+        IProgress<RegistryProgress>? progress, CancellationToken cancellationToken)
+    {
         var statistics = new DownloadStatistics();
-        var version = await registry.ResolveAsync(parsed, cancellationToken);
         if (version.LocalFolder is { } local)
         {
             return new ResolvedFolder(local, parsed.Display, local, statistics);
         }
 
-        var store = new ContentStore(CacheRoot.Resolve(cacheFolder));
         if (store.FindFolder(version.CacheKey) is { } mirrored)
         {
             // Mirrored by an earlier run: local files cost nothing to read.
@@ -81,6 +89,59 @@ public sealed class RegistryResolver(RegistryCatalog catalog, IOptions<RegistryS
         logger.LogInformation("{Reference}: {Version} streamed ({Files} small files fetched, weights read by range when used) at {Folder}",
             parsed.Display, version.VersionId, small.Length, folder);
         return new ResolvedFolder(folder, parsed.Display, version.VersionId, statistics);
+    }
+
+    /// <summary>
+    /// A base model for an analysis: mirrored as <see cref="ResolveAsync"/> does, so that later runs read it from the
+    /// cache, unless <paramref name="stream"/> asks for streaming or its weight files would take more than
+    /// <see cref="RegistrySettings.StreamAboveShareOfFreeDisk"/> of the cache's free disk; then streamed as
+    /// <see cref="StreamAsync(string, string?, IProgress{RegistryProgress}?, CancellationToken)"/> does. A version already mirrored is read from the mirror either way.
+    /// </summary>
+    public async Task<ResolvedFolder> ResolveBaseAsync(string reference, string? cacheFolder, bool stream, IProgress<RegistryProgress>? progress, CancellationToken cancellationToken)
+    {
+        var parsed = RegistryReference.Parse(reference);
+        var registry = catalog.For(parsed);
+        var root = CacheRoot.Resolve(cacheFolder);
+        var store = new ContentStore(root);
+        if (!stream && registry.ImmutableCacheKey(parsed) is { } immutable && store.FindFolder(immutable) is not null)
+        {
+            return await ResolveAsync(reference, cacheFolder, progress, cancellationToken);
+        }
+
+        var version = await registry.ResolveAsync(parsed, cancellationToken);
+        if (stream || version.LocalFolder is not null || store.FindFolder(version.CacheKey) is not null)
+        {
+            return stream ? await StreamAsync(parsed, registry, version, store, progress, cancellationToken) : await MirrorAsync(parsed, registry, version, store, progress, cancellationToken);
+        }
+
+        var weights = version.Files.Where(f => f.Path.EndsWith(".safetensors", StringComparison.Ordinal)).Sum(f => Math.Max(f.Size, 0));
+        if (FreeBytes(root) is { } free && weights > options.Value.StreamAboveShareOfFreeDisk * free)
+        {
+            logger.LogInformation("{Reference}: its weights ({Weights} bytes) would take more than {Share:P0} of the {Free} bytes free under {Cache}; streamed instead of mirrored",
+                parsed.Display, weights, options.Value.StreamAboveShareOfFreeDisk, free, root);
+            return await StreamAsync(parsed, registry, version, store, progress, cancellationToken);
+        }
+
+        return await MirrorAsync(parsed, registry, version, store, progress, cancellationToken);
+    }
+
+    /// <summary>Free bytes on the disk that holds <paramref name="folder"/> (or its nearest existing parent); null when the system cannot say.</summary>
+    private static long? FreeBytes(string folder)
+    {
+        try
+        {
+            var existing = new DirectoryInfo(Path.GetFullPath(folder));
+            while (existing is { Exists: false })
+            {
+                existing = existing.Parent;
+            }
+
+            return existing is null ? null : new DriveInfo(existing.FullName).AvailableFreeSpace;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
+        }
     }
 
     private async Task<IReadOnlyDictionary<string, string>> DownloadAsync(

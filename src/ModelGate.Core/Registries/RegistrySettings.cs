@@ -21,6 +21,14 @@ public sealed class RegistrySettings
     /// <summary>Files downloaded at once.</summary>
     public int MaxConcurrentDownloads { get; set; } = 4;
 
+    /// <summary>
+    /// A registry base an analysis would mirror is streamed instead (only the tensors it uses are fetched, nothing of
+    /// the weights is stored) when its weight files would take more than this share of the cache folder's free disk:
+    /// a 15 GB base on a runner with 14 GB free is never downloaded whole. 0 streams every such base; 1 or more
+    /// mirrors whatever fits.
+    /// </summary>
+    public double StreamAboveShareOfFreeDisk { get; set; } = 0.5;
+
     /// <summary>How long to wait for another process that is downloading the same file.</summary>
     public TimeSpan LockWait { get; set; } = TimeSpan.FromMinutes(30);
 }
