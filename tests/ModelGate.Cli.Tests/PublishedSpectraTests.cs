@@ -94,12 +94,7 @@ public sealed class PublishedSpectraTests : IDisposable
         var (publishCode, _, publishErr) = await CliRunner.RunAsync("precompute", "--base", baseFolder, "--publish", spectra, "--device", "cpu", "--cache", dir.File("publisher-cache"));
         // The registry's copy of the base gets a NaN after the publisher scanned it, in a tensor the adapter does not touch:
         // a gate that fetched the file to scan it would find it; one that trusts the manifest's record does not.
-        var served = dir.File("served-base");
-        Directory.CreateDirectory(served);
-        foreach (var file in Directory.GetFiles(baseFolder))
-        {
-            File.Copy(file, Path.Combine(served, Path.GetFileName(file)));
-        }
+        var served = CopyOfBase("served-base");
 
         const string Untouched = "model.layers.3.mlp.up_proj.weight";
         string shard;
@@ -219,12 +214,7 @@ public sealed class PublishedSpectraTests : IDisposable
 
         // The registry's copy of an analysed matrix changes after the parts were made, keeping its file's layout: a final
         // job that fetched and hashed the matrix would refuse the parts; one that takes the manifest's key does not.
-        var served = dir.File("served-base");
-        Directory.CreateDirectory(served);
-        foreach (var file in Directory.GetFiles(baseFolder))
-        {
-            File.Copy(file, Path.Combine(served, Path.GetFileName(file)));
-        }
+        var served = CopyOfBase("served-base");
 
         using (var weights = ModelWeights.Open(served))
         {
@@ -329,6 +319,18 @@ public sealed class PublishedSpectraTests : IDisposable
     {
         var key = manifest.RootElement.GetProperty("tensors").GetProperty(tensor).GetProperty("key").GetString()!;
         return manifest.RootElement.GetProperty("entries").GetProperty(key).GetProperty("bytes").GetInt64();
+    }
+
+    private string CopyOfBase(string name)
+    {
+        var copy = dir.File(name);
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.GetFiles(baseFolder))
+        {
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        }
+
+        return copy;
     }
 
     private static async Task UploadAsync(BlobContainerClient container, string folder, string prefix)
