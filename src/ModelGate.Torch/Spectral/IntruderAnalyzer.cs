@@ -47,9 +47,9 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
         using var baseWeights = await ModelWeights.OpenAsync(baseModel.LocalPath, cancellationToken);
         using var adapters = AdapterStack.Load([.. adapterModels.Select(a => a.LocalPath)]);
         var updates = AnalysedModules.Of(baseWeights, adapters, settings);
-        var jobs = updates.Select(u => LowRankUpdate.IsLowRank(u)
-            ? new ModuleJob(u.TensorName, u.Base, u.Layout, () => LowRankUpdate.Factors(u), (w0, d) => WeightMerger.ApplyChecked(w0, u, d), LowRankUpdate.Rank(u))
-            : new ModuleJob(u.TensorName, u.Base, u.Layout, null, (w0, d) => WeightMerger.ApplyChecked(w0, u, d))).ToArray();
+        // The split's cost comes from AnalysedModules.Cost, as a gate combining the shards computes it.
+        var jobs = updates.Select(u => new ModuleJob(u.TensorName, u.Base, u.Layout, LowRankUpdate.IsLowRank(u) ? () => LowRankUpdate.Factors(u) : null,
+            (w0, d) => WeightMerger.ApplyChecked(w0, u, d), AnalysedModules.Cost(u, settings.Method))).ToArray();
         return await RunAsync(ComparisonKind.Adapter, baseModel.Display, [.. adapterModels.Select(a => a.Display)], baseWeights, jobs, adapters.Warnings.ToArray(),
             [.. adapterModels.Select(a => a.LocalPath)], settings, torchDevice, progress, cancellationToken);
     }
@@ -92,7 +92,7 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
                     $"{tunedFolder}: tensor '{t.Name}' is {LoraAdapter.Shape(t)} but the base's is {LoraAdapter.Shape(b)}: not a fine-tune of this base");
             }
 
-            jobs.Add(new ModuleJob(b.Name, b, layout, null, (_, d) => TorchTensors.LoadFloat32(tunedWeights, t, d)));
+            jobs.Add(new ModuleJob(b.Name, b, layout, null, (_, d) => TorchTensors.LoadFloat32(tunedWeights, t, d), ModuleCost.Of(b.Shape[0], b.Shape[1], 0, settings.Method)));
         }
 
         if (jobs.Count == 0)
@@ -112,7 +112,7 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
         ShardProvenance? shard = null;
         if (settings.Shard is { } part)
         {
-            var shardOf = ShardPlanner.Assign([.. jobs.Select(j => j.Name)], [.. jobs.Select(j => ModuleCost.Of(j.Base.Shape[0], j.Base.Shape[1], j.Rank, settings.Method))], part.Count);
+            var shardOf = ShardPlanner.Assign([.. jobs.Select(j => j.Name)], [.. jobs.Select(j => j.Cost)], part.Count);
             var tunedHashes = new List<string>(tunedFolders.Count);
             foreach (var folder in tunedFolders)
             {
@@ -287,8 +287,8 @@ public sealed class IntruderAnalyzer(ILogger<IntruderAnalyzer> logger, ILogger<S
         return KrylovIntruderCounter.Count(job.Name, u0, s0, v0, wt, settings.K, settings.Epsilon, settings.Tolerance);
     }
 
-    /// <summary>One matrix to analyse: its base tensor, how to get the tuned one, and its low-rank update (of total rank <paramref name="Rank"/>) when it has one.</summary>
-    private sealed record ModuleJob(string Name, TensorInfo Base, MatrixLayout Layout, Func<LowRankFactors>? Factors, Func<Tensor, Device, Tensor> Tuned, int Rank = 0);
+    /// <summary>One matrix to analyse: its base tensor, how to get the tuned one, its low-rank update when it has one, and its cost in the shard split (<see cref="ModuleCost"/>).</summary>
+    private sealed record ModuleJob(string Name, TensorInfo Base, MatrixLayout Layout, Func<LowRankFactors>? Factors, Func<Tensor, Device, Tensor> Tuned, double Cost);
 
     /// <summary>A module's inputs, read; <paramref name="Fetched"/> keeps a streamed base tensor's bytes until it is computed.</summary>
     private sealed record PreparedModule(ModuleJob Job, SpectrumKey Key, BaseSpectrum? Spectrum, LowRankFactors? Factors, float[]? BaseValues, IDisposable Fetched);
