@@ -354,7 +354,9 @@ public sealed class ModelWeights : IDisposable
     /// <summary>
     /// The local shards whose position in <see cref="ShardFiles"/> <paramref name="include"/> accepts, checked for NaN
     /// and infinities and hashed (SHA-256) in full: the identities <c>precompute --publish</c> records, so that a gate
-    /// streaming the same files need not fetch them to scan them.
+    /// streaming the same files need not fetch them to scan them. Each file is read once, front to back: the hash takes
+    /// every byte and the check the bytes of each floating-point tensor (the header check guarantees that the tensors
+    /// tile the data section exactly, so the file is its header followed by its tensors).
     /// </summary>
     public async Task<IReadOnlyList<ShardIdentity>> ScanAsync(Func<int, bool> include, CancellationToken cancellationToken)
     {
@@ -364,14 +366,41 @@ public sealed class ModelWeights : IDisposable
             throw new InvalidOperationException($"{Folder} is streamed: only local files are hashed in full.");
         }
 
-        var identities = ShardIdentities;
-        var chosen = new HashSet<string>(ShardFiles.Where((_, i) => include(i)), StringComparer.Ordinal);
-        await CheckAllFiniteAsync(s => !chosen.Contains(s.FileName), cancellationToken);
-        var scanned = new List<ShardIdentity>(chosen.Count);
-        foreach (var (shard, identity) in shards.Zip(identities).Where(p => chosen.Contains(p.First.FileName)))
+        var scanned = new List<ShardIdentity>();
+        var buffer = new byte[RemoteCheckChunkBytes];
+        foreach (var (shard, identity) in shards.Zip(ShardIdentities).Where((_, i) => include(i)))
         {
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             await using var stream = new FileStream(shard.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            scanned.Add(identity with { Sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken)) });
+
+            async Task<Memory<byte>> ReadAsync(long count)
+            {
+                var part = buffer.AsMemory(0, (int)count);
+                await stream.ReadExactlyAsync(part, cancellationToken);
+                sha.AppendData(part.Span);
+                return part;
+            }
+
+            for (long done = 0; done < shard.Header.DataSectionStart; done += buffer.Length)
+            {
+                await ReadAsync(Math.Min(buffer.Length, shard.Header.DataSectionStart - done));
+            }
+
+            foreach (var t in shard.Header.Tensors.OrderBy(t => t.DataStart))
+            {
+                var size = TensorDTypes.SizeOf(t.DType);
+                var chunk = buffer.Length / size * size;
+                for (long done = 0; done < t.ByteLength; done += chunk)
+                {
+                    var part = await ReadAsync(Math.Min(chunk, t.ByteLength - done));
+                    if (TensorDTypes.IsFloatingPoint(t.DType))
+                    {
+                        NonFiniteValues.ThrowIfAny(part.Span, t.DType, done / size, NonFiniteValues.Subject(shard.FullPath, t.Name));
+                    }
+                }
+            }
+
+            scanned.Add(identity with { Sha256 = Convert.ToHexStringLower(sha.GetHashAndReset()) });
         }
 
         return scanned;

@@ -26,6 +26,18 @@ public sealed class ShardIdentityTests : IDisposable
     }
 
     [Fact]
+    public async Task ScanAsync_NaNInAFloatTensor_IsBadInputNamingFileTensorAndElement()
+    {
+        var file = temp.File("model.safetensors");
+        new SafetensorsBytesBuilder().AddTensor("ids", "I32", [2], new byte[8]).AddFloat32("w", [3], 1f, 2f, float.NaN).WriteTo(file);
+        using var weights = ModelWeights.Open(temp.Path);
+
+        var e = await Assert.ThrowsAsync<Errors.UserInputException>(() => weights.ScanAsync(_ => true, CancellationToken.None));
+
+        Assert.Contains($"{file}: tensor \"w\" has NaN at element 2", e.Message);
+    }
+
+    [Fact]
     public async Task IsDescribedBy_OtherValuesSameLayout_MatchesOnlyWhereNoSha256IsKnown()
     {
         var scanned = await ScanAsync("a", new SafetensorsBytesBuilder().AddFloat32("w", [2], 1f, 2f));
