@@ -69,6 +69,7 @@ public static class CliApplication
         root.Subcommands.Add(BenchCommand.Create(context));
         root.Subcommands.Add(LineageCommand.Create(context));
         root.Subcommands.Add(GateCommand.Create(context));
+        root.Subcommands.Add(CalibrateCommand.Create(context));
         root.Subcommands.Add(ForgettingCommand.Create(context));
         root.Subcommands.Add(ForgettingBenchCommand.Create(context));
         root.Subcommands.Add(ForgettingDemoCommand.Create(context));

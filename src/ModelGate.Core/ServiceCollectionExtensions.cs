@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ModelGate.Core.Calibration;
 using ModelGate.Core.Gating;
 using ModelGate.Core.Promotion;
 using ModelGate.Core.Registries;
@@ -9,7 +10,7 @@ using ModelGate.Core.Spectral.Publishing;
 namespace ModelGate.Core;
 
 /// <summary>
-/// Core's registration: the gate, its report sinks, the registry resolver with the local-folder registry, promotion, and the reader of published spectra manifests. The
+/// Core's registration: the gate, calibration, its report sinks, the registry resolver with the local-folder registry, promotion, and the reader of published spectra manifests. The
 /// capabilities with heavier dependencies register themselves from their own assemblies (AddModelGateTorch,
 /// AddModelGateForgetting, AddAzureBlobRegistry, AddHubRegistry); a front end adds the ones it offers.
 /// </summary>
@@ -18,6 +19,7 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddModelGateCore(this IServiceCollection services)
     {
         services.AddGating();
+        services.AddCalibration();
         services.AddReporting();
         services.AddRegistries();
         services.AddPromotion();

@@ -13,6 +13,9 @@ public sealed record ForgettingPolicy
     /// <summary>Multiple-choice task names or files for accuracy measurements.</summary>
     public IReadOnlyList<string> Tasks { get; init; } = [];
 
+    /// <summary>Whether every run measures, or only one whose intruder counts call for it.</summary>
+    public ForgettingWhen When { get; init; } = ForgettingWhen.Always;
+
     public Threshold? PerplexityIncreasePct { get; init; }
     public Threshold? PseudoLossIncrease { get; init; }
     public Threshold? AccuracyDropPts { get; init; }

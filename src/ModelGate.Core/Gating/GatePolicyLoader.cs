@@ -211,6 +211,7 @@ public static class GatePolicyLoader
                 {
                     "corpus" => f with { Corpus = OptionalString(p.Value, at) },
                     "tasks" => f with { Tasks = Strings(p.Value, at) },
+                    "when" => f with { When = When(p.Value, at) },
                     ForgettingMetric.PerplexityIncreasePct => f with { PerplexityIncreasePct = OptionalThreshold(p.Value, at) },
                     ForgettingMetric.PseudoLossIncrease => f with { PseudoLossIncrease = OptionalThreshold(p.Value, at) },
                     ForgettingMetric.AccuracyDropPts => f with { AccuracyDropPts = OptionalThreshold(p.Value, at) },
@@ -220,6 +221,11 @@ public static class GatePolicyLoader
 
             return f;
         }
+
+        private ForgettingWhen When(JsonElement e, string path) =>
+            e.ValueKind == JsonValueKind.String && GateWords.TryParseForgettingWhen(e.GetString(), out var w)
+                ? w
+                : throw Bad(path, $"must be one of {string.Join(", ", GateWords.ForgettingWhenChoices)}", e);
 
         private ProvenancePolicy Provenance(JsonElement e, string path, ProvenancePolicy over)
         {

@@ -72,7 +72,12 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
         await scanning;
 
         var forgetting = request.Forgetting ?? [];
-        if (request.Forgetting is null && policy.Forgetting.IsEnabled)
+        var skipped = request.Forgetting is null ? ForgettingSkipped(policy, analysis, baseline) : null;
+        if (skipped is not null)
+        {
+            logger.LogInformation("forgetting not measured: {Reason}", skipped);
+        }
+        else if (request.Forgetting is null && policy.Forgetting.IsEnabled)
         {
             var phase = Stopwatch.StartNew();
             forgetting = await forgettingProbe!.MeasureAsync(request, policy.Forgetting, progress, cancellationToken);
@@ -101,7 +106,7 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
             Baseline = baseline,
             Forgetting = forgetting,
             Provenance = provenance,
-            Warnings = [.. Warnings(analysis, baseline, policy.Provenance.BaseMismatch is null ? [] : provenance), .. sensitivity],
+            Warnings = [.. Warnings(analysis, baseline, policy.Provenance.BaseMismatch is null ? [] : provenance), .. sensitivity, .. skipped is null ? [] : new[] { skipped }],
             Run = new GateRunInfo
             {
                 Tool = $"ModelGate {ToolVersion.Current}",
@@ -123,6 +128,26 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Why the forgetting benchmark is not run on this analysis: the policy measures only when the intruder counts
+    /// call for it (<see cref="ForgettingWhen.IntrudersAbove"/>) and no intruder rule warns or fails. Null: it runs (or
+    /// there is nothing to measure).
+    /// </summary>
+    private static string? ForgettingSkipped(GatePolicy policy, IntruderReport analysis, GateBaseline? baseline)
+    {
+        if (!policy.Forgetting.IsEnabled || policy.Forgetting.When != ForgettingWhen.IntrudersAbove)
+        {
+            return null;
+        }
+
+        var counts = GateRules.Evaluate(policy, analysis, baseline, [])
+            .Where(r => r.Id.StartsWith("intruders.", StringComparison.Ordinal))
+            .ToArray();
+        return counts.Any(r => r.Status > RuleStatus.Pass)
+            ? null
+            : $"forgetting rules skipped: forgetting.when is \"{GateWords.Of(ForgettingWhen.IntrudersAbove)}\" and no intruder count is above its warn or fail level ({analysis.TotalIntruders} in total), so the forgetting benchmark was not run";
     }
 
     /// <summary>Reads each adapter's config and factors (not the base's weights) to say where it came from, before the analysis.</summary>

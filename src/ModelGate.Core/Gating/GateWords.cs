@@ -7,6 +7,8 @@ public static class GateWords
 {
     public static IReadOnlyList<string> FailOnChoices { get; } = ["fail", "warn", "never"];
 
+    public static IReadOnlyList<string> ForgettingWhenChoices { get; } = ["always", "intrudersAbove"];
+
     public static string Of(RuleStatus status) => status switch
     {
         RuleStatus.Pass => "pass",
@@ -20,6 +22,20 @@ public static class GateWords
         FailOn.Warn => "warn",
         _ => "never",
     };
+
+    public static string Of(ForgettingWhen when) => when == ForgettingWhen.IntrudersAbove ? "intrudersAbove" : "always";
+
+    /// <summary>The policy's <c>forgetting.when</c> word, spelt exactly.</summary>
+    public static bool TryParseForgettingWhen(string? word, out ForgettingWhen when)
+    {
+        (var ok, when) = word switch
+        {
+            "always" => (true, ForgettingWhen.Always),
+            "intrudersAbove" => (true, ForgettingWhen.IntrudersAbove),
+            _ => (false, ForgettingWhen.Always),
+        };
+        return ok;
+    }
 
     public static bool TryParseStatus(string? word, out RuleStatus status)
     {

@@ -32,6 +32,17 @@ public sealed class GatePolicyLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Parse_ForgettingWhen_ReadsTheSwitchAndRejectsOtherWords()
+    {
+        var countFirst = GatePolicyLoader.Parse("""{ "forgetting": { "when": "intrudersAbove" } }""", "p.json", GatePolicyLoader.Default);
+        var bad = Assert.Throws<UserInputException>(() => GatePolicyLoader.Parse("""{ "forgetting": { "when": "sometimes" } }""", "p.json", GatePolicyLoader.Default));
+
+        Assert.Equal(ForgettingWhen.Always, GatePolicyLoader.Default.Forgetting.When);
+        Assert.Equal(ForgettingWhen.IntrudersAbove, countFirst.Forgetting.When);
+        Assert.Equal("p.json: 'forgetting.when' must be one of always, intrudersAbove, got \"sometimes\"", bad.Message);
+    }
+
+    [Fact]
     public void Provenance_LevelsFromTheFile_ReplaceTheDefaultsAndNullTurnsARuleOff()
     {
         var p = GatePolicyLoader.Parse("""{ "provenance": { "baseMismatch": "fail", "zeroUpdate": null } }""", "p.json", GatePolicyLoader.Default);

@@ -180,6 +180,34 @@ public sealed class GateRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Gate_ForgettingWhenIntrudersAboveAndNoCountAboveItsLevel_SkipsTheBenchmarkAndSaysWhy()
+    {
+        var adapter = Adapter("clean", b => b.WithAlignedUpdate("model.layers.0.self_attn.q_proj"));
+        var probe = new FixedProbe([new ForgettingObservation(ForgettingMetric.PerplexityIncreasePct, "held-out.txt", 20, 22, 10, 9, 11)]);
+
+        var result = await Runner(probe).RunAsync(Request(adapter) with { Policy = CountFirst() }, null, CancellationToken.None);
+
+        Assert.Null(probe.SeenPolicy);
+        Assert.Empty(result.Forgetting);
+        Assert.DoesNotContain(result.Verdict.Rules, r => r.Code == "MG0101");
+        Assert.Contains(result.Warnings, w => w.StartsWith("forgetting rules skipped: forgetting.when is \"intrudersAbove\" and no intruder count is above", StringComparison.Ordinal));
+        Assert.Equal(RuleStatus.Pass, result.Verdict.Status);
+    }
+
+    [Fact]
+    public async Task Gate_ForgettingWhenIntrudersAboveAndACountAboveItsLevel_RunsTheBenchmark()
+    {
+        var adapter = Adapter("intruders", b => b.WithIntruders("model.layers.0.self_attn.q_proj", 3));
+        var probe = new FixedProbe([new ForgettingObservation(ForgettingMetric.PerplexityIncreasePct, "held-out.txt", 20, 22, 10, 9, 11)]);
+
+        var result = await Runner(probe).RunAsync(Request(adapter) with { Policy = CountFirst() }, null, CancellationToken.None);
+
+        Assert.NotNull(probe.SeenPolicy);
+        Assert.Equal(RuleStatus.Fail, result.Verdict.Rules.Single(r => r.Code == "MG0101").Status);
+        Assert.DoesNotContain(result.Warnings, w => w.StartsWith("forgetting rules skipped", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Gate_ForgettingAskedForWithoutAProbe_IsAUserErrorBeforeAnyAnalysis()
     {
         var policy = GatePolicyLoader.Default with { Forgetting = GatePolicyLoader.Default.Forgetting with { Tasks = ["arc-easy"] } };
@@ -235,6 +263,13 @@ public sealed class GateRunnerTests : IDisposable
         plant(new LoraAdapterBuilder()).Build(_model.Folder, folder);
         return folder;
     }
+
+    /// <summary>A calibrated policy's shape: intruder counts only warn (above 2 in total), the forgetting benchmark decides when they do.</summary>
+    private static GatePolicy CountFirst() => GatePolicyLoader.Default with
+    {
+        Intruders = new IntruderPolicy { Total = new Threshold(2, null) },
+        Forgetting = GatePolicyLoader.Default.Forgetting with { Corpus = "held-out.txt", When = ForgettingWhen.IntrudersAbove },
+    };
 
     private GateRequest Request(string adapter) => new() { BaseModel = ResolvedModel.Folder(_model.Folder), Adapters = [ResolvedModel.Folder(adapter)], Device = "cpu" };
 

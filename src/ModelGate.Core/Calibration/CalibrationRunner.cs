@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Logging;
+using ModelGate.Core.Errors;
+using ModelGate.Core.Gating;
+using ModelGate.Core.Spectral;
+
+namespace ModelGate.Core.Calibration;
+
+/// <summary>
+/// Measures every adapter of a <see cref="CalibrationRequest"/> the way the gate does (intruder counts, then the
+/// forgetting benchmark of the policy's corpus and tasks), then fits the levels (<see cref="ThresholdCalibration"/>).
+/// The base's spectra are computed once: the analyzer's spectrum cache serves every adapter after the first.
+/// </summary>
+public sealed class CalibrationRunner(IIntruderAnalyzer analyzer, ILogger<CalibrationRunner> logger, IForgettingProbe? forgettingProbe = null)
+{
+    public async Task<CalibrationResult> RunAsync(CalibrationRequest request, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.AnalysisSettings.Validate();
+        if (request.Adapters.Count == 0)
+        {
+            throw new UserInputException(InputField.Adapter, "missing: calibration needs adapters to measure");
+        }
+
+        if (!request.Policy.Forgetting.IsEnabled)
+        {
+            throw new UserInputException("calibration needs a held-out corpus or tasks to measure forgetting on");
+        }
+
+        if (forgettingProbe is null)
+        {
+            throw new UserInputException("calibration measures forgetting, but this build of ModelGate has no forgetting probe; use a build with the forgetting metrics");
+        }
+
+        var samples = new List<CalibrationSample>();
+        foreach (var adapter in request.Adapters)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var analysis = await Task.Run(() => analyzer.AnalyzeAdaptersAsync(request.BaseModel, [adapter], request.AnalysisSettings, request.Device, progress, cancellationToken), cancellationToken);
+            var gate = new GateRequest { BaseModel = request.BaseModel, Adapters = [adapter], Policy = request.Policy, Device = request.Device };
+            var forgetting = await forgettingProbe.MeasureAsync(gate, request.Policy.Forgetting, progress, cancellationToken);
+            var sample = CalibrationSample.From(adapter.Display, analysis, forgetting, request.Policy.Forgetting);
+            logger.LogInformation("{Adapter}: {Total} intruders, {Metric} {Delta}, forgets: {Forgets}", adapter.Display, sample.TotalIntruders, sample.Metric, sample.Delta, sample.Forgets);
+            samples.Add(sample);
+        }
+
+        return ThresholdCalibration.Fit(samples, request.Policy.Forgetting);
+    }
+}
