@@ -1,0 +1,12 @@
+using ModelGate.Forgetting.Metrics;
+
+namespace ModelGate.Forgetting.Benchmarks;
+
+/// <summary>
+/// An lm-eval <c>output_type: multiple_choice</c> task: each row becomes a context, its choices and the gold index,
+/// scored as lm-eval does (continuation = target delimiter " " + choice; acc and acc_norm).
+/// </summary>
+public abstract class MultipleChoiceFormat : LmEvalTask
+{
+    public abstract MultipleChoiceItem Item(DatasetRow row);
+}
