@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 using ModelGate.Core;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Forgetting;
-using ModelGate.Forgetting.Benchmarks;
+using ModelGate.Forgetting.Metrics.Tasks;
 using ModelGate.Forgetting.Models;
 using ModelGate.Forgetting.Tokenizers;
 

@@ -61,7 +61,7 @@ public sealed partial class TextCorpus
         }
         else
         {
-            await foreach (var row in Benchmarks.DatasetRows.ReadAsync(path, cancellationToken))
+            await foreach (var row in Tasks.DatasetRows.ReadAsync(path, cancellationToken))
             {
                 documents.Add(row.Text(textColumn));
             }

@@ -1,6 +1,4 @@
-using ModelGate.Forgetting.Metrics;
-
-namespace ModelGate.Forgetting.Benchmarks;
+namespace ModelGate.Forgetting.Metrics.Tasks;
 
 /// <summary>Everything a forgetting measurement scores, read and checked before any model loads.</summary>
 /// <param name="Corpora">Perplexity corpora: the held-out corpus, then rolling-perplexity tasks (wikitext).</param>

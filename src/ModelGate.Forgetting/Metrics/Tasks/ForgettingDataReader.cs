@@ -1,8 +1,7 @@
 using ModelGate.Core.Errors;
 using ModelGate.Core.Forgetting;
-using ModelGate.Forgetting.Metrics;
 
-namespace ModelGate.Forgetting.Benchmarks;
+namespace ModelGate.Forgetting.Metrics.Tasks;
 
 /// <summary>
 /// Reads the corpus and the task entries of a forgetting measurement. A task entry is <c>NAME=PATH</c> (the rows of a

@@ -1,6 +1,4 @@
-using ModelGate.Forgetting.Metrics;
-
-namespace ModelGate.Forgetting.Benchmarks;
+namespace ModelGate.Forgetting.Metrics.Tasks;
 
 /// <summary>
 /// <c>boolq</c>: lm_eval/tasks/super_glue/boolq/default.yaml: "{{passage}}\nQuestion: {{question}}?\nAnswer:",

@@ -2,7 +2,7 @@ using Parquet;
 using System.Text.Json.Serialization;
 using Parquet.Serialization;
 
-namespace ModelGate.Forgetting.Tests.Benchmarks;
+namespace ModelGate.Forgetting.Tests.Metrics.Tasks;
 
 /// <summary>
 /// Writes ARC rows in the shape the hub's Parquet files have (allenai/ai2_arc: choices is a struct of two string

@@ -1,4 +1,4 @@
-namespace ModelGate.Forgetting.Benchmarks;
+namespace ModelGate.Forgetting.Metrics.Tasks;
 
 /// <summary>The lm-evaluation-harness tasks whose formats are built in, by the name <c>lm_eval --tasks</c> takes.</summary>
 public static class LmEvalTasks

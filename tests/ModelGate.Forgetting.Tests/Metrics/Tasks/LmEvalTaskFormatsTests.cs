@@ -1,10 +1,10 @@
 #pragma warning disable CA1861 // each row is built once, in the one test that reads it
 using System.Text.Json;
 using ModelGate.Core.Errors;
-using ModelGate.Forgetting.Benchmarks;
 using ModelGate.Forgetting.Metrics;
+using ModelGate.Forgetting.Metrics.Tasks;
 
-namespace ModelGate.Forgetting.Tests.Benchmarks;
+namespace ModelGate.Forgetting.Tests.Metrics.Tasks;
 
 /// <summary>
 /// Each task format against the strings lm-evaluation-harness builds from the same rows (worked out from its source at

@@ -1,6 +1,4 @@
-using ModelGate.Forgetting.Metrics;
-
-namespace ModelGate.Forgetting.Benchmarks;
+namespace ModelGate.Forgetting.Metrics.Tasks;
 
 /// <summary>
 /// <c>lambada_openai</c>: lm_eval/tasks/lambada/lambada_openai.yaml (<c>output_type: loglikelihood</c>): the context

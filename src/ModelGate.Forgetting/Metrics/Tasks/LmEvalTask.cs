@@ -1,4 +1,4 @@
-namespace ModelGate.Forgetting.Benchmarks;
+namespace ModelGate.Forgetting.Metrics.Tasks;
 
 /// <summary>
 /// A task as lm-evaluation-harness defines it (its YAML and utils under <c>lm_eval/tasks/</c>): which rows it reads

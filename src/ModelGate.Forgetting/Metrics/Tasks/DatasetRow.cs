@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using ModelGate.Core.Errors;
 
-namespace ModelGate.Forgetting.Benchmarks;
+namespace ModelGate.Forgetting.Metrics.Tasks;
 
 /// <summary>
 /// One row of a dataset file (a Parquet row, a JSONL line, an element of a JSON array) as a JSON object, with the

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using ModelGate.Core.Errors;
-using ModelGate.Forgetting.Benchmarks;
 using ModelGate.Forgetting.Metrics;
+using ModelGate.Forgetting.Metrics.Tasks;
 using ModelGate.Testing;
 
-namespace ModelGate.Forgetting.Tests.Benchmarks;
+namespace ModelGate.Forgetting.Tests.Metrics.Tasks;
 
 public sealed class ForgettingDataReaderTests
 {

@@ -4,11 +4,10 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using ModelGate.Core.Errors;
 using ModelGate.Core.IO;
-using ModelGate.Forgetting.Metrics;
 using Parquet;
 using Parquet.Serialization;
 
-namespace ModelGate.Forgetting.Benchmarks;
+namespace ModelGate.Forgetting.Metrics.Tasks;
 
 /// <summary>
 /// The rows of a local dataset file, in file order: Parquet (the format Hugging Face serves datasets in), JSON Lines,

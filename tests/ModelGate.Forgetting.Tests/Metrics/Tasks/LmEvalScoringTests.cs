@@ -1,12 +1,11 @@
 using System.Text.Json;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Forgetting;
-using ModelGate.Forgetting.Benchmarks;
 using ModelGate.Forgetting.Metrics;
-using ModelGate.Forgetting.Tests.Metrics;
+using ModelGate.Forgetting.Metrics.Tasks;
 using ModelGate.Testing;
 
-namespace ModelGate.Forgetting.Tests.Benchmarks;
+namespace ModelGate.Forgetting.Tests.Metrics.Tasks;
 
 /// <summary>The lm-eval task formats scored through the evaluator on a bigram model whose log-likelihoods a test can add up by hand.</summary>
 public sealed class LmEvalScoringTests

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace ModelGate.Forgetting.Benchmarks;
+namespace ModelGate.Forgetting.Metrics.Tasks;
 
 /// <summary>
 /// <c>wikitext</c>: lm_eval/tasks/wikitext/wikitext.yaml (<c>output_type: loglikelihood_rolling</c>) with

@@ -1,6 +1,4 @@
-using ModelGate.Forgetting.Metrics;
-
-namespace ModelGate.Forgetting.Benchmarks;
+namespace ModelGate.Forgetting.Metrics.Tasks;
 
 /// <summary>
 /// <c>arc_easy</c> and <c>arc_challenge</c>: lm_eval/tasks/arc/arc_easy.yaml (arc_challenge.yaml includes it with

@@ -1,6 +1,4 @@
-using ModelGate.Forgetting.Metrics;
-
-namespace ModelGate.Forgetting.Benchmarks;
+namespace ModelGate.Forgetting.Metrics.Tasks;
 
 /// <summary>
 /// <c>winogrande</c>: lm_eval/tasks/winogrande/default.yaml with lm_eval/tasks/winogrande/preprocess_winogrande.py,

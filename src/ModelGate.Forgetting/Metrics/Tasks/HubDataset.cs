@@ -1,4 +1,4 @@
-namespace ModelGate.Forgetting.Benchmarks;
+namespace ModelGate.Forgetting.Metrics.Tasks;
 
 /// <summary>
 /// Where lm-evaluation-harness reads a task's rows on the Hugging Face hub: its <c>dataset_path</c>,

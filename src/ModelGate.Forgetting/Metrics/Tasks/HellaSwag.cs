@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
-using ModelGate.Forgetting.Metrics;
 
-namespace ModelGate.Forgetting.Benchmarks;
+namespace ModelGate.Forgetting.Metrics.Tasks;
 
 /// <summary>
 /// <c>hellaswag</c>: lm_eval/tasks/hellaswag/hellaswag.yaml with its <c>process_docs</c> in
