@@ -121,7 +121,7 @@ public sealed class ForgettingCommandTests
         Assert.Equal(64, dataset.GetProperty("sha256").GetString()!.Length);
         var acc = json.RootElement.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == "accuracyDropPts");
         Assert.Equal("arc_easy", acc.GetProperty("dataset").GetString());
-        Assert.Contains(acc.GetProperty("base").GetDouble(), new[] { 0.0, 50.0, 100.0 });
+        Assert.True(acc.GetProperty("base").GetDouble() is 0 or 50 or 100); // two items scored
     }
 
 #pragma warning disable CA1812 // built by the Parquet serializer as well

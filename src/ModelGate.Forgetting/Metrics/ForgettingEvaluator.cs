@@ -42,11 +42,6 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
             request.Settings, progress, cancellationToken);
     }
 
-    /// <summary>Measures both models on a corpus and multiple-choice tasks already read (see the overload taking <see cref="ForgettingData"/>).</summary>
-    public static ForgettingReport Evaluate(string tokenizerFolder, TextCorpus? corpus, IReadOnlyList<MultipleChoiceTask> tasks,
-        Func<bool, ILanguageModel> loadModel, ForgettingSettings settings, IProgress<WorkProgress>? progress, CancellationToken cancellationToken) =>
-        Evaluate(tokenizerFolder, new ForgettingData(corpus is null ? [] : [corpus], tasks, []), loadModel, settings, progress, cancellationToken);
-
     /// <summary>Measures both models on data already read; the loader decides where the models come from.</summary>
     /// <param name="tokenizerFolder">The base model folder (the merged model shares its tokenizer).</param>
     /// <param name="data">Corpora for perplexity, multiple-choice and last-word tasks for accuracy; at least one of them.</param>

@@ -48,7 +48,7 @@ public sealed class LmEvalScoringTests
         var (b, m) = (Model(0), Model(0.5));
 
         var task = Run(tokenizer.Path, asTask, b, m);
-        var plain = ForgettingEvaluator.Evaluate(tokenizer.Path, null, [generic], merged => merged ? m : b, new ForgettingSettings { BatchSize = 3 }, null, CancellationToken.None);
+        var plain = Run(tokenizer.Path, new ForgettingData([], [generic], []), b, m);
 
         foreach (var name in new[] { ForgettingMetricNames.AccuracyDropPts, ForgettingMetricNames.AccuracyNormDropPts })
         {
