@@ -1,4 +1,5 @@
 using ModelGate.Core;
+using ModelGate.Core.Forgetting;
 using ModelGate.Core.Gating;
 using ModelGate.Forgetting.Metrics;
 
@@ -11,17 +12,17 @@ namespace ModelGate.Forgetting;
 /// </summary>
 public sealed class ForgettingProbe(ForgettingEvaluator evaluator) : IForgettingProbe
 {
-    public Task<IReadOnlyList<ForgettingObservation>> MeasureAsync(GateRequest request, ForgettingPolicy policy,
+    public async Task<IReadOnlyList<ForgettingObservation>> MeasureAsync(GateRequest request, ForgettingPolicy policy,
         IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(policy);
-        var report = evaluator.Evaluate(new ForgettingRequest
+        var report = await evaluator.EvaluateAsync(new ForgettingRequest
         {
             BaseModel = request.BaseModel.LocalPath,
             Adapters = [.. request.Adapters.Select(a => a.LocalPath)],
             Corpus = ResolvePath(policy.Corpus, request.Policy.Source),
-            Tasks = policy.Tasks.Select(t => ResolvePath(t, request.Policy.Source)!).ToArray(),
+            Tasks = policy.Tasks.Select(t => ResolveTask(t, request.Policy.Source)).ToArray(),
             Device = request.Device,
         }, progress, cancellationToken);
         IReadOnlyList<ForgettingObservation> observations = report.Metrics
@@ -32,7 +33,15 @@ public sealed class ForgettingProbe(ForgettingEvaluator evaluator) : IForgetting
                 MinimumDetectableEffect = m.MinimumDetectableEffect,
             })
             .ToArray();
-        return Task.FromResult(observations);
+        return observations;
+    }
+
+    /// <summary>A task entry with its file resolved as <see cref="ResolvePath"/> does (the NAME of <c>NAME=PATH</c> kept).</summary>
+    public static string ResolveTask(string entry, string policySource)
+    {
+        var task = TaskReference.Parse(entry);
+        var path = ResolvePath(task.Path, policySource)!;
+        return task.Name is { } name ? $"{name}={path}" : path;
     }
 
     /// <summary>A relative path in a policy file is taken from the working folder, else from the policy file's folder.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ModelGate.Testing;
 
 namespace ModelGate.Cli.Tests;
@@ -62,6 +63,8 @@ public sealed class ForgettingCommandTests
     [InlineData("no-adapter", "--adapter missing: forgetting compares the base with at least one adapter")]
     [InlineData("dtype", "--dtype 'float16' is not one of float32, bfloat16")]
     [InlineData("nothing", "nothing to measure")]
+    [InlineData("hub-task", "arc_easy: give the task's rows as arc_easy=FILE")]
+    [InlineData("limit", "--limit 0: must be at least 1")]
     public async Task Forgetting_BadInput_OneLineErrorAndExitTwo(string kind, string message)
     {
         using var dir = new TempDirectory();
@@ -78,6 +81,8 @@ public sealed class ForgettingCommandTests
             "empty" => [.. common, "--adapter", dir.Path, "--corpus", dir.File("empty.txt")],
             "no-adapter" => [.. common, "--corpus", dir.File("ok.txt")],
             "dtype" => [.. common, "--adapter", dir.Path, "--corpus", dir.File("ok.txt"), "--dtype", "float16"],
+            "hub-task" => [.. common, "--adapter", dir.Path, "--tasks", "arc_easy"],
+            "limit" => [.. common, "--adapter", dir.Path, "--tasks", dir.File("task.jsonl"), "--limit", "0"],
             _ => [.. common, "--adapter", dir.Path],
         };
 
@@ -88,6 +93,59 @@ public sealed class ForgettingCommandTests
         Assert.Contains(message, stderr);
         Assert.Single(stderr.Trim().Split('\n'));
     }
+
+    [Fact]
+    public async Task Forgetting_ArcEasyParquetWithLimit_ScoresTheFirstRowsAndNamesTaskSplitAndRows()
+    {
+        using var dir = new TempDirectory();
+        var rows = new[]
+        {
+            new ArcRow { Question = "What does a function return", Choices = new() { Text = ["a value", "a zebra"], Label = ["A", "B"] }, AnswerKey = "A" },
+            new ArcRow { Question = "Which keyword defines a function", Choices = new() { Text = ["banana", "def", "rocket"], Label = ["1", "2", "3"] }, AnswerKey = "2" },
+            new ArcRow { Question = "Not read past the limit", Choices = new() { Text = ["x", "y"], Label = ["A", "B"] }, AnswerKey = "Z" },
+        };
+        await using (var stream = File.Create(dir.File("arc.parquet")))
+        {
+            await Parquet.Serialization.ParquetSerializer.SerializeAsync(rows, stream);
+        }
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("forgetting", "--base", Peer("models", "llama3_gqa_tied"), "--adapter", Peer("adapters", "llama3_lora_all"),
+            "--tasks", $"arc_easy={dir.File("arc.parquet")}", "--limit", "2", "--bootstrap", "50", "--device", "cpu", "--format", "json", "-o", dir.File("f.json"));
+
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(File.ReadAllText(dir.File("f.json")));
+        var dataset = json.RootElement.GetProperty("datasets").EnumerateArray().Single();
+        Assert.Equal(("arc_easy", "arc_easy", "test", JsonValueKind.Null, 2),
+            (dataset.GetProperty("name").GetString(), dataset.GetProperty("task").GetString(), dataset.GetProperty("split").GetString(),
+             dataset.GetProperty("revision").ValueKind, dataset.GetProperty("rows").GetInt32()));
+        Assert.Equal(64, dataset.GetProperty("sha256").GetString()!.Length);
+        var acc = json.RootElement.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == "accuracyDropPts");
+        Assert.Equal("arc_easy", acc.GetProperty("dataset").GetString());
+        Assert.True(acc.GetProperty("base").GetDouble() is 0 or 50 or 100); // two items scored
+    }
+
+#pragma warning disable CA1812 // built by the Parquet serializer as well
+    private sealed class ArcRow
+    {
+        [JsonPropertyName("question")]
+        public string Question { get; set; } = "";
+
+        [JsonPropertyName("choices")]
+        public ArcChoices Choices { get; set; } = new();
+
+        [JsonPropertyName("answerKey")]
+        public string AnswerKey { get; set; } = "";
+    }
+
+    private sealed class ArcChoices
+    {
+        [JsonPropertyName("text")]
+        public List<string> Text { get; set; } = [];
+
+        [JsonPropertyName("label")]
+        public List<string> Label { get; set; } = [];
+    }
+#pragma warning restore CA1812
 
     [Fact]
     public async Task ForgettingBench_BatchedAgainstOneByOne_SideBySideWithTheRatio()

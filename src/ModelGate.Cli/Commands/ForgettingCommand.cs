@@ -23,7 +23,7 @@ public static class ForgettingCommand
         {
             SharedOptions.Base, SharedOptions.Adapters, SharedOptions.Corpus, SharedOptions.Tasks, ForgettingCommandOptions.MaxLength,
             ForgettingCommandOptions.Stride, ForgettingCommandOptions.BatchSize, ForgettingCommandOptions.DType, ForgettingCommandOptions.Bootstrap,
-            ForgettingCommandOptions.Seed, ForgettingCommandOptions.NoBos, SharedOptions.Format, SharedOptions.Output,
+            ForgettingCommandOptions.Seed, ForgettingCommandOptions.NoBos, ForgettingCommandOptions.RowLimit, ForgettingCommandOptions.CorpusTextColumn, SharedOptions.Format, SharedOptions.Output,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
@@ -32,7 +32,7 @@ public static class ForgettingCommand
                 .Reads(ModelLocations.LocalPath(options.Base), "the --base model folder")
                 .Reads(ModelLocations.LocalPaths(options.Adapters), "the --adapter folder")
                 .Reads(options.Corpus, "the --corpus")
-                .Reads(options.Tasks, "the --tasks file")
+                .Reads(options.Tasks.Select(t => TaskReference.Parse(t).Path), "the --tasks file")
                 .WritesFile(options.Output, "--output")
                 .Check();
             var baseModel = await ModelLocations.ResolveAsync(context, parse, host, options.Base, ct);
@@ -42,13 +42,15 @@ public static class ForgettingCommand
                 BaseModel = baseModel.LocalPath,
                 Adapters = [.. adapters.Select(a => a.LocalPath)],
                 Corpus = options.Corpus,
+                TextColumn = options.TextColumn,
                 Tasks = options.Tasks,
+                Limit = options.Limit,
                 Device = options.Device,
                 DType = options.DTypeName,
                 Settings = options.Settings,
             };
             var evaluator = host.Services.GetRequiredService<ForgettingEvaluator>();
-            var report = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "forgetting", progress => Task.Run(() => evaluator.Evaluate(request, progress, ct), ct));
+            var report = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "forgetting", progress => Task.Run(() => evaluator.EvaluateAsync(request, progress, ct), ct));
             // Recorded so that a gate given this report (gate --forgetting) can refuse it for other models or data.
             report = report with { Provenance = await ForgettingEvidence.IdentifyAsync(baseModel, adapters, options.Corpus, options.Tasks, ct) };
             Write(report, options.Format, options.Output, context);

@@ -42,7 +42,7 @@ public static class ForgettingDemoCommand
                 context.Out.WriteLine();
                 context.Out.WriteLine($"== {title}: {adapter}");
                 var report = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "forgetting",
-                    p => Task.Run(() => evaluator.Evaluate(new ForgettingRequest { BaseModel = baseModel, Adapters = [adapter], Corpus = prose, Device = device }, p, ct), ct));
+                    p => Task.Run(() => evaluator.EvaluateAsync(new ForgettingRequest { BaseModel = baseModel, Adapters = [adapter], Corpus = prose, Device = device }, p, ct), ct));
                 ForgettingTable.Write(OutputConsole.Create(context.Out, context.OutIsTerminal), report);
                 var gate = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "gate",
                     p => runner.RunAsync(new GateRequest { BaseModel = ResolvedModel.Folder(baseModel), Adapters = [ResolvedModel.Folder(adapter)], Policy = policy, Device = device }, p, ct));

@@ -4,6 +4,7 @@ using ModelGate.Cli.Hosting;
 using ModelGate.Cli.Options;
 using ModelGate.Cli.Rendering;
 using ModelGate.Core.Evidence;
+using ModelGate.Core.Forgetting;
 using ModelGate.Core.Gating;
 using ModelGate.Core.Promotion;
 using ModelGate.Core.Reporting;
@@ -43,7 +44,7 @@ public static class GateCommand
                 .Reads(outputs.Template, "the --template")
                 .Reads(options.ForgettingReport, "the --forgetting report")
                 .Reads(measures ? ForgettingProbe.ResolvePath(policy.Forgetting.Corpus, policy.Source) : null, "the forgetting --corpus")
-                .Reads(measures ? policy.Forgetting.Tasks.Select(t => ForgettingProbe.ResolvePath(t, policy.Source)!) : [], "the forgetting --tasks file")
+                .Reads(measures ? policy.Forgetting.Tasks.Select(t => TaskReference.Parse(ForgettingProbe.ResolveTask(t, policy.Source)).Path) : [], "the forgetting --tasks file")
                 .WritesFile(outputs.Json, "--json")
                 .WritesFile(outputs.Markdown, "--report")
                 .WritesFile(outputs.Html, "--html")

@@ -63,7 +63,7 @@ public static class SharedOptions
 
     public static readonly Option<string?> Corpus = new("--corpus") { Description = "Held-out text for forgetting (in gate, over the policy's forgetting.corpus): .txt (paragraphs are documents), .jsonl ({\"text\": ...} per line) or a folder of them." };
 
-    public static readonly Option<string?> Tasks = new("--tasks") { Description = "Comma-separated multiple-choice JSONL files ({\"context\", \"choices\", \"label\"} per line) for forgetting (in gate, over the policy's forgetting.tasks)." };
+    public static readonly Option<string?> Tasks = new("--tasks") { Description = "Comma-separated tasks for forgetting: NAME=FILE reads a .parquet/.jsonl/.json file in the format of the lm-eval task NAME (hellaswag, arc_easy, arc_challenge, piqa, winogrande, boolq, lambada_openai, wikitext); any other entry is a multiple-choice JSONL file ({\"context\", \"choices\", \"label\"} per line). In gate, over the policy's forgetting.tasks." };
 
     /// <summary>
     /// The analysis settings from <see cref="K"/>, <see cref="Epsilon"/>, <see cref="Modules"/>, <see cref="Method"/>,

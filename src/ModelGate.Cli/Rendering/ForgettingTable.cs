@@ -36,6 +36,11 @@ public static class ForgettingTable
         }
 
         console.Write(table);
+        if (ForgettingMetricText.TaskSources(report) is { } sources)
+        {
+            console.MarkupLine(Markup.Escape(sources));
+        }
+
         console.MarkupLine(Markup.Escape(string.Create(inv,
             $"{report.Settings.BootstrapSamples} paired-bootstrap resamples (seed {report.Settings.Seed}) over {string.Join(", ", report.Datasets.Select(d => $"{ForgettingMetricText.Resampled(d)} of {d.Name}"))}; MDE: smallest |Δ| found 4 times in 5 at α 0.05; " +
             $"base {report.BaseThroughput.TokensPerSecond:N0} tok/s, merged {report.MergedThroughput.TokensPerSecond:N0} tok/s, {report.Elapsed.TotalSeconds:0.0} s")));

@@ -35,9 +35,14 @@ public static class ForgettingEvidence
         }
 
         var datasets = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var path in tasks.Prepend(corpus).OfType<string>())
+        if (corpus is not null)
         {
-            datasets[ForgettingDataset.NameOf(path)] = await DataSha256Async(path, cancellationToken);
+            datasets[ForgettingDataset.NameOf(corpus)] = await DataSha256Async(corpus, cancellationToken);
+        }
+
+        foreach (var task in tasks.Select(TaskReference.Parse))
+        {
+            datasets[task.DatasetName] = await DataSha256Async(task.Path, cancellationToken);
         }
 
         return new ForgettingProvenance(await MeasureAsync(baseModel, cancellationToken), measuredAdapters, datasets);
@@ -67,7 +72,7 @@ public static class ForgettingEvidence
         await CheckBaseAsync(file, provenance.Base, baseModel, cancellationToken);
         var named = policy.Corpus is null && policy.Tasks.Count == 0
             ? report.Datasets
-            : [.. policy.Tasks.Prepend(policy.Corpus).OfType<string>().Select(ForgettingDataset.NameOf)];
+            : [.. policy.Tasks.Select(t => TaskReference.Parse(t).DatasetName).Prepend(policy.Corpus is null ? null : ForgettingDataset.NameOf(policy.Corpus)).OfType<string>()];
         foreach (var dataset in named)
         {
             CheckHasMetric(file, report, dataset);

@@ -24,6 +24,9 @@ public static class ForgettingMetricNames
     /// <summary>−Σ log p / UTF-8 bytes / ln 2.</summary>
     public const string BitsPerByte = "bits_per_byte";
 
+    /// <summary>lm-eval's <c>perplexity</c> of a last-word task (lambada): exp(−mean log-likelihood of the word) over the items.</summary>
+    public const string Perplexity = "perplexity";
+
     /// <summary>exp(pseudo-loss).</summary>
     public const string PseudoPerplexity = "pseudo_perplexity";
 

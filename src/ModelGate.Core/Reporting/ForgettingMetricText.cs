@@ -9,6 +9,7 @@ public static class ForgettingMetricText
     public static string Label(string metric) => metric switch
     {
         ForgettingMetricNames.PerplexityIncreasePct => "perplexity (Δ in %)",
+        ForgettingMetricNames.Perplexity => "last-word perplexity",
         ForgettingMetricNames.WordPerplexity => "word perplexity",
         ForgettingMetricNames.BytePerplexity => "byte perplexity",
         ForgettingMetricNames.BitsPerByte => "bits per byte",
@@ -45,6 +46,17 @@ public static class ForgettingMetricText
     public static string Resampled(ForgettingDataset d) => d.Resampled.BlockTokens is null
         ? d.Resampled.Describe()
         : string.Create(CultureInfo.InvariantCulture, $"{d.Resampled.Describe()} ({d.Units} document{(d.Units == 1 ? "" : "s")})");
+
+    /// <summary>"Read as lm-eval tasks: …" naming each such dataset's task, split, revision and rows; null when there is none.</summary>
+    public static string? TaskSources(ForgettingReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var sources = report.Datasets.Where(d => d.Task is not null)
+            .Select(d => string.Create(CultureInfo.InvariantCulture,
+                $"{d.Name} (lm-eval {d.Task}, {d.Split} split, {(d.Revision is { } r ? "revision " + r : "local file")}, {d.Units} row{(d.Units == 1 ? "" : "s")})"))
+            .ToArray();
+        return sources.Length == 0 ? null : $"Read as lm-eval tasks: {string.Join(", ", sources)}.";
+    }
 
     private static string Unit(string metric) => metric == ForgettingMetricNames.PerplexityIncreasePct ? " %" : "";
 

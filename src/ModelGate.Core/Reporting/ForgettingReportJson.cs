@@ -52,6 +52,15 @@ public static class ForgettingReportJson
             w.WriteString("kind", d.Kind);
             w.WriteNumber(d.Kind == "task" ? "items" : "documents", d.Units);
             w.WriteNumber("tokens", d.Tokens);
+            if (d.Task is not null)
+            {
+                // The lm-eval task a dataset's rows were read as: its name, the split, the revision (null: a local file) and the rows scored.
+                w.WriteString("task", d.Task);
+                w.WriteString("split", d.Split);
+                w.WriteString("revision", d.Revision);
+                w.WriteNumber("rows", d.Units);
+            }
+
             if (report.Provenance?.DatasetSha256.GetValueOrDefault(d.Name) is { } sha256)
             {
                 w.WriteString("sha256", sha256);

@@ -15,6 +15,11 @@ public static class ForgettingReportMarkdown
         var md = new StringBuilder();
         md.AppendLine("## Forgetting: base vs merged").AppendLine();
         md.AppendLine(string.Create(inv, $"{report.ModelType} ({report.Kind.ToString().ToLowerInvariant()} LM), window {report.MaxLength} tokens, stride {report.Stride}; Δ is positive when the merged model is worse; {confidence} % paired-bootstrap interval ({report.Settings.BootstrapSamples} resamples, seed {report.Settings.Seed}) over {resampled}."));
+        if (ForgettingMetricText.TaskSources(report) is { } sources)
+        {
+            md.AppendLine().AppendLine(sources);
+        }
+
         md.AppendLine();
         md.AppendLine(inv, $"| dataset | metric | base | merged | Δ | {confidence} % interval | MDE |");
         md.AppendLine("|---|---|---:|---:|---:|---|---:|");

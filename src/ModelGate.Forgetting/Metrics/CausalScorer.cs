@@ -14,8 +14,17 @@ public static class CausalScorer
 {
     /// <summary>Per request, the log-probabilities of its scored tokens, in the requests' order.</summary>
     public static float[][] Score(ILanguageModel model, IReadOnlyList<CausalRequest> requests, int batchSize,
-        IProgress<ScoringProgress>? progress, CancellationToken cancellationToken, out ScoringThroughput throughput)
+        IProgress<ScoringProgress>? progress, CancellationToken cancellationToken, out ScoringThroughput throughput) =>
+        Score(model, requests, batchSize, progress, cancellationToken, out throughput, out _);
+
+    /// <summary>
+    /// As the other overload, and per request whether each scored token is the model's most likely next token
+    /// (lm-eval's <c>is_greedy</c>: greedy decoding from the context would give the continuation).
+    /// </summary>
+    public static float[][] Score(ILanguageModel model, IReadOnlyList<CausalRequest> requests, int batchSize,
+        IProgress<ScoringProgress>? progress, CancellationToken cancellationToken, out ScoringThroughput throughput, out bool[] greedy)
     {
+        ArgumentNullException.ThrowIfNull(requests);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         foreach (var r in requests)
         {
@@ -26,6 +35,7 @@ public static class CausalScorer
         }
 
         var results = new float[requests.Count][];
+        greedy = new bool[requests.Count];
         var order = Enumerable.Range(0, requests.Count).OrderByDescending(i => requests[i].Tokens.Length).ToArray();
         throughput = ScoringThroughput.Zero;
         using var noGrad = no_grad();
@@ -36,7 +46,7 @@ public static class CausalScorer
             var batch = order.AsSpan(start, Math.Min(rows, order.Length - start)).ToArray();
             start += batch.Length;
             var watch = Stopwatch.StartNew();
-            ScoreBatch(model, requests, batch, results);
+            ScoreBatch(model, requests, batch, results, greedy);
             throughput = throughput.Add(new ScoringThroughput(batch.Sum(i => (long)requests[i].Tokens.Length - 1), watch.Elapsed));
             progress?.Report(new ScoringProgress(start, order.Length, throughput));
         }
@@ -48,20 +58,21 @@ public static class CausalScorer
     public static float[][] ScoreOneByOne(ILanguageModel model, IReadOnlyList<CausalRequest> requests, CancellationToken cancellationToken, out ScoringThroughput throughput)
     {
         var results = new float[requests.Count][];
+        var greedy = new bool[requests.Count];
         throughput = ScoringThroughput.Zero;
         using var noGrad = no_grad();
         for (var i = 0; i < requests.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var watch = Stopwatch.StartNew();
-            ScoreBatch(model, requests, [i], results);
+            ScoreBatch(model, requests, [i], results, greedy);
             throughput = throughput.Add(new ScoringThroughput(requests[i].Tokens.Length - 1, watch.Elapsed));
         }
 
         return results;
     }
 
-    private static void ScoreBatch(ILanguageModel model, IReadOnlyList<CausalRequest> requests, int[] batch, float[][] results)
+    private static void ScoreBatch(ILanguageModel model, IReadOnlyList<CausalRequest> requests, int[] batch, float[][] results, bool[] greedy)
     {
         using var scope = NewDisposeScope();
 
@@ -73,6 +84,7 @@ public static class CausalScorer
             foreach (var i in batch)
             {
                 results[i] = [];
+                greedy[i] = true;
             }
 
             return;
@@ -102,12 +114,20 @@ public static class CausalScorer
         // log p(x[t+1] | x[..t]) = logit[t, x[t+1]] - logsumexp(logit[t]); no [batch, time, vocabulary] log-softmax copy.
         var targets = tensor(next, [batch.Length, width, 1], ScalarType.Int64).to(model.Device);
         var values = (logits.gather(2, targets).squeeze(-1) - logits.logsumexp(-1)).cpu().data<float>().ToArray();
+        var argmax = logits.argmax(-1).cpu().data<long>().ToArray();
         for (var b = 0; b < batch.Length; b++)
         {
             var r = requests[batch[b]];
             var row = new float[r.Scored];
             Array.Copy(values, (b * width) + r.FirstScored - 1, row, 0, r.Scored);
             results[batch[b]] = row;
+            var isGreedy = true;
+            for (var t = r.FirstScored - 1; t < r.Tokens.Length - 1; t++)
+            {
+                isGreedy &= argmax[(b * width) + t] == next[(b * width) + t];
+            }
+
+            greedy[batch[b]] = isGreedy;
         }
     }
 }

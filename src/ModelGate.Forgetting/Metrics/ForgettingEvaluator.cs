@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using ModelGate.Core;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Forgetting;
+using ModelGate.Forgetting.Metrics.Tasks;
 using ModelGate.Forgetting.Models;
 using ModelGate.Forgetting.Tokenizers;
 
@@ -25,7 +26,7 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
     /// Reads the corpus and tasks (bad input fails here, before any model loads), then measures the base model and
     /// the base with <see cref="ForgettingRequest.Adapters"/> merged in memory.
     /// </summary>
-    public ForgettingReport Evaluate(ForgettingRequest request, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
+    public async Task<ForgettingReport> EvaluateAsync(ForgettingRequest request, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Adapters.Count == 0)
@@ -33,35 +34,34 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
             throw new UserInputException(InputField.Adapter, "missing: forgetting compares the base with at least one adapter merged in");
         }
 
-        var corpus = request.Corpus is null ? null : TextCorpus.Read(request.Corpus);
-        var tasks = request.Tasks.Select(MultipleChoiceTask.Read).ToArray();
+        var data = await ForgettingDataReader.ReadAsync(request.Corpus, request.TextColumn, request.Tasks, request.Limit, cancellationToken);
         var options = new LanguageModelOptions { Device = request.Device, DType = request.DType };
         _ = options.ScalarType(); // a bad dtype is reported before the data is tokenised
-        return Evaluate(request.BaseModel, corpus, tasks,
+        return Evaluate(request.BaseModel, data,
             merged => loader.Load(request.BaseModel, merged ? options with { Adapters = request.Adapters } : options),
             request.Settings, progress, cancellationToken);
     }
 
     /// <summary>Measures both models on data already read; the loader decides where the models come from.</summary>
     /// <param name="tokenizerFolder">The base model folder (the merged model shares its tokenizer).</param>
-    /// <param name="corpus">Held-out text for perplexity, or null to measure the tasks only.</param>
-    /// <param name="tasks">Multiple-choice tasks scored by accuracy; may be empty when there is a corpus.</param>
+    /// <param name="data">Corpora for perplexity, multiple-choice and last-word tasks for accuracy; at least one of them.</param>
     /// <param name="loadModel">false: the base model; true: the merged one. Each is disposed before the next loads.</param>
     /// <param name="settings">Window, stride, batch size and bootstrap; validated before any model loads.</param>
     /// <param name="progress">Rows scored out of both models' rows, at most once a second; or null.</param>
     /// <param name="cancellationToken">Stops the scoring; nothing is written either way.</param>
-    public static ForgettingReport Evaluate(string tokenizerFolder, TextCorpus? corpus, IReadOnlyList<MultipleChoiceTask> tasks,
+    public static ForgettingReport Evaluate(string tokenizerFolder, ForgettingData data,
         Func<bool, ILanguageModel> loadModel, ForgettingSettings settings, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(data);
         Validate(settings);
-        if (corpus is null && tasks.Count == 0)
+        if (data.IsEmpty)
         {
             throw new UserInputException("forgetting: nothing to measure; give a held-out corpus and/or multiple-choice tasks");
         }
 
         var watch = Stopwatch.StartNew();
         var tokenizer = TokenizerLoader.Load(tokenizerFolder);
-        var tokenized = Tokenize(tokenizer, corpus, tasks);
+        var tokenized = Tokenize(tokenizer, data);
 
         Plan plan;
         Scores baseScores;
@@ -93,7 +93,13 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
             MaxLength = plan.MaxLength,
             Stride = plan.Stride,
             Settings = settings,
-            Datasets = plan.Datasets.Select(d => new ForgettingDataset(d.Name, d.IsTask ? "task" : "corpus", d.Units, d.Tokens) { Resampled = d.Resampled! }).ToArray(),
+            Datasets = plan.Datasets.Select(d => new ForgettingDataset(d.Name, d.IsTask ? "task" : "corpus", d.Units, d.Tokens)
+            {
+                Resampled = d.Resampled!,
+                Task = d.Origin?.Task,
+                Split = d.Origin?.Split,
+                Revision = d.Origin?.Revision,
+            }).ToArray(),
             Metrics = metrics,
             BaseThroughput = baseScores.Throughput,
             MergedThroughput = mergedScores.Throughput,
@@ -129,12 +135,13 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
         }
     }
 
-    private static Tokenized Tokenize(TextTokenizer tokenizer, TextCorpus? corpus, IReadOnlyList<MultipleChoiceTask> tasks)
+    private static Tokenized Tokenize(TextTokenizer tokenizer, ForgettingData data)
     {
-        var documents = corpus?.Documents.Select(d => new TokenizedDocument(
-            [.. tokenizer.Encode(d, addSpecialTokens: false)], WordCount(d), Encoding.UTF8.GetByteCount(d))).ToArray();
-        var taskPairs = tasks.Select(t => t.Items.Select(item => item.Choices.Select(choice => EncodePair(tokenizer, item.Context, choice)).ToArray()).ToArray()).ToArray();
-        return new Tokenized(corpus, documents, tasks, taskPairs);
+        var documents = data.Corpora.Select(c => c.Documents.Select((d, i) => new TokenizedDocument(
+            [.. tokenizer.Encode(d, addSpecialTokens: false)], WordCount(c.CountedOn[i]), Encoding.UTF8.GetByteCount(c.CountedOn[i]))).ToArray()).ToArray();
+        var taskPairs = data.Tasks.Select(t => t.Items.Select(item => item.Requests.Select(r => EncodePair(tokenizer, r.Context, r.Continuation)).ToArray()).ToArray()).ToArray();
+        var lastWordPairs = data.LastWordTasks.Select(t => t.Items.Select(item => EncodePair(tokenizer, item.Context, item.Word)).ToArray()).ToArray();
+        return new Tokenized(data, documents, taskPairs, lastWordPairs);
     }
 
     /// <summary>lm-eval's word count: <c>len(re.split(r"\s+", doc))</c>.</summary>
@@ -190,14 +197,16 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
         var blockTokens = masked ? Math.Max(1, maskedBudget) : stride;
         var datasets = new List<PlannedDataset>();
         var prefixToken = tokenizer.Special.Bos ?? tokenizer.Special.Eos;
-        if (data.Corpus is { } corpus)
+        for (var c = 0; c < data.Data.Corpora.Count; c++)
         {
+            var corpus = data.Data.Corpora[c];
+            var documents = data.Documents[c];
             var causal = new List<CausalRequest>();
             var maskedRequests = new List<MaskedRequest>();
             var owner = new List<int>();
-            for (var d = 0; d < data.Documents!.Length; d++)
+            for (var d = 0; d < documents.Length; d++)
             {
-                var ids = data.Documents[d].Ids;
+                var ids = documents[d].Ids;
                 if (masked)
                 {
                     var template = tokenizer.Template;
@@ -226,10 +235,11 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
                 }
             }
 
-            datasets.Add(new PlannedDataset(corpus.Name, false, data.Documents.Length, causal, maskedRequests, owner) { Documents = data.Documents });
+            datasets.Add(new PlannedDataset(corpus.Name, false, documents.Length, causal, maskedRequests, owner) { Documents = documents, Origin = corpus.Origin });
         }
 
-        for (var t = 0; t < data.Tasks.Count; t++)
+        var tasks = data.Data.Tasks;
+        for (var t = 0; t < tasks.Count; t++)
         {
             var causal = new List<CausalRequest>();
             var maskedRequests = new List<MaskedRequest>();
@@ -241,18 +251,36 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
                 {
                     if (masked)
                     {
-                        maskedRequests.Add(MaskedChoice(tokenizer.Template, context ?? [], continuation, maxLength, data.Tasks[t].Path));
+                        maskedRequests.Add(MaskedChoice(tokenizer.Template, context ?? [], continuation, maxLength, tasks[t].Path));
                     }
                     else
                     {
-                        causal.Add(CausalChoice(context, continuation, prefixToken, maxLength, data.Tasks[t].Path));
+                        causal.Add(CausalChoice(context, continuation, prefixToken, maxLength, tasks[t].Path));
                     }
 
                     owner.Add(i);
                 }
             }
 
-            datasets.Add(new PlannedDataset(data.Tasks[t].Name, true, pairs.Length, causal, maskedRequests, owner) { Task = data.Tasks[t] });
+            datasets.Add(new PlannedDataset(tasks[t].Name, true, pairs.Length, causal, maskedRequests, owner) { Task = tasks[t], Origin = tasks[t].Origin });
+        }
+
+        var lastWordTasks = data.Data.LastWordTasks;
+        for (var t = 0; t < lastWordTasks.Count; t++)
+        {
+            if (masked)
+            {
+                // Its accuracy is whether greedy left-to-right decoding gives the word, which a masked LM does not do.
+                throw new UserInputException($"{lastWordTasks[t].Name}: last-word accuracy is greedy decoding by a causal LM; {model.ModelType} is a masked LM");
+            }
+
+            var pairs = data.LastWordPairs[t];
+            var causal = pairs.Select(p => CausalChoice(p.Context, p.Continuation, prefixToken, maxLength, lastWordTasks[t].Path)).ToList();
+            datasets.Add(new PlannedDataset(lastWordTasks[t].Name, true, pairs.Length, causal, [], [.. Enumerable.Range(0, pairs.Length)])
+            {
+                LastWord = lastWordTasks[t],
+                Origin = lastWordTasks[t].Origin,
+            });
         }
 
         return new Plan(model.Kind, maxLength, stride, blockTokens, datasets) { MaskId = tokenizer.Special.Mask, PadId = tokenizer.Special.Pad };
@@ -291,6 +319,7 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
         IProgress<WorkProgress>? progress, Stopwatch watch, CancellationToken ct)
     {
         var results = new List<float[][]>();
+        var greedy = new List<bool[]?>();
         var throughput = ScoringThroughput.Zero;
         var done = offset;
         foreach (var dataset in plan.Datasets)
@@ -312,16 +341,18 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
             });
 
             ScoringThroughput passed;
+            bool[]? isGreedy = null;
             float[][] scores = plan.Kind == LanguageModelKind.Masked
                 ? MaskedScorer.Score(model, dataset.Masked, MaskId(model), PadId(model), s.BatchSize, report, ct, out passed)
-                : CausalScorer.Score(model, dataset.Causal, s.BatchSize, report, ct, out passed);
+                : CausalScorer.Score(model, dataset.Causal, s.BatchSize, report, ct, out passed, out isGreedy);
             throughput = throughput.Add(passed);
             done += dataset.Rows;
             results.Add(scores);
+            greedy.Add(isGreedy);
             dataset.Tokens = passed.Tokens;
         }
 
-        return new Scores(results, throughput);
+        return new Scores(results, greedy, throughput);
 
         int MaskId(ILanguageModel m) => plan.MaskId ?? throw new UserInputException($"{m.ModelType}: the tokenizer names no mask token, needed for pseudo-perplexity");
         int PadId(ILanguageModel m) => plan.PadId ?? 0;
@@ -333,7 +364,9 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
         for (var i = 0; i < plan.Datasets.Count; i++)
         {
             var d = plan.Datasets[i];
-            metrics.AddRange(d.IsTask ? TaskMetrics(d, b.PerDataset[i], m.PerDataset[i], s) : CorpusMetrics(plan, d, b.PerDataset[i], m.PerDataset[i], s));
+            metrics.AddRange(d.LastWord is not null ? LastWordMetrics(d, b.PerDataset[i], b.Greedy[i]!, m.PerDataset[i], m.Greedy[i]!, s)
+                : d.IsTask ? TaskMetrics(d, b.PerDataset[i], m.PerDataset[i], s)
+                : CorpusMetrics(plan, d, b.PerDataset[i], m.PerDataset[i], s));
         }
 
         return metrics;
@@ -441,6 +474,19 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
     }
 
     /// <summary>
+    /// lm-eval's <c>loglikelihood</c> metrics (lm_eval/api/task.py <c>process_results</c>, lm_eval/api/metrics.py):
+    /// <c>acc</c> = is_greedy of the word, <c>perplexity</c> = exp(−mean of the words' log-likelihoods) over the items.
+    /// </summary>
+    private static IEnumerable<ForgettingMetric> LastWordMetrics(PlannedDataset d, float[][] b, bool[] greedyB, float[][] m, bool[] greedyM, ForgettingSettings s)
+    {
+        d.Resampled = new ResampledUnits(ResampledUnits.Items, d.Units);
+        yield return Accuracy(d.Name, ForgettingMetricNames.AccuracyDropPts, [.. greedyB.Select(g => g ? 1.0 : 0)], [.. greedyM.Select(g => g ? 1.0 : 0)], s);
+        var ones = Enumerable.Repeat(1.0, d.Units).ToArray();
+        var units = new Units([.. b.Select(r => -r.Sum(v => (double)v))], [.. m.Select(r => -r.Sum(v => (double)v))], ones, ones, ones);
+        yield return Row(d.Name, ForgettingMetricNames.Perplexity, units, ones, Math.Exp, (x, y) => y - x, s);
+    }
+
+    /// <summary>
     /// lm-eval's multiple-choice scoring: <c>acc</c> = argmax of the continuations' log-likelihoods,
     /// <c>acc_norm</c> = argmax of log-likelihood / character length of the choice (first maximum on ties, as np.argmax).
     /// </summary>
@@ -509,11 +555,16 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
 
     internal sealed record TokenizedDocument(int[] Ids, int Words, int Bytes);
 
-    private sealed record Tokenized(TextCorpus? Corpus, TokenizedDocument[]? Documents, IReadOnlyList<MultipleChoiceTask> Tasks, (int[]? Context, int[] Continuation)[][][] TaskPairs);
+    private sealed record Tokenized(ForgettingData Data, TokenizedDocument[][] Documents, (int[]? Context, int[] Continuation)[][][] TaskPairs,
+        (int[]? Context, int[] Continuation)[][] LastWordPairs);
 
     internal sealed record PlannedDataset(string Name, bool IsTask, int Units, List<CausalRequest> Causal, List<MaskedRequest> Masked, List<int> Owner)
     {
         public MultipleChoiceTask? Task { get; init; }
+
+        public LastWordTask? LastWord { get; init; }
+
+        public DatasetOrigin? Origin { get; init; }
 
         public TokenizedDocument[]? Documents { get; init; }
 
@@ -534,7 +585,11 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
         public int? PadId { get; init; }
     }
 
-    private sealed record Scores(List<float[][]> PerDataset, ScoringThroughput Throughput);
+    /// <summary>One model's scores.</summary>
+    /// <param name="PerDataset">Per dataset, per request, the scored tokens' log-probabilities.</param>
+    /// <param name="Greedy">Per dataset, per causal request, whether every scored token is the model's argmax; null for masked LMs.</param>
+    /// <param name="Throughput">Tokens through the model and the time they took.</param>
+    private sealed record Scores(List<float[][]> PerDataset, List<bool[]?> Greedy, ScoringThroughput Throughput);
 
     /// <summary>Per resampled unit (document or block): each model's negative log-likelihood and what it is normalised by.</summary>
     private sealed record Units(double[] Base, double[] Merged, double[] Tokens, double[] Words, double[] Bytes);

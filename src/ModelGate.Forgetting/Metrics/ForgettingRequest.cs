@@ -14,8 +14,14 @@ public sealed record ForgettingRequest
     /// <summary>A .txt (paragraphs), .jsonl (<c>{"text"}</c>) or a folder of them; null: no corpus metrics.</summary>
     public string? Corpus { get; init; }
 
-    /// <summary>Multiple-choice JSONL files.</summary>
+    /// <summary>The column of a Parquet or JSON(L) corpus that holds the text.</summary>
+    public string TextColumn { get; init; } = "text";
+
+    /// <summary>Task entries: <c>NAME=PATH</c> (an lm-eval task's format over a local file) or our multiple-choice JSONL files.</summary>
     public IReadOnlyList<string> Tasks { get; init; } = [];
+
+    /// <summary>The first rows of each task only (lm-eval's <c>--limit</c>); null: all.</summary>
+    public int? Limit { get; init; }
 
     public string Device { get; init; } = "auto";
 

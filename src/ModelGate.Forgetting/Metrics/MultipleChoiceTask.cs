@@ -16,17 +16,32 @@ public sealed class MultipleChoiceTask
     private static readonly string[] ChoiceFields = ["choices", "endings", "options"];
     private static readonly string[] LabelFields = ["label", "gold", "answer"];
 
-    private MultipleChoiceTask(string path, IReadOnlyList<MultipleChoiceItem> items)
+    private MultipleChoiceTask(string name, string path, IReadOnlyList<MultipleChoiceItem> items, DatasetOrigin? origin)
     {
+        Name = name;
         Path = path;
         Items = items;
+        Origin = origin;
     }
 
     public string Path { get; }
 
-    public string Name => ForgettingDataset.NameOf(Path);
+    public string Name { get; }
 
     public IReadOnlyList<MultipleChoiceItem> Items { get; }
+
+    /// <summary>The lm-eval task format the rows were read in; null for our own JSONL shape.</summary>
+    public DatasetOrigin? Origin { get; }
+
+    /// <summary>The first <paramref name="count"/> items (lm-eval's <c>--limit</c>).</summary>
+    public MultipleChoiceTask First(int count) => new(Name, Path, [.. Items.Take(count)], Origin);
+
+    /// <summary>Items an lm-eval task format built from a dataset's rows.</summary>
+    public static MultipleChoiceTask Of(string path, IReadOnlyList<MultipleChoiceItem> items, DatasetOrigin origin)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        return new MultipleChoiceTask(origin.Task, path, items, origin);
+    }
 
     public static MultipleChoiceTask Read(string path)
     {
@@ -64,7 +79,7 @@ public sealed class MultipleChoiceTask
             throw new UserInputException($"{path}: the task has no items");
         }
 
-        return new MultipleChoiceTask(path, items);
+        return new MultipleChoiceTask(ForgettingDataset.NameOf(path), path, items, null);
     }
 
     private static JsonElement? First(JsonElement value, string[] names)

@@ -21,4 +21,20 @@ public sealed class ForgettingReportJsonTests
         var mcnemar = metrics[2].GetProperty("mcnemar");
         Assert.Equal((10, 2, 0.03857421875), (mcnemar.GetProperty("b").GetInt32(), mcnemar.GetProperty("c").GetInt32(), mcnemar.GetProperty("p").GetDouble()));
     }
+
+    [Fact]
+    public void Serialize_DatasetReadAsAnLmEvalTask_NamesTaskSplitRevisionAndRows()
+    {
+        var sample = SampleForgettingReports.OneDocumentAndATask();
+        var report = sample with { Datasets = [sample.Datasets[0], sample.Datasets[1] with { Task = "arc_easy", Split = "test" }] };
+
+        using var json = JsonDocument.Parse(ForgettingReportJson.Serialize(report));
+
+        var datasets = json.RootElement.GetProperty("datasets");
+        Assert.False(datasets[0].TryGetProperty("task", out _)); // a corpus file: as before
+        var task = datasets[1];
+        Assert.Equal(("arc_easy", "test", JsonValueKind.Null, 40),
+            (task.GetProperty("task").GetString(), task.GetProperty("split").GetString(), task.GetProperty("revision").ValueKind, task.GetProperty("rows").GetInt32()));
+        Assert.Equal("Read as lm-eval tasks: arc (lm-eval arc_easy, test split, local file, 40 rows).", ForgettingMetricText.TaskSources(report));
+    }
 }

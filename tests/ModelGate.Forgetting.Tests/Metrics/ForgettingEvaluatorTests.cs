@@ -2,6 +2,7 @@ using System.Text.Json;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Forgetting;
 using ModelGate.Forgetting.Metrics;
+using ModelGate.Forgetting.Metrics.Tasks;
 using ModelGate.Testing;
 
 namespace ModelGate.Forgetting.Tests.Metrics;
@@ -29,7 +30,7 @@ public sealed class ForgettingEvaluatorTests
     }
 
     private static ForgettingReport Run(string tokenizer, TextCorpus? corpus, IReadOnlyList<MultipleChoiceTask> tasks, BigramLanguageModel b, BigramLanguageModel m, ForgettingSettings? settings = null) =>
-        ForgettingEvaluator.Evaluate(tokenizer, corpus, tasks, merged => merged ? m : b, settings ?? new ForgettingSettings { BatchSize = 4 }, null, CancellationToken.None);
+        ForgettingEvaluator.Evaluate(tokenizer, new ForgettingData(corpus is null ? [] : [corpus], tasks, []), merged => merged ? m : b, settings ?? new ForgettingSettings { BatchSize = 4 }, null, CancellationToken.None);
 
     private static ForgettingMetric Metric(ForgettingReport report, string name, string? dataset = null) =>
         report.Metrics.Single(m => m.Metric == name && (dataset is null || m.Dataset == dataset));

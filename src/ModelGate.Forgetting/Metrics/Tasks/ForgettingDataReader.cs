@@ -1,0 +1,85 @@
+using ModelGate.Core.Errors;
+using ModelGate.Core.Forgetting;
+
+namespace ModelGate.Forgetting.Metrics.Tasks;
+
+/// <summary>
+/// Reads the corpus and the task entries of a forgetting measurement. A task entry is <c>NAME=PATH</c> (the rows of a
+/// local file in the format of the lm-eval task NAME), a bare task NAME (its hub dataset: not read here yet), or else
+/// one of our own multiple-choice JSONL files.
+/// </summary>
+public static class ForgettingDataReader
+{
+    public static async Task<ForgettingData> ReadAsync(string? corpus, string textColumn, IReadOnlyList<string> tasks, int? limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        if (limit is < 1)
+        {
+            throw new UserInputException($"row limit {limit}: must be at least 1");
+        }
+
+        var corpora = new List<TextCorpus>();
+        if (corpus is not null)
+        {
+            corpora.Add(await TextCorpus.ReadAsync(corpus, textColumn, cancellationToken));
+        }
+
+        var choiceTasks = new List<MultipleChoiceTask>();
+        var lastWordTasks = new List<LastWordTask>();
+        foreach (var entry in tasks)
+        {
+            var reference = TaskReference.Parse(entry);
+            var format = reference.Name is { } name
+                ? LmEvalTasks.Find(name) ?? throw new UserInputException($"{entry}: there is no task {name}; known tasks: {string.Join(", ", LmEvalTasks.All.Select(t => t.Name))}")
+                : LmEvalTasks.Find(entry);
+            if (format is null)
+            {
+                var own = MultipleChoiceTask.Read(entry);
+                choiceTasks.Add(limit is { } n ? own.First(n) : own);
+                continue;
+            }
+
+            if (reference.Name is null)
+            {
+                throw new UserInputException($"{entry}: give the task's rows as {entry}=FILE (.parquet, .jsonl or .json); " +
+                                             $"its hub dataset {format.Dataset.Path} ({format.Dataset.Split} split) is read through an hf:// path");
+            }
+
+            var origin = new DatasetOrigin(format.Name, format.Dataset.Split, null);
+            var rows = await ReadRowsAsync(reference.Path, limit, cancellationToken);
+            switch (format)
+            {
+                case MultipleChoiceFormat choices:
+                    choiceTasks.Add(MultipleChoiceTask.Of(reference.Path, [.. rows.Select(choices.Item)], origin));
+                    break;
+                case LambadaOpenAi:
+                    lastWordTasks.Add(new LastWordTask(format.Name, reference.Path, [.. rows.Select(LambadaOpenAi.Item)], origin));
+                    break;
+                case Wikitext:
+                    corpora.Add(TextCorpus.Of(reference.Path, [.. rows.Select(Wikitext.Document).Where(d => !string.IsNullOrWhiteSpace(d.Scored))], origin));
+                    break;
+                default:
+                    throw new InvalidOperationException($"task {format.Name} has no reader");
+            }
+        }
+
+        return new ForgettingData(corpora, choiceTasks, lastWordTasks);
+    }
+
+    /// <summary>The first <paramref name="limit"/> rows, as lm-eval's <c>--limit</c> takes them; the rest of the file is not read.</summary>
+    private static async Task<List<DatasetRow>> ReadRowsAsync(string path, int? limit, CancellationToken cancellationToken)
+    {
+        var rows = new List<DatasetRow>();
+        await foreach (var row in DatasetRows.ReadAsync(path, cancellationToken))
+        {
+            if (rows.Count == limit)
+            {
+                break;
+            }
+
+            rows.Add(row);
+        }
+
+        return rows.Count > 0 ? rows : throw new UserInputException($"{path}: the dataset has no rows");
+    }
+}
