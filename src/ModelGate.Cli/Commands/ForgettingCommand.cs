@@ -31,18 +31,21 @@ public static class ForgettingCommand
             RunPaths.Guard(parse, host)
                 .Reads(ModelLocations.LocalPath(options.Base), "the --base model folder")
                 .Reads(ModelLocations.LocalPaths(options.Adapters), "the --adapter folder")
-                .Reads(options.Corpus, "the --corpus")
-                .Reads(options.Tasks, "the --tasks file")
+                .Reads(ModelLocations.LocalPath(options.Corpus), "the --corpus")
+                .Reads(ModelLocations.LocalPaths(options.Tasks), "the --tasks file")
                 .WritesFile(options.Output, "--output")
                 .Check();
             var baseModel = await ModelLocations.ResolveAsync(context, parse, host, options.Base, ct);
             var adapters = await ModelLocations.ResolveAllAsync(context, parse, host, options.Adapters, ct);
+            // A corpus or task file from a registry (hf://datasets/…) is fetched and read like a local one.
+            var corpus = options.Corpus is null ? null : await ModelLocations.ResolveAsync(context, parse, host, options.Corpus, ct);
+            var tasks = await ModelLocations.ResolveAllAsync(context, parse, host, options.Tasks, ct);
             var request = new ForgettingRequest
             {
                 BaseModel = baseModel.LocalPath,
                 Adapters = [.. adapters.Select(a => a.LocalPath)],
-                Corpus = options.Corpus,
-                Tasks = options.Tasks,
+                Corpus = corpus?.LocalPath,
+                Tasks = [.. tasks.Select(t => t.LocalPath)],
                 Device = options.Device,
                 DType = options.DTypeName,
                 Settings = options.Settings,
@@ -50,7 +53,7 @@ public static class ForgettingCommand
             var evaluator = host.Services.GetRequiredService<ForgettingEvaluator>();
             var report = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "forgetting", progress => Task.Run(() => evaluator.Evaluate(request, progress, ct), ct));
             // Recorded so that a gate given this report (gate --forgetting) can refuse it for other models or data.
-            report = report with { Provenance = await ForgettingEvidence.IdentifyAsync(baseModel, adapters, options.Corpus, options.Tasks, ct) };
+            report = report with { Provenance = await ForgettingEvidence.IdentifyAsync(baseModel, adapters, corpus, tasks, ct) };
             Write(report, options.Format, options.Output, context);
             return ExitCodes.Ok;
         }, ct));

@@ -22,8 +22,8 @@ public static class ForgettingEvidence
     private const long SizeLimit = 16L << 20;
 
     /// <summary>What <see cref="LoadAsync"/> will compare: the models' weights and the data files, hashed once when the measurement is made.</summary>
-    public static async Task<ForgettingProvenance> IdentifyAsync(ResolvedModel baseModel, IReadOnlyList<ResolvedModel> adapters, string? corpus,
-        IReadOnlyList<string> tasks, CancellationToken cancellationToken)
+    public static async Task<ForgettingProvenance> IdentifyAsync(ResolvedModel baseModel, IReadOnlyList<ResolvedModel> adapters, ResolvedModel? corpus,
+        IReadOnlyList<ResolvedModel> tasks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(baseModel);
         ArgumentNullException.ThrowIfNull(adapters);
@@ -35,12 +35,18 @@ public static class ForgettingEvidence
         }
 
         var datasets = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var path in tasks.Prepend(corpus).OfType<string>())
+        var sources = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var data in tasks.Prepend(corpus).OfType<ResolvedModel>())
         {
-            datasets[ForgettingDataset.NameOf(path)] = await DataSha256Async(path, cancellationToken);
+            var name = ForgettingDataset.NameOf(data.LocalPath);
+            datasets[name] = await DataSha256Async(data.LocalPath, cancellationToken);
+            if (data.PinnedRevision is { } pinned)
+            {
+                sources[name] = pinned;
+            }
         }
 
-        return new ForgettingProvenance(await MeasureAsync(baseModel, cancellationToken), measuredAdapters, datasets);
+        return new ForgettingProvenance(await MeasureAsync(baseModel, cancellationToken), measuredAdapters, datasets) { DatasetSources = sources };
     }
 
     /// <summary>
@@ -178,6 +184,9 @@ public static class ForgettingEvidence
         var provenance = root.Has("base")
             ? new ForgettingProvenance(Model(root.Object("base")), [.. root.Array("adapters").Select(Model)],
                 datasets.Where(d => d.Has("sha256")).ToDictionary(d => d.String("name"), d => d.String("sha256"), StringComparer.Ordinal))
+            {
+                DatasetSources = datasets.Where(d => d.Has("source")).ToDictionary(d => d.String("name"), d => d.String("source"), StringComparer.Ordinal),
+            }
             : null;
         return new Report(
             root.OptionalString("toolVersion"),
