@@ -1,4 +1,4 @@
-using ModelGate.Core.ModelCards;
+using ModelGate.Core.Reporting.ModelCards;
 using ModelGate.Demo;
 using ModelGate.Testing;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using ModelGate.Core.Datasets;
+using ModelGate.Core.Registries.Datasets;
 using ModelGate.Core.Registries.Local;
 
 namespace ModelGate.Core.Registries;

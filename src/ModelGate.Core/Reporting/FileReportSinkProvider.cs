@@ -1,5 +1,5 @@
 using ModelGate.Core.Gating;
-using ModelGate.Core.ModelCards;
+using ModelGate.Core.Reporting.ModelCards;
 
 namespace ModelGate.Core.Reporting;
 

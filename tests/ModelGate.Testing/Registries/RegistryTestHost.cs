@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using ModelGate.Core.Datasets;
+using ModelGate.Core.Registries.Datasets;
 using ModelGate.Core.Promotion;
 using ModelGate.Core.Registries;
 

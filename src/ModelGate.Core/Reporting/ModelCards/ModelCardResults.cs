@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
 using ModelGate.Core.Gating;
-using ModelGate.Core.Reporting;
 
-namespace ModelGate.Core.ModelCards;
+namespace ModelGate.Core.Reporting.ModelCards;
 
 /// <summary>What a gate run writes into a model card: the model-index results and the Markdown section's text.</summary>
 /// <param name="ModelName">The model-index entry's name: the adapter as given.</param>

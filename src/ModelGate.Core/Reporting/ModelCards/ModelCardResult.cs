@@ -1,4 +1,4 @@
-namespace ModelGate.Core.ModelCards;
+namespace ModelGate.Core.Reporting.ModelCards;
 
 /// <summary>One model-index result as the Hub's card spec shapes it: what was measured (task), on what (dataset), and the metrics.</summary>
 /// <param name="TaskType">The task's id (intruder-dimensions, forgetting).</param>

@@ -1,6 +1,5 @@
-using ModelGate.Core.Registries;
 
-namespace ModelGate.Core.Datasets;
+namespace ModelGate.Core.Registries.Datasets;
 
 /// <summary>One split of a registry dataset, fetched into the cache.</summary>
 /// <param name="Files">Its local shard files, in order.</param>

@@ -1,8 +1,8 @@
 using ModelGate.Core.Errors;
-using ModelGate.Core.ModelCards;
+using ModelGate.Core.Reporting.ModelCards;
 using YamlDotNet.RepresentationModel;
 
-namespace ModelGate.Core.Tests.ModelCards;
+namespace ModelGate.Core.Tests.Reporting.ModelCards;
 
 public sealed class ModelCardTextTests
 {
@@ -47,7 +47,7 @@ public sealed class ModelCardTextTests
         See `train.py`.
         """;
 
-    private static readonly string Card = FrontMatterBefore + ForeignModelIndex + FrontMatterAfter + "---\n" + Body;
+    private static readonly string Card = FrontMatterBefore + ForeignModelIndex + FrontMatterAfter + "\n---\n" + Body;
 
     [Fact]
     public void Update_CardWithOtherKeysCommentsAndBody_KeepsThemByteForByteAndTheYamlParses()
@@ -55,7 +55,7 @@ public sealed class ModelCardTextTests
         var updated = ModelCardText.Update(Card, Results(3), "README.md");
 
         Assert.StartsWith(FrontMatterBefore, updated, StringComparison.Ordinal);
-        Assert.Contains("\n" + FrontMatterAfter + "---\n" + Body, updated, StringComparison.Ordinal);
+        Assert.Contains("\n" + FrontMatterAfter + "\n---\n" + Body, updated, StringComparison.Ordinal);
         var root = FrontMatter(updated);
         Assert.Equal("apache-2.0", ((YamlScalarNode)root.Children[new YamlScalarNode("license")]).Value);
         var results = Results(root);
@@ -82,7 +82,7 @@ public sealed class ModelCardTextTests
         var updated = ModelCardText.Update(Body, Results(3), "README.md");
 
         Assert.StartsWith("---\nmodel-index:\n", updated, StringComparison.Ordinal);
-        Assert.Contains("---\n" + Body + "\n" + ModelCardText.BeginMarker, updated, StringComparison.Ordinal);
+        Assert.Contains("---\n" + Body + "\n\n" + ModelCardText.BeginMarker, updated, StringComparison.Ordinal);
         Assert.Equal(ModelCardText.SourceName, SourceOf(Assert.Single(Results(FrontMatter(updated)))));
     }
 

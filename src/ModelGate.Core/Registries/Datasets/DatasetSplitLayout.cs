@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace ModelGate.Core.Datasets;
+namespace ModelGate.Core.Registries.Datasets;
 
 /// <summary>
 /// Where a Hub dataset keeps one split of one config as Parquet, in the three layouts the Hub uses: the uploader's

@@ -1,9 +1,8 @@
 using ModelGate.Core.Errors;
 using ModelGate.Core.Gating;
 using ModelGate.Core.IO;
-using ModelGate.Core.Reporting;
 
-namespace ModelGate.Core.ModelCards;
+namespace ModelGate.Core.Reporting.ModelCards;
 
 /// <summary>
 /// Writes the gate's results into the model card at <paramref name="path"/> (<see cref="ModelCardText"/>), creating

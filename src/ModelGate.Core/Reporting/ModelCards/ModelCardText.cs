@@ -3,7 +3,7 @@ using ModelGate.Core.Errors;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace ModelGate.Core.ModelCards;
+namespace ModelGate.Core.Reporting.ModelCards;
 
 /// <summary>
 /// A Hugging Face model card (README.md: YAML front matter between "---" lines, then Markdown) with ModelGate's results

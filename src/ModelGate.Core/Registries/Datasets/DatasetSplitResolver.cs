@@ -1,7 +1,6 @@
 using ModelGate.Core.Errors;
-using ModelGate.Core.Registries;
 
-namespace ModelGate.Core.Datasets;
+namespace ModelGate.Core.Registries.Datasets;
 
 /// <summary>
 /// "The files of dataset D, config C, split S at revision R": D (hf://datasets/org/name@R) is pinned and listed by

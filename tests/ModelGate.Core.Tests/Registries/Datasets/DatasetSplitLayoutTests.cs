@@ -1,6 +1,6 @@
-using ModelGate.Core.Datasets;
+using ModelGate.Core.Registries.Datasets;
 
-namespace ModelGate.Core.Tests.Datasets;
+namespace ModelGate.Core.Tests.Registries.Datasets;
 
 public sealed class DatasetSplitLayoutTests
 {
