@@ -6,7 +6,8 @@ namespace ModelGate.Registries.Hub;
 /// The parts of the Hub's JSON that ModelGate reads, as huggingface_hub's hf_api.py reads them:
 /// GET /api/models/{id}/revision/{rev}?blobs=true → { "sha", "siblings": [{ "rfilename", "size", "blobId",
 /// "lfs": { "sha256", "size", "pointerSize" } }] }; GET /api/models/{id}/refs → { "branches": [{ "name", "ref",
-/// "targetCommit" }], "tags": [...] }.
+/// "targetCommit" }], "tags": [...] }; GET /api/datasets/{id}/tree/{rev}/{path}[?recursive=true] → [{ "type": "file" or
+/// "directory", "path", "size", "oid" (git blob id), "lfs": { "oid" (sha256), "size" } }], paged by a Link header.
 /// </summary>
 internal static class HubApi
 {
@@ -59,5 +60,32 @@ internal static class HubApi
 
         [JsonPropertyName("targetCommit")]
         public string? TargetCommit { get; set; }
+    }
+
+    internal sealed class TreeEntry
+    {
+        [JsonPropertyName("type")]
+        public string? Type { get; set; }
+
+        [JsonPropertyName("path")]
+        public string? Path { get; set; }
+
+        [JsonPropertyName("size")]
+        public long? Size { get; set; }
+
+        [JsonPropertyName("oid")]
+        public string? Oid { get; set; }
+
+        [JsonPropertyName("lfs")]
+        public TreeLfs? Lfs { get; set; }
+    }
+
+    internal sealed class TreeLfs
+    {
+        [JsonPropertyName("oid")]
+        public string? Oid { get; set; }
+
+        [JsonPropertyName("size")]
+        public long? Size { get; set; }
     }
 }

@@ -44,7 +44,7 @@ public sealed partial class HubRegistry : IRegistry, IDisposable
         var refs = await GetJsonAsync<HubApi.Refs>(hub, hub.RefsUrl, cancellationToken);
         return (refs.Branches ?? []).Concat(refs.Tags ?? [])
             .Where(r => r.Name is not null)
-            .Select(r => new RegistryVersion(r.Name!, $"hf://{hub.RepoId}@{r.Name}", r.TargetCommit, null))
+            .Select(r => new RegistryVersion(r.Name!, hub.At(r.Name!), r.TargetCommit, null))
             .ToList();
     }
 
@@ -57,19 +57,7 @@ public sealed partial class HubRegistry : IRegistry, IDisposable
             throw new UserInputException($"{hub.Display}: the Hub's answer has no commit hash ('sha'); is HF_ENDPOINT a Hub?");
         }
 
-        var files = new List<RemoteFile>();
-        foreach (var sibling in info.Siblings ?? [])
-        {
-            var name = RemoteFileNames.Check(hub.Display, sibling.FileName ?? "");
-            var sha256 = sibling.Lfs?.Sha256?.ToLowerInvariant();
-            var size = sibling.Lfs?.Size ?? sibling.Size ?? -1;
-            // An LFS file is named by its content; a small git file by its blob id, which is content too.
-            var sourceKey = sha256 is not null ? "sha256:" + sha256
-                : sibling.BlobId is { } blob ? "git-blob:" + blob.ToLowerInvariant()
-                : $"{hub.CacheKey(commit)}/{name}";
-            files.Add(new RemoteFile(name, size, sha256, null, sha256 is null ? sibling.BlobId?.ToLowerInvariant() : null, null, sourceKey));
-        }
-
+        var files = hub.IsDataset ? await DatasetFilesAsync(hub, commit, cancellationToken) : ModelFiles(hub, commit, info);
         if (files.Count == 0)
         {
             throw new UserInputException($"{hub.Display}: the repository has no files at {commit}");
@@ -77,7 +65,61 @@ public sealed partial class HubRegistry : IRegistry, IDisposable
 
         files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         logger.LogDebug("{Reference}: revision {Revision} is commit {Commit}", hub.Display, hub.Revision, commit);
-        return new ResolvedVersion(reference, $"hf://{hub.RepoId}@{commit}", hub.CacheKey(commit), files);
+        return new ResolvedVersion(reference, hub.At(commit), hub.CacheKey(commit), files);
+    }
+
+    private static List<RemoteFile> ModelFiles(HubLocation hub, string commit, HubApi.ModelInfo info) =>
+        [.. (info.Siblings ?? []).Select(s => RemoteFileOf(hub, commit, s.FileName, s.Lfs?.Sha256, s.Lfs?.Size ?? s.Size, s.BlobId))];
+
+    /// <summary>
+    /// The file a dataset reference names, or every file under the folder it names (the whole repository without a
+    /// path), listed by the tree API: the entry is looked up in its parent folder to tell a file from a folder.
+    /// </summary>
+    private async Task<List<RemoteFile>> DatasetFilesAsync(HubLocation hub, string commit, CancellationToken cancellationToken)
+    {
+        var folder = hub.PathInRepo;
+        if (folder.Length > 0)
+        {
+            var parent = folder.Contains('/', StringComparison.Ordinal) ? folder[..folder.LastIndexOf('/')] : "";
+            var entry = (await GetTreeAsync(hub, hub.TreeUrl(commit, parent, recursive: false), cancellationToken)).FirstOrDefault(e => e.Path == folder)
+                ?? throw new UserInputException($"{hub.Display}: no file or folder '{folder}' in the dataset at {commit}");
+            if (entry.Type == "file")
+            {
+                return [TreeFile(hub, commit, entry)];
+            }
+        }
+
+        return [.. (await GetTreeAsync(hub, hub.TreeUrl(commit, folder, recursive: true), cancellationToken))
+            .Where(e => e.Type == "file")
+            .Select(e => TreeFile(hub, commit, e))];
+    }
+
+    private static RemoteFile TreeFile(HubLocation hub, string commit, HubApi.TreeEntry entry) =>
+        RemoteFileOf(hub, commit, entry.Path, entry.Lfs?.Oid, entry.Lfs?.Size ?? entry.Size, entry.Oid);
+
+    private static RemoteFile RemoteFileOf(HubLocation hub, string commit, string? path, string? lfsSha256, long? size, string? blobId)
+    {
+        var name = RemoteFileNames.Check(hub.Display, path ?? "");
+        var sha256 = lfsSha256?.ToLowerInvariant();
+        // An LFS file is named by its content; a small git file by its blob id, which is content too.
+        var sourceKey = sha256 is not null ? "sha256:" + sha256
+            : blobId is { } blob ? "git-blob:" + blob.ToLowerInvariant()
+            : $"{hub.CacheKey(commit)}/{name}";
+        return new RemoteFile(name, size ?? -1, sha256, null, sha256 is null ? blobId?.ToLowerInvariant() : null, null, sourceKey);
+    }
+
+    /// <summary>Every page of a tree listing: the Hub pages long ones, naming the next page in a Link header.</summary>
+    private async Task<List<HubApi.TreeEntry>> GetTreeAsync(HubLocation hub, string url, CancellationToken cancellationToken)
+    {
+        var entries = new List<HubApi.TreeEntry>();
+        for (string? page = url; page is not null;)
+        {
+            var (items, next) = await GetJsonPageAsync<List<HubApi.TreeEntry>>(hub, page, cancellationToken);
+            entries.AddRange(items);
+            page = next;
+        }
+
+        return entries;
     }
 
     public string? ImmutableCacheKey(RegistryReference reference)
@@ -86,10 +128,14 @@ public sealed partial class HubRegistry : IRegistry, IDisposable
         return hub.IsCommit ? hub.CacheKey(hub.Revision) : null;
     }
 
+    public string? EntryOf(RegistryReference reference) =>
+        HubLocation.Parse(reference, environment) is { PathInRepo.Length: > 0 } hub ? hub.PathInRepo : null;
+
     public async Task<RemoteRead> OpenReadAsync(ResolvedVersion version, RemoteFile file, long offset, long? length, CancellationToken cancellationToken)
     {
-        var hub = HubLocation.Parse(version.Reference, environment);
-        var commit = version.VersionId[(version.VersionId.LastIndexOf('@') + 1)..];
+        // The pinned id parses back into the same location at its commit.
+        var hub = HubLocation.Parse(RegistryReference.Parse(version.VersionId), environment);
+        var commit = hub.Revision;
         var url = hub.ResolveUrl(commit, file.Path);
         var response = await SendAsync(hub, url, offset, length, cancellationToken);
         if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
@@ -128,7 +174,10 @@ public sealed partial class HubRegistry : IRegistry, IDisposable
     private static UserInputException ReadOnly(RegistryReference reference) =>
         new($"{reference.Display}: hf:// is read-only here; promote to az:// or a folder");
 
-    private async Task<T> GetJsonAsync<T>(HubLocation hub, string url, CancellationToken cancellationToken)
+    private async Task<T> GetJsonAsync<T>(HubLocation hub, string url, CancellationToken cancellationToken) =>
+        (await GetJsonPageAsync<T>(hub, url, cancellationToken)).Value;
+
+    private async Task<(T Value, string? Next)> GetJsonPageAsync<T>(HubLocation hub, string url, CancellationToken cancellationToken)
     {
         var pipeline = RegistryRetry.Create(settings, time, logger);
         return await RegistryRetry.RunAsync(pipeline, hub.Display, async token =>
@@ -140,8 +189,9 @@ public sealed partial class HubRegistry : IRegistry, IDisposable
             try
             {
                 await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
-                return await JsonSerializer.DeserializeAsync<T>(body, cancellationToken: timeout.Token)
+                var value = await JsonSerializer.DeserializeAsync<T>(body, cancellationToken: timeout.Token)
                     ?? throw new UserInputException($"{hub.Display}: the Hub answered null");
+                return (value, NextPage(response));
             }
             catch (JsonException e)
             {
@@ -198,6 +248,15 @@ public sealed partial class HubRegistry : IRegistry, IDisposable
             hasToken ? $"HF_TOKEN is set but not accepted by {hub.Endpoint}" : "set HF_TOKEN to a token that can read it", retryAfter);
     }
 
+    /// <summary>The URL of Link: &lt;url&gt;; rel="next", as the Hub pages listings.</summary>
+    private static string? NextPage(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Link", out var links)
+            ? links.SelectMany(l => l.Split(',')).Select(l => NextLink().Match(l)).FirstOrDefault(m => m.Success)?.Groups[1].Value
+            : null;
+
     [GeneratedRegex("^[0-9a-f]{40}$")]
     private static partial Regex CommitHash();
+
+    [GeneratedRegex(@"<([^>]+)>\s*;\s*rel=""?next""?")]
+    private static partial Regex NextLink();
 }

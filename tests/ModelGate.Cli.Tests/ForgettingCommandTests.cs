@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using ModelGate.Testing;
 
 namespace ModelGate.Cli.Tests;
@@ -63,7 +62,7 @@ public sealed class ForgettingCommandTests
     [InlineData("no-adapter", "--adapter missing: forgetting compares the base with at least one adapter")]
     [InlineData("dtype", "--dtype 'float16' is not one of float32, bfloat16")]
     [InlineData("nothing", "nothing to measure")]
-    [InlineData("hub-task", "arc_easy: give the task's rows as arc_easy=FILE")]
+    [InlineData("unknown-task", "there is no task arc_medium; known tasks: hellaswag, arc_easy")]
     [InlineData("limit", "--limit 0: must be at least 1")]
     public async Task Forgetting_BadInput_OneLineErrorAndExitTwo(string kind, string message)
     {
@@ -81,7 +80,7 @@ public sealed class ForgettingCommandTests
             "empty" => [.. common, "--adapter", dir.Path, "--corpus", dir.File("empty.txt")],
             "no-adapter" => [.. common, "--corpus", dir.File("ok.txt")],
             "dtype" => [.. common, "--adapter", dir.Path, "--corpus", dir.File("ok.txt"), "--dtype", "float16"],
-            "hub-task" => [.. common, "--adapter", dir.Path, "--tasks", "arc_easy"],
+            "unknown-task" => [.. common, "--adapter", dir.Path, "--tasks", $"arc_medium={dir.File("task.jsonl")}"],
             "limit" => [.. common, "--adapter", dir.Path, "--tasks", dir.File("task.jsonl"), "--limit", "0"],
             _ => [.. common, "--adapter", dir.Path],
         };
@@ -123,29 +122,6 @@ public sealed class ForgettingCommandTests
         Assert.Equal("arc_easy", acc.GetProperty("dataset").GetString());
         Assert.True(acc.GetProperty("base").GetDouble() is 0 or 50 or 100); // two items scored
     }
-
-#pragma warning disable CA1812 // built by the Parquet serializer as well
-    private sealed class ArcRow
-    {
-        [JsonPropertyName("question")]
-        public string Question { get; set; } = "";
-
-        [JsonPropertyName("choices")]
-        public ArcChoices Choices { get; set; } = new();
-
-        [JsonPropertyName("answerKey")]
-        public string AnswerKey { get; set; } = "";
-    }
-
-    private sealed class ArcChoices
-    {
-        [JsonPropertyName("text")]
-        public List<string> Text { get; set; } = [];
-
-        [JsonPropertyName("label")]
-        public List<string> Label { get; set; } = [];
-    }
-#pragma warning restore CA1812
 
     [Fact]
     public async Task ForgettingBench_BatchedAgainstOneByOne_SideBySideWithTheRatio()

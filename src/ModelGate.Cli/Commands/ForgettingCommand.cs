@@ -31,19 +31,22 @@ public static class ForgettingCommand
             RunPaths.Guard(parse, host)
                 .Reads(ModelLocations.LocalPath(options.Base), "the --base model folder")
                 .Reads(ModelLocations.LocalPaths(options.Adapters), "the --adapter folder")
-                .Reads(options.Corpus, "the --corpus")
-                .Reads(options.Tasks.Select(t => TaskReference.Parse(t).Path), "the --tasks file")
+                .Reads(ModelLocations.LocalPath(options.Corpus), "the --corpus")
+                .Reads(ForgettingDataLocations.LocalTaskFiles(options.Tasks), "the --tasks file")
                 .WritesFile(options.Output, "--output")
                 .Check();
             var baseModel = await ModelLocations.ResolveAsync(context, parse, host, options.Base, ct);
             var adapters = await ModelLocations.ResolveAllAsync(context, parse, host, options.Adapters, ct);
+            // Data from a registry (hf://datasets/…, a bare lm-eval task name) is fetched and read like a local file.
+            var (corpus, fetchedTasks, datasets) = await ForgettingDataLocations.ResolveAsync(context, parse, host, options.Corpus, options.Tasks, ct);
             var request = new ForgettingRequest
             {
                 BaseModel = baseModel.LocalPath,
                 Adapters = [.. adapters.Select(a => a.LocalPath)],
-                Corpus = options.Corpus,
+                Corpus = corpus,
                 TextColumn = options.TextColumn,
                 Tasks = options.Tasks,
+                FetchedTasks = fetchedTasks,
                 Limit = options.Limit,
                 Device = options.Device,
                 DType = options.DTypeName,
@@ -52,7 +55,7 @@ public static class ForgettingCommand
             var evaluator = host.Services.GetRequiredService<ForgettingEvaluator>();
             var report = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "forgetting", progress => Task.Run(() => evaluator.EvaluateAsync(request, progress, ct), ct));
             // Recorded so that a gate given this report (gate --forgetting) can refuse it for other models or data.
-            report = report with { Provenance = await ForgettingEvidence.IdentifyAsync(baseModel, adapters, options.Corpus, options.Tasks, ct) };
+            report = report with { Provenance = await ForgettingEvidence.IdentifyAsync(baseModel, adapters, datasets, ct) };
             Write(report, options.Format, options.Output, context);
             return ExitCodes.Ok;
         }, ct));

@@ -28,6 +28,7 @@ public static class GateCommand
             SharedOptions.Epsilon, SharedOptions.Method, SharedOptions.Modules, SharedOptions.Tolerance, SharedOptions.Spectra,
             GateCommandOptions.GitHubComment, GateCommandOptions.GitHubCommentLabel, SharedOptions.Corpus, SharedOptions.Tasks,
             GateCommandOptions.Analysis, GateCommandOptions.Forgetting, GateCommandOptions.Promote, GateCommandOptions.ReleaseVersion,
+            GateCommandOptions.ModelCard,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
@@ -48,6 +49,7 @@ public static class GateCommand
                 .WritesFile(outputs.Json, "--json")
                 .WritesFile(outputs.Markdown, "--report")
                 .WritesFile(outputs.Html, "--html")
+                .WritesFile(outputs.ModelCard, "--model-card")
                 .WritesFolder(options.Promotion is { } release && ModelLocations.LocalPath(release.Destination) is { } local ? Path.Combine(local, release.Version) : null, "--promote")
                 .Check();
             if (options.Promotion is { } planned)
@@ -65,7 +67,7 @@ public static class GateCommand
             {
                 // Last: the local reports are written even when the upload fails.
                 promotionSink = new ReleasePromotionSink(host.Services.GetRequiredService<ReleasePromoter>(), p.Destination, p.Version,
-                    outputs.Template is null ? GateReportTemplate.Default : GateReportTemplate.Load(outputs.Template));
+                    outputs.Template is null ? GateReportTemplate.Default : GateReportTemplate.Load(outputs.Template), outputs.ModelCard);
                 sinks.Add(promotionSink);
             }
 

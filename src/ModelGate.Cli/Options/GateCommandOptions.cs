@@ -19,6 +19,7 @@ public sealed record GateCommandOptions
     public static readonly Option<string?> Json = new("--json") { Description = "Write the verdict JSON here (the next release's --baseline)." };
     public static readonly Option<string?> Report = new("--report") { Description = "Write the Markdown report here." };
     public static readonly Option<string?> Html = new("--html") { Description = "Write the self-contained HTML report here." };
+    public static readonly Option<string?> ModelCard = new("--model-card") { Description = "Write the results into this model card (README.md: model-index front matter and a section), created when missing; with --promote it is the release's README.md." };
     public static readonly Option<string?> Template = new("--template") { Description = "A Scriban template for the Markdown and HTML reports (start from templates/gate-report.md.scriban)." };
     public static readonly Option<string?> FailOn = new("--fail-on") { Description = "Which verdict exits 1: fail (default), warn, or never. Env MODELGATE_FAILON." };
     public static readonly Option<bool> GitHubComment = new("--github-comment") { Description = "Post the report as a pull-request comment, updated in place on later runs (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH). In GitHub Actions the job summary, annotations and step outputs are written without it." };
@@ -81,6 +82,7 @@ public sealed record GateCommandOptions
                 Json = parse.GetValue(Json),
                 Markdown = parse.GetValue(Report),
                 Html = parse.GetValue(Html),
+                ModelCard = parse.GetValue(ModelCard),
                 Template = parse.GetValue(Template),
                 GitHubComment = parse.GetValue(GitHubComment),
                 GitHubCommentLabel = CliHost.Setting<string?>(parse, host, GitHubCommentLabel, "GitHubCommentLabel", null),

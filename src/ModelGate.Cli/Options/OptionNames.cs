@@ -35,6 +35,7 @@ public static class OptionNames
         [InputField.Report] = "--report",
         [InputField.Html] = "--html",
         [InputField.Shard] = "--shard",
+        [InputField.ModelCard] = "--model-card",
     };
 
     /// <summary>The flag for <paramref name="field"/>; the domain's words for a field the command line has no flag for.</summary>

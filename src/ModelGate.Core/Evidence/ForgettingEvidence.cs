@@ -22,30 +22,30 @@ public static class ForgettingEvidence
     private const long SizeLimit = 16L << 20;
 
     /// <summary>What <see cref="LoadAsync"/> will compare: the models' weights and the data files, hashed once when the measurement is made.</summary>
-    public static async Task<ForgettingProvenance> IdentifyAsync(ResolvedModel baseModel, IReadOnlyList<ResolvedModel> adapters, string? corpus,
-        IReadOnlyList<string> tasks, CancellationToken cancellationToken)
+    public static async Task<ForgettingProvenance> IdentifyAsync(ResolvedModel baseModel, IReadOnlyList<ResolvedModel> adapters,
+        IReadOnlyList<ResolvedDataset> datasets, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(baseModel);
         ArgumentNullException.ThrowIfNull(adapters);
-        ArgumentNullException.ThrowIfNull(tasks);
+        ArgumentNullException.ThrowIfNull(datasets);
         var measuredAdapters = new List<MeasuredModel>(adapters.Count);
         foreach (var adapter in adapters)
         {
             measuredAdapters.Add(await MeasureAsync(adapter, cancellationToken));
         }
 
-        var datasets = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (corpus is not null)
+        var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var sources = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var data in datasets)
         {
-            datasets[ForgettingDataset.NameOf(corpus)] = await DataSha256Async(corpus, cancellationToken);
+            hashes[data.Name] = await DataSha256Async(data.Files, cancellationToken);
+            if (data.Pinned is { } pinned)
+            {
+                sources[data.Name] = pinned;
+            }
         }
 
-        foreach (var task in tasks.Select(TaskReference.Parse))
-        {
-            datasets[task.DatasetName] = await DataSha256Async(task.Path, cancellationToken);
-        }
-
-        return new ForgettingProvenance(await MeasureAsync(baseModel, cancellationToken), measuredAdapters, datasets);
+        return new ForgettingProvenance(await MeasureAsync(baseModel, cancellationToken), measuredAdapters, hashes) { DatasetSources = sources };
     }
 
     /// <summary>
@@ -140,6 +140,23 @@ public static class ForgettingEvidence
     private static async Task<MeasuredModel> MeasureAsync(ResolvedModel model, CancellationToken cancellationToken) =>
         new(model.Display, model.ContentHash ?? (await ModelFingerprint.ComputeAsync(model.LocalPath, cancellationToken)).Sha256, model.PinnedRevision);
 
+    /// <summary>One file's or folder's hash as it stands; several files (a split's shards) hashed as a folder of them is.</summary>
+    private static async Task<string> DataSha256Async(IReadOnlyList<string> files, CancellationToken cancellationToken)
+    {
+        if (files.Count == 1)
+        {
+            return await DataSha256Async(files[0], cancellationToken);
+        }
+
+        var lines = new StringBuilder();
+        foreach (var member in files)
+        {
+            lines.Append(Path.GetFileName(member)).Append(' ').Append(await FileSha256Async(member, cancellationToken)).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(lines.ToString())));
+    }
+
     private static async Task<string> DataSha256Async(string path, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(path))
@@ -183,6 +200,9 @@ public static class ForgettingEvidence
         var provenance = root.Has("base")
             ? new ForgettingProvenance(Model(root.Object("base")), [.. root.Array("adapters").Select(Model)],
                 datasets.Where(d => d.Has("sha256")).ToDictionary(d => d.String("name"), d => d.String("sha256"), StringComparer.Ordinal))
+            {
+                DatasetSources = datasets.Where(d => d.Has("source")).ToDictionary(d => d.String("name"), d => d.String("source"), StringComparer.Ordinal),
+            }
             : null;
         return new Report(
             root.OptionalString("toolVersion"),

@@ -23,4 +23,8 @@ public sealed record PromotionRequest(
     string Verdict,
     int TotalIntruders,
     string VerdictJson,
-    string? ReportMarkdown);
+    string? ReportMarkdown)
+{
+    /// <summary>The model card written for this release: it replaces the adapter's README.md in the release when given.</summary>
+    public string? ModelCard { get; init; }
+}

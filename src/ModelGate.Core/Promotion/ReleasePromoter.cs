@@ -15,6 +15,7 @@ public sealed class ReleasePromoter(RegistryCatalog catalog, TimeProvider time, 
 {
     public const string VerdictFileName = "verdict.json";
     public const string ReportFileName = "report.md";
+    public const string ModelCardFileName = "README.md";
 
     public async Task<PromotionResult> PromoteAsync(PromotionRequest request, CancellationToken cancellationToken)
     {
@@ -37,7 +38,15 @@ public sealed class ReleasePromoter(RegistryCatalog catalog, TimeProvider time, 
         foreach (var path in Directory.EnumerateFiles(request.AdapterFolder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             var relative = RemoteFileNames.Check(version.Display, Path.GetRelativePath(request.AdapterFolder, path).Replace(Path.DirectorySeparatorChar, '/'));
-            await release.AddFileAsync(relative, path, cancellationToken);
+            if (request.ModelCard is null || relative != ModelCardFileName)
+            {
+                await release.AddFileAsync(relative, path, cancellationToken);
+            }
+        }
+
+        if (request.ModelCard is { } card)
+        {
+            await release.AddTextAsync(ModelCardFileName, card, cancellationToken);
         }
 
         await release.AddTextAsync(VerdictFileName, request.VerdictJson, cancellationToken);

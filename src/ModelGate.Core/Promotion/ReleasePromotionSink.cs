@@ -14,7 +14,8 @@ namespace ModelGate.Core.Promotion;
 /// <param name="destination">The registry folder of the releases, as a registry URI.</param>
 /// <param name="version">The release's version; its folder under <paramref name="destination"/>.</param>
 /// <param name="template">Renders the Markdown report uploaded beside the adapter.</param>
-public sealed class ReleasePromotionSink(ReleasePromoter promoter, string destination, string version, GateReportTemplate template) : IReportSink
+/// <param name="modelCard">The model card the gate wrote (<see cref="Reporting.ModelCards.ModelCardSink"/> runs before): released as the adapter's README.md; null to release the adapter's own.</param>
+public sealed class ReleasePromotionSink(ReleasePromoter promoter, string destination, string version, GateReportTemplate template, string? modelCard = null) : IReportSink
 {
     /// <summary>What happened; null until the gate has run.</summary>
     public PromotionResult? Result { get; private set; }
@@ -35,6 +36,9 @@ public sealed class ReleasePromotionSink(ReleasePromoter promoter, string destin
             GateWords.Of(result.Verdict.Status),
             result.Verdict.TotalIntruders,
             GateVerdictJson.Serialize(result),
-            template.Render(result)), cancellationToken);
+            template.Render(result))
+        {
+            ModelCard = modelCard is not null && File.Exists(modelCard) ? await File.ReadAllTextAsync(modelCard, cancellationToken) : null,
+        }, cancellationToken);
     }
 }

@@ -20,6 +20,12 @@ public interface IRegistry
     string? ImmutableCacheKey(RegistryReference reference);
 
     /// <summary>
+    /// The file or folder inside the version that <paramref name="reference"/> names ('/'-separated: a dataset's file
+    /// on the Hub), laid out at that path in the version's folder; null when it names the whole version.
+    /// </summary>
+    string? EntryOf(RegistryReference reference) => null;
+
+    /// <summary>
     /// Opens <paramref name="file"/> of <paramref name="version"/> from byte <paramref name="offset"/>, for
     /// <paramref name="length"/> bytes when given (a range read: a safetensors header, one tensor), else to the end.
     /// A registry may send more than asked (<see cref="RemoteRead.Offset"/> says where it starts); callers read what they need.

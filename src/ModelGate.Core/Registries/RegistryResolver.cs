@@ -24,11 +24,30 @@ public sealed class RegistryResolver(RegistryCatalog catalog, IOptions<RegistryS
         if (registry.ImmutableCacheKey(parsed) is { } immutable && store.FindFolder(immutable) is { } cachedFolder)
         {
             logger.LogDebug("{Reference}: immutable version already cached at {Folder}", parsed.Display, cachedFolder);
-            return new ResolvedFolder(cachedFolder, parsed.Display, parsed.Display, new DownloadStatistics());
+            return new ResolvedFolder(InFolder(cachedFolder, registry.EntryOf(parsed)), parsed.Display, parsed.Display, new DownloadStatistics());
         }
 
-        return await MirrorAsync(parsed, registry, await registry.ResolveAsync(parsed, cancellationToken), store, progress, cancellationToken);
+        var mirrored = await MirrorAsync(parsed, registry, await registry.ResolveAsync(parsed, cancellationToken), store, progress, cancellationToken);
+        return mirrored with { Path = InFolder(mirrored.Path, registry.EntryOf(parsed)) };
     }
+
+    /// <summary>
+    /// Only the files <paramref name="pick"/> chooses from the version <paramref name="reference"/> resolves to (one
+    /// split of a dataset), fetched and laid out at their paths in a folder of their own.
+    /// </summary>
+    public async Task<ResolvedFolder> ResolveSubsetAsync(string reference, Func<IReadOnlyList<RemoteFile>, IReadOnlyList<RemoteFile>> pick, string? cacheFolder,
+        IProgress<RegistryProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pick);
+        var parsed = RegistryReference.Parse(reference);
+        var registry = catalog.For(parsed);
+        var version = await registry.ResolveAsync(parsed, cancellationToken);
+        var picked = pick(version.Files);
+        var subset = version with { Files = picked, CacheKey = $"subset|{version.CacheKey}|{string.Join('|', picked.Select(f => f.Path))}" };
+        return await MirrorAsync(parsed, registry, subset, new ContentStore(CacheRoot.Resolve(cacheFolder)), progress, cancellationToken);
+    }
+
+    private static string InFolder(string folder, string? entry) => entry is null ? folder : RemoteFileNames.LocalPath(folder, entry);
 
     private async Task<ResolvedFolder> MirrorAsync(RegistryReference parsed, IRegistry registry, ResolvedVersion version, ContentStore store,
         IProgress<RegistryProgress>? progress, CancellationToken cancellationToken)

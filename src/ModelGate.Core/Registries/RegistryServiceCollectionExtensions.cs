@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ModelGate.Core.Registries.Datasets;
 using ModelGate.Core.Registries.Local;
 
 namespace ModelGate.Core.Registries;
@@ -14,6 +15,7 @@ public static class RegistryServiceCollectionExtensions
         services.TryAddSingleton(new RegistryEnvironment());
         services.AddSingleton<RegistryCatalog>();
         services.AddSingleton<RegistryResolver>();
+        services.AddSingleton<DatasetSplitResolver>();
 
         services.AddRegistry<FileRegistry>("file");
         return services;

@@ -1,8 +1,9 @@
 using ModelGate.Core.Gating;
+using ModelGate.Core.Reporting.ModelCards;
 
 namespace ModelGate.Core.Reporting;
 
-/// <summary>The file sinks: verdict JSON, Markdown report, HTML report.</summary>
+/// <summary>The file sinks: verdict JSON, Markdown report, HTML report, model card.</summary>
 public sealed class FileReportSinkProvider : IReportSinkProvider
 {
     public IEnumerable<IReportSink> Create(GateOutputs outputs)
@@ -22,6 +23,11 @@ public sealed class FileReportSinkProvider : IReportSinkProvider
         if (outputs.Html is { } html)
         {
             sinks.Add(new HtmlReportSink(html, template ?? GateReportTemplate.Default));
+        }
+
+        if (outputs.ModelCard is { } modelCard)
+        {
+            sinks.Add(new ModelCardSink(modelCard));
         }
 
         return sinks;

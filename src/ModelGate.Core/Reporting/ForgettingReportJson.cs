@@ -66,6 +66,11 @@ public static class ForgettingReportJson
                 w.WriteString("sha256", sha256);
             }
 
+            if (report.Provenance?.DatasetSources.GetValueOrDefault(d.Name) is { } source)
+            {
+                w.WriteString("source", source);
+            }
+
             w.WriteStartObject("resampled");
             w.WriteString("unit", d.Resampled.Unit);
             w.WriteNumber("count", d.Resampled.Count);

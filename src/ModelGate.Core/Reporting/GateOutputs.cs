@@ -12,6 +12,9 @@ public sealed record GateOutputs
     /// <summary>The self-contained HTML report file.</summary>
     public string? Html { get; init; }
 
+    /// <summary>The adapter's model card (README.md) to write the results into; created when missing.</summary>
+    public string? ModelCard { get; init; }
+
     /// <summary>A Scriban template for the Markdown (and so the HTML) report; null: the built-in one.</summary>
     public string? Template { get; init; }
 

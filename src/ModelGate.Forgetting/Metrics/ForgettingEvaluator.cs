@@ -34,7 +34,7 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
             throw new UserInputException(InputField.Adapter, "missing: forgetting compares the base with at least one adapter merged in");
         }
 
-        var data = await ForgettingDataReader.ReadAsync(request.Corpus, request.TextColumn, request.Tasks, request.Limit, cancellationToken);
+        var data = await ForgettingDataReader.ReadAsync(request.Corpus, request.TextColumn, request.Tasks, request.Limit, cancellationToken, request.FetchedTasks);
         var options = new LanguageModelOptions { Device = request.Device, DType = request.DType };
         _ = options.ScalarType(); // a bad dtype is reported before the data is tokenised
         return Evaluate(request.BaseModel, data,

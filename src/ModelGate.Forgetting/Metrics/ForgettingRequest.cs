@@ -20,6 +20,9 @@ public sealed record ForgettingRequest
     /// <summary>Task entries: <c>NAME=PATH</c> (an lm-eval task's format over a local file) or our multiple-choice JSONL files.</summary>
     public IReadOnlyList<string> Tasks { get; init; } = [];
 
+    /// <summary>Task entries whose rows were fetched from a registry (by the entry as given in <see cref="Tasks"/>).</summary>
+    public IReadOnlyDictionary<string, ResolvedDataset> FetchedTasks { get; init; } = new Dictionary<string, ResolvedDataset>();
+
     /// <summary>The first rows of each task only (lm-eval's <c>--limit</c>); null: all.</summary>
     public int? Limit { get; init; }
 

@@ -4,6 +4,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace ModelGate.Testing.Registries;
 
@@ -11,13 +12,15 @@ namespace ModelGate.Testing.Registries;
 /// A stand-in for a Hugging Face hub on 127.0.0.1, serving the file API's shape as huggingface_hub reads it:
 /// GET /api/models/{id}/revision/{rev}?blobs=true (sha + siblings with size, blobId and lfs.sha256),
 /// GET /api/models/{id}/refs, and GET /{id}/resolve/{rev}/{file} with ETag, X-Repo-Commit, X-Linked-Etag,
-/// X-Linked-Size and byte ranges. Fault modes: a required token (401), 503s with Retry-After, responses cut
+/// X-Linked-Size and byte ranges; datasets likewise under /api/datasets/{id}/revision/{rev},
+/// /api/datasets/{id}/tree/{rev}/{path}[?recursive=true] (paged by a Link header) and /datasets/{id}/resolve/…. Fault modes: a required token (401), 503s with Retry-After, responses cut
 /// mid-body, corrupted bytes. Every request is recorded so tests can assert what a run cost.
 /// </summary>
 public sealed class HubStandIn : IAsyncDisposable
 {
     private readonly HttpListener listener = new();
     private readonly Dictionary<string, Repository> repositories = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Repository> datasets = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> requests = new();
     private readonly Task loop;
     private int unavailable;
@@ -47,6 +50,9 @@ public sealed class HubStandIn : IAsyncDisposable
     /// <summary>Every request so far: "GET /path" plus " range=N-" for range requests.</summary>
     public IReadOnlyList<string> Requests => [.. requests];
 
+    /// <summary>Entries per page of a tree listing; the rest are on the page its Link header names.</summary>
+    public int TreePageSize { get; set; } = 1000;
+
     public int ApiRequests => requests.Count(r => r.StartsWith("GET /api/", StringComparison.Ordinal));
 
     public int FileRequests => requests.Count(r => r.Contains("/resolve/", StringComparison.Ordinal));
@@ -69,7 +75,15 @@ public sealed class HubStandIn : IAsyncDisposable
     /// Serves every file of <paramref name="folder"/> as repository <paramref name="repoId"/> at one commit, reachable
     /// by that hash and by <paramref name="branch"/>; .safetensors files are LFS files (sha256), the rest git blobs.
     /// </summary>
-    public string AddRepository(string repoId, string folder, string branch = "main")
+    public string AddRepository(string repoId, string folder, string branch = "main") => Add(repositories, repoId, folder, branch);
+
+    /// <summary>
+    /// Serves every file of <paramref name="folder"/> (sub-folders kept) as dataset <paramref name="repoId"/> at one
+    /// commit, reachable by that hash and by <paramref name="branch"/>; .parquet files are LFS files, the rest git blobs.
+    /// </summary>
+    public string AddDataset(string repoId, string folder, string branch = "main") => Add(datasets, repoId, folder, branch);
+
+    private string Add(Dictionary<string, Repository> kind, string repoId, string folder, string branch)
     {
         var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Order(StringComparer.Ordinal)
@@ -77,7 +91,7 @@ public sealed class HubStandIn : IAsyncDisposable
         var commit = Sha1(Encoding.UTF8.GetBytes(repoId + string.Concat(files.Select(f => f.Key + Convert.ToHexString(SHA256.HashData(f.Value))))));
         lock (repositories)
         {
-            repositories[repoId] = new Repository(commit, new Dictionary<string, string> { [branch] = commit }, files);
+            kind[repoId] = new Repository(commit, new Dictionary<string, string> { [branch] = commit }, files);
         }
 
         return commit;
@@ -143,10 +157,18 @@ public sealed class HubStandIn : IAsyncDisposable
                 return;
             }
 
+            if (path.StartsWith("/api/datasets/", StringComparison.Ordinal))
+            {
+                await DatasetApiAsync(request, response, request.Url.AbsolutePath["/api/datasets/".Length..]);
+                return;
+            }
+
             var resolve = path.IndexOf("/resolve/", StringComparison.Ordinal);
             if (resolve > 0)
             {
-                await FileAsync(response, path[1..resolve], request.Url.AbsolutePath[(request.Url.AbsolutePath.IndexOf("/resolve/", StringComparison.Ordinal) + "/resolve/".Length)..], range);
+                var rest = request.Url.AbsolutePath[(request.Url.AbsolutePath.IndexOf("/resolve/", StringComparison.Ordinal) + "/resolve/".Length)..];
+                var isDataset = path.StartsWith("/datasets/", StringComparison.Ordinal);
+                await FileAsync(response, isDataset ? FindDataset(path["/datasets/".Length..resolve]) : Find(path[1..resolve]), rest, range);
                 return;
             }
 
@@ -200,10 +222,68 @@ public sealed class HubStandIn : IAsyncDisposable
         await TextAsync(response, 200, JsonSerializer.Serialize(new { id = repoId, sha = commit, siblings }));
     }
 
-    private async Task FileAsync(HttpListenerResponse response, string repoId, string rest, string? range)
+    /// <summary>/revision/{rev} (the commit, the file names) and /tree/{rev}/{path}, as the Hub lists a dataset.</summary>
+    private async Task DatasetApiAsync(HttpListenerRequest request, HttpListenerResponse response, string rest)
+    {
+        var revisionAt = rest.IndexOf("/revision/", StringComparison.Ordinal);
+        var treeAt = rest.IndexOf("/tree/", StringComparison.Ordinal);
+        var repoAt = revisionAt > 0 ? revisionAt : treeAt;
+        var repo = repoAt > 0 ? FindDataset(Uri.UnescapeDataString(rest[..repoAt])) : null;
+        if (repo is null)
+        {
+            response.Headers["X-Error-Code"] = "RepoNotFound";
+            await TextAsync(response, 404, """{"error":"Repository not found"}""");
+            return;
+        }
+
+        var after = rest[(repoAt + (revisionAt > 0 ? "/revision/" : "/tree/").Length)..];
+        var slash = after.IndexOf('/', StringComparison.Ordinal);
+        var revision = Uri.UnescapeDataString(slash < 0 ? after : after[..slash]);
+        if (Commit(repo, revision) is not { } commit)
+        {
+            response.Headers["X-Error-Code"] = "RevisionNotFound";
+            await TextAsync(response, 404, $$"""{"error":"Invalid rev id: {{revision}}"}""");
+            return;
+        }
+
+        if (revisionAt > 0)
+        {
+            await TextAsync(response, 200, JsonSerializer.Serialize(new { id = rest[..repoAt], sha = commit, siblings = repo.Files.Keys.Select(f => new { rfilename = f }) }));
+            return;
+        }
+
+        var folder = slash < 0 ? "" : Uri.UnescapeDataString(after[(slash + 1)..]);
+        var prefix = folder.Length == 0 ? "" : folder + "/";
+        var recursive = request.QueryString["recursive"] == "true";
+        var below = repo.Files.Keys.Where(f => f.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        if (below.Count == 0)
+        {
+            response.Headers["X-Error-Code"] = "EntryNotFound";
+            await TextAsync(response, 404, $$"""{"error":"{{folder}} does not exist on "{{revision}}""}""");
+            return;
+        }
+
+        var entries = recursive
+            ? below.Select(f => TreeFile(f, repo.Files[f]))
+            : below.Select(f => f[prefix.Length..].Split('/')[0]).Distinct().Select(name =>
+                repo.Files.TryGetValue(prefix + name, out var bytes) ? TreeFile(prefix + name, bytes) : new TreeItem("directory", new string('0', 40), 0, prefix + name, null));
+        var all = entries.ToList();
+        var skip = int.TryParse(request.QueryString["cursor"], out var cursor) ? cursor : 0;
+        if (skip + TreePageSize < all.Count)
+        {
+            var next = new UriBuilder(request.Url!) { Query = (recursive ? "recursive=true&" : "") + "cursor=" + (skip + TreePageSize) };
+            response.Headers["Link"] = $"<{next.Uri.AbsoluteUri}>; rel=\"next\"";
+        }
+
+        await TextAsync(response, 200, JsonSerializer.Serialize(all.Skip(skip).Take(TreePageSize)));
+    }
+
+    private static TreeItem TreeFile(string path, byte[] bytes) =>
+        new("file", GitBlobId(bytes), bytes.Length, path, IsLfs(path) ? new { oid = Sha256(bytes), size = bytes.Length, pointerSize = 134 } : null);
+
+    private async Task FileAsync(HttpListenerResponse response, Repository? repo, string rest, string? range)
     {
         var slash = rest.IndexOf('/', StringComparison.Ordinal);
-        var repo = Find(repoId);
         var commit = repo is null || slash < 0 ? null : Commit(repo, Uri.UnescapeDataString(rest[..slash]));
         var name = slash < 0 ? "" : Uri.UnescapeDataString(rest[(slash + 1)..]);
         if (repo is null || commit is null || !repo.Files.TryGetValue(name, out var bytes))
@@ -281,10 +361,18 @@ public sealed class HubStandIn : IAsyncDisposable
         }
     }
 
+    private Repository? FindDataset(string repoId)
+    {
+        lock (repositories)
+        {
+            return datasets.GetValueOrDefault(repoId);
+        }
+    }
+
     private static string? Commit(Repository repo, string revision) =>
         revision == repo.Commit ? repo.Commit : repo.Refs.GetValueOrDefault(revision);
 
-    private static bool IsLfs(string name) => name.EndsWith(".safetensors", StringComparison.Ordinal);
+    private static bool IsLfs(string name) => name.EndsWith(".safetensors", StringComparison.Ordinal) || name.EndsWith(".parquet", StringComparison.Ordinal);
 
     private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
@@ -303,6 +391,13 @@ public sealed class HubStandIn : IAsyncDisposable
         await response.OutputStream.WriteAsync(bytes);
         response.Close();
     }
+
+    private sealed record TreeItem(
+        [property: JsonPropertyName("type")] string Type,
+        [property: JsonPropertyName("oid")] string Oid,
+        [property: JsonPropertyName("size")] long Size,
+        [property: JsonPropertyName("path")] string Path,
+        [property: JsonPropertyName("lfs")] object? Lfs);
 
     private sealed record Repository(string Commit, Dictionary<string, string> Refs, Dictionary<string, byte[]> Files);
 }

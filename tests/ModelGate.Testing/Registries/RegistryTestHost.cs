@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using ModelGate.Core.Registries.Datasets;
 using ModelGate.Core.Promotion;
 using ModelGate.Core.Registries;
 
@@ -35,6 +36,8 @@ public sealed class RegistryTestHost : IDisposable
     }
 
     public RegistryResolver Resolver => services.GetRequiredService<RegistryResolver>();
+
+    public DatasetSplitResolver DatasetSplits => services.GetRequiredService<DatasetSplitResolver>();
 
     public ReleasePromoter Promoter => services.GetRequiredService<ReleasePromoter>();
 

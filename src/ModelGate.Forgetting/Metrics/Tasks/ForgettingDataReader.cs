@@ -5,12 +5,17 @@ namespace ModelGate.Forgetting.Metrics.Tasks;
 
 /// <summary>
 /// Reads the corpus and the task entries of a forgetting measurement. A task entry is <c>NAME=PATH</c> (the rows of a
-/// local file in the format of the lm-eval task NAME), a bare task NAME (its hub dataset: not read here yet), or else
-/// one of our own multiple-choice JSONL files.
+/// local file in the format of the lm-eval task NAME), a bare task NAME (its hub dataset, which a front end fetched),
+/// or else one of our own multiple-choice JSONL files.
 /// </summary>
 public static class ForgettingDataReader
 {
-    public static async Task<ForgettingData> ReadAsync(string? corpus, string textColumn, IReadOnlyList<string> tasks, int? limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the data. Entries in <paramref name="fetched"/> (by the entry as given) were fetched from a registry: their
+    /// local files (a split's shards, read in order) are read, and the commit they were read at goes into the reports.
+    /// </summary>
+    public static async Task<ForgettingData> ReadAsync(string? corpus, string textColumn, IReadOnlyList<string> tasks, int? limit, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, ResolvedDataset>? fetched = null)
     {
         ArgumentNullException.ThrowIfNull(tasks);
         if (limit is < 1)
@@ -32,21 +37,22 @@ public static class ForgettingDataReader
             var format = reference.Name is { } name
                 ? LmEvalTasks.Find(name) ?? throw new UserInputException($"{entry}: there is no task {name}; known tasks: {string.Join(", ", LmEvalTasks.All.Select(t => t.Name))}")
                 : LmEvalTasks.Find(entry);
+            var source = fetched?.GetValueOrDefault(entry);
             if (format is null)
             {
-                var own = MultipleChoiceTask.Read(entry);
+                var own = MultipleChoiceTask.Read(source?.Files[0] ?? entry);
                 choiceTasks.Add(limit is { } n ? own.First(n) : own);
                 continue;
             }
 
-            if (reference.Name is null)
+            if (reference.Name is null && source is null)
             {
                 throw new UserInputException($"{entry}: give the task's rows as {entry}=FILE (.parquet, .jsonl or .json); " +
-                                             $"its hub dataset {format.Dataset.Path} ({format.Dataset.Split} split) is read through an hf:// path");
+                                             $"only the forgetting verb fetches its hub dataset {format.Dataset.Path} ({format.Dataset.Split} split) by name");
             }
 
-            var origin = new DatasetOrigin(format.Name, format.Dataset.Split, null);
-            var rows = await ReadRowsAsync(reference.Path, limit, cancellationToken);
+            var origin = new DatasetOrigin(format.Name, format.Dataset.Split, source?.Revision);
+            var rows = await ReadRowsAsync(source?.Files ?? [reference.Path], limit, cancellationToken);
             switch (format)
             {
                 case MultipleChoiceFormat choices:
@@ -66,20 +72,23 @@ public static class ForgettingDataReader
         return new ForgettingData(corpora, choiceTasks, lastWordTasks);
     }
 
-    /// <summary>The first <paramref name="limit"/> rows, as lm-eval's <c>--limit</c> takes them; the rest of the file is not read.</summary>
-    private static async Task<List<DatasetRow>> ReadRowsAsync(string path, int? limit, CancellationToken cancellationToken)
+    /// <summary>The first <paramref name="limit"/> rows of the files in order, as lm-eval's <c>--limit</c> takes them; the rest is not read.</summary>
+    private static async Task<List<DatasetRow>> ReadRowsAsync(IReadOnlyList<string> files, int? limit, CancellationToken cancellationToken)
     {
         var rows = new List<DatasetRow>();
-        await foreach (var row in DatasetRows.ReadAsync(path, cancellationToken))
+        foreach (var path in files)
         {
-            if (rows.Count == limit)
+            await foreach (var row in DatasetRows.ReadAsync(path, cancellationToken))
             {
-                break;
-            }
+                if (rows.Count == limit)
+                {
+                    return rows;
+                }
 
-            rows.Add(row);
+                rows.Add(row);
+            }
         }
 
-        return rows.Count > 0 ? rows : throw new UserInputException($"{path}: the dataset has no rows");
+        return rows.Count > 0 ? rows : throw new UserInputException($"{string.Join(", ", files)}: the dataset has no rows");
     }
 }

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using ModelGate.Testing;
+using ModelGate.Testing.Registries;
+using Parquet.Serialization;
+
+namespace ModelGate.Cli.Tests;
+
+/// <summary>
+/// <c>forgetting --tasks NAME</c> with the task's own dataset served by the Hub stand-in, as the Hub lays it out:
+/// the split's Parquet shard is fetched (not the other splits), read in the task's format, and the commit recorded.
+/// </summary>
+[Collection(RegistryEnvironmentCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed class ForgettingHubDatasetTests : IDisposable
+{
+    private readonly TempDirectory dir = new();
+    private readonly string? savedEndpoint = Environment.GetEnvironmentVariable("HF_ENDPOINT");
+
+    public void Dispose()
+    {
+        Environment.SetEnvironmentVariable("HF_ENDPOINT", savedEndpoint);
+        dir.Dispose();
+    }
+
+    private static string Peer(params string[] parts) => Path.Combine([RepositoryPaths.PeerVectors(), .. parts]);
+
+    [Fact]
+    public async Task Forgetting_BareTaskNameOnTheHub_FetchesItsTestSplitAndRecordsTheCommit()
+    {
+        var repo = Directory.CreateDirectory(Path.Combine(dir.File("ai2_arc"), "ARC-Easy")).FullName;
+        await WriteArcAsync(Path.Combine(repo, "test-00000-of-00001.parquet"), "A");
+        // A split the task does not read, with a row that would be refused: fetching or reading it fails the test.
+        await WriteArcAsync(Path.Combine(repo, "train-00000-of-00001.parquet"), "Z");
+        await using var hub = HubStandIn.Start();
+        var commit = hub.AddDataset("allenai/ai2_arc", dir.File("ai2_arc"));
+        Environment.SetEnvironmentVariable("HF_ENDPOINT", hub.Endpoint);
+
+        var (code, _, stderr) = await CliRunner.RunAsync("forgetting", "--base", Peer("models", "llama3_gqa_tied"), "--adapter", Peer("adapters", "llama3_lora_all"),
+            "--tasks", "arc_easy", "--bootstrap", "50", "--device", "cpu", "--format", "json", "-o", dir.File("f.json"), "--cache", dir.File("cache"));
+
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(File.ReadAllText(dir.File("f.json")));
+        var dataset = json.RootElement.GetProperty("datasets").EnumerateArray().Single();
+        Assert.Equal(("arc_easy", "test", commit, 2), (dataset.GetProperty("task").GetString(), dataset.GetProperty("split").GetString(),
+            dataset.GetProperty("revision").GetString(), dataset.GetProperty("rows").GetInt32()));
+        Assert.Equal($"hf://datasets/allenai/ai2_arc@{commit}", dataset.GetProperty("source").GetString());
+        Assert.Empty(Directory.EnumerateFiles(dir.File("cache"), "train-*", SearchOption.AllDirectories));
+    }
+
+    private static async Task WriteArcAsync(string path, string answerKey)
+    {
+        var rows = new[]
+        {
+            new ArcRow { Question = "What does a function return", Choices = new() { Text = ["a value", "a zebra"], Label = ["A", "B"] }, AnswerKey = answerKey },
+            new ArcRow { Question = "Which keyword defines a function", Choices = new() { Text = ["def", "banana"], Label = ["A", "B"] }, AnswerKey = "A" },
+        };
+        await using var stream = File.Create(path);
+        await ParquetSerializer.SerializeAsync(rows, stream);
+    }
+}
