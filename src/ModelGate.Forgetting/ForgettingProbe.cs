@@ -1,4 +1,5 @@
 using ModelGate.Core;
+using ModelGate.Core.Forgetting;
 using ModelGate.Core.Gating;
 using ModelGate.Forgetting.Metrics;
 
@@ -24,7 +25,14 @@ public sealed class ForgettingProbe(ForgettingEvaluator evaluator) : IForgetting
             Tasks = policy.Tasks.Select(t => ResolvePath(t, request.Policy.Source)!).ToArray(),
             Device = request.Device,
         }, progress, cancellationToken);
-        IReadOnlyList<ForgettingObservation> observations = report.Metrics
+        return Task.FromResult(Observations(report));
+    }
+
+    /// <summary>The metrics of a forgetting report that a policy can limit, as the gate's rules read them.</summary>
+    public static IReadOnlyList<ForgettingObservation> Observations(ForgettingReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return report.Metrics
             .Where(m => m.IsGated)
             .Select(m => new ForgettingObservation(m.Metric, m.Dataset, m.Base, m.Merged, m.Delta, m.CiLow, m.CiHigh)
             {
@@ -32,7 +40,6 @@ public sealed class ForgettingProbe(ForgettingEvaluator evaluator) : IForgetting
                 MinimumDetectableEffect = m.MinimumDetectableEffect,
             })
             .ToArray();
-        return Task.FromResult(observations);
     }
 
     /// <summary>A relative path in a policy file is taken from the working folder, else from the policy file's folder.</summary>

@@ -34,6 +34,11 @@ public sealed record GateCommandOptions
         Description = "A forgetting report of these adapters on this base (forgetting --format json), measured elsewhere (a GPU job). The gate takes its metrics instead of measuring, after checking it is of this base and these adapters and has every dataset the policy's forgetting section names.",
     };
 
+    public static readonly Option<string?> Lineage = new("--lineage")
+    {
+        Description = "Comma-separated earlier releases (adapter folders or registry URIs) in training order, the --adapter under test after them: the lineage rule (intruders.lineageGrowth, MG0005) holds the growth of the cumulative intruders across that chain.",
+    };
+
     public static readonly Option<string?> Promote = new("--promote") { Description = "When the gate allows the release, copy the (last) adapter to <uri>/<version> with verdict.json and report.md, then _RELEASED.json (az://, https://…blob…, a folder)." };
     public static readonly Option<string?> ReleaseVersion = new("--release-version") { Description = "The release's version under --promote (default: the adapter reference's last segment, e.g. v7)." };
 
@@ -52,6 +57,9 @@ public sealed record GateCommandOptions
 
     /// <summary>The --analysis shards to combine instead of analysing; empty: analyse.</summary>
     public IReadOnlyList<string> AnalysisParts { get; init; } = [];
+
+    /// <summary>The --lineage releases before the adapter under test, in training order; empty: no lineage rule.</summary>
+    public IReadOnlyList<string> EarlierReleases { get; init; } = [];
 
     /// <summary>The --forgetting report to take instead of measuring; null: measure when the policy asks.</summary>
     public string? ForgettingReport { get; init; }
@@ -87,6 +95,7 @@ public sealed record GateCommandOptions
             },
             AnalysisParts = parse.GetValue(Analysis) ?? [],
             ForgettingReport = parse.GetValue(Forgetting),
+            EarlierReleases = ForgettingCommandOptions.SplitList(parse.GetValue(Lineage)),
             Promotion = PromotionOf(parse, adapters),
             Device = SharedOptions.Device(parse, host),
             CacheFolder = analysis.CacheFolder,

@@ -33,11 +33,14 @@ public sealed record InputField(string Key, string Words)
     public static readonly InputField Report = new("report", "Markdown report");
     public static readonly InputField Html = new("html", "HTML report");
     public static readonly InputField Shard = new("shard", "shard");
+    public static readonly InputField Sweep = new("sweep", "λ values of the repair sweep");
+    public static readonly InputField TaskCorpus = new("taskCorpus", "held-out task text");
 
     /// <summary>Every field, for front ends that check they name each one.</summary>
     public static IReadOnlyList<InputField> All { get; } =
     [
         Adapter, K, Epsilon, Method, Tolerance, Modules, Output, DType, BatchSize, MaxLength, Stride, Bootstrap, Lambda,
         ModuleLambda, MinIntruders, Spectra, Publish, Promote, Template, Cache, Device, Json, Report, Html, Shard,
+        Sweep, TaskCorpus,
     ];
 }

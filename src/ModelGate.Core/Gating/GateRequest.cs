@@ -15,6 +15,12 @@ public sealed record GateRequest
     /// <summary>The PEFT adapters, merged in this order, each as resolved.</summary>
     public required IReadOnlyList<ResolvedModel> Adapters { get; init; }
 
+    /// <summary>
+    /// The releases trained before <see cref="Adapters"/>, in training order, for the lineage rule; empty: no lineage.
+    /// The chain analysed is these, then <see cref="Adapters"/>.
+    /// </summary>
+    public IReadOnlyList<ResolvedModel> Lineage { get; init; } = [];
+
     /// <summary>The policy with every override applied; <see cref="GatePolicy.Baseline"/> names the baseline, if any.</summary>
     public GatePolicy Policy { get; init; } = GatePolicyLoader.Default;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using ModelGate.Core.Adapters;
 using ModelGate.Core.Errors;
+using ModelGate.Core.Lineage;
 using ModelGate.Core.Provenance;
 using ModelGate.Core.Spectral;
 using ModelGate.Core.Spectral.Publishing;
@@ -15,7 +16,8 @@ namespace ModelGate.Core.Gating;
 /// (or take the analysis made elsewhere, <see cref="GateRequest.Analysis"/>), measure forgetting when the policy asks and a probe is
 /// registered (or take the observations made elsewhere, <see cref="GateRequest.Forgetting"/>), evaluate every rule, decide, then hand the result to each of the request's sinks. Bad input is found before the analysis starts.
 /// </summary>
-public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> logger, IForgettingProbe? forgettingProbe = null, SpectraManifestReader? manifests = null)
+public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> logger, IForgettingProbe? forgettingProbe = null, SpectraManifestReader? manifests = null,
+    ILineageAnalyzer? lineageAnalyzer = null)
 {
     public async Task<GateResult> RunAsync(GateRequest request, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
@@ -33,6 +35,16 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
         if (policy.Forgetting.IsEnabled && request.Forgetting is null && forgettingProbe is null)
         {
             throw new UserInputException($"{policy.Source}: 'forgetting' names a corpus or tasks, but this build of ModelGate has no forgetting probe; remove them or use a build with the forgetting metrics");
+        }
+
+        if (request.Lineage.Count > 0 && policy.Intruders.LineageGrowth is null)
+        {
+            throw new UserInputException($"{policy.Source}: earlier releases were given for the lineage rule, but 'intruders.lineageGrowth' sets no level; set one or leave the earlier releases out");
+        }
+
+        if (request.Lineage.Count > 0 && lineageAnalyzer is null)
+        {
+            throw new UserInputException("earlier releases were given for the lineage rule, but this build of ModelGate has no lineage analyzer");
         }
 
         GateBaseline? baseline = null;
@@ -79,13 +91,21 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
             timings.Add(("forgetting", phase.Elapsed));
         }
 
+        LineageReport? lineage = null;
+        if (request.Lineage.Count > 0)
+        {
+            var phase = Stopwatch.StartNew();
+            lineage = await lineageAnalyzer!.AnalyzeAsync(request.BaseModel, [.. request.Lineage, .. request.Adapters], settings, request.Device, progress, cancellationToken);
+            timings.Add(("lineage", phase.Elapsed));
+        }
+
         (ModelFingerprint Base, IReadOnlyList<ModelFingerprint> Adapters, TimeSpan Elapsed)? hashes = hashing is null ? null : await hashing;
         if (hashes is { } h)
         {
             timings.Add(("hashing", h.Elapsed));
         }
 
-        var rules = GateRules.Evaluate(policy, analysis, baseline, forgetting, provenance);
+        var rules = GateRules.Evaluate(policy, analysis, baseline, forgetting, provenance, lineage);
         var sensitivity = ForgettingSensitivity.Warnings(policy.Forgetting, forgetting);
         foreach (var warning in sensitivity)
         {
@@ -101,6 +121,7 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
             Baseline = baseline,
             Forgetting = forgetting,
             Provenance = provenance,
+            Lineage = lineage,
             Warnings = [.. Warnings(analysis, baseline, policy.Provenance.BaseMismatch is null ? [] : provenance), .. sensitivity],
             Run = new GateRunInfo
             {
