@@ -27,7 +27,7 @@ public static class GateCommand
             SharedOptions.Epsilon, SharedOptions.Method, SharedOptions.Modules, SharedOptions.Tolerance, SharedOptions.Spectra,
             GateCommandOptions.GitHubComment, GateCommandOptions.GitHubCommentLabel, SharedOptions.Corpus, SharedOptions.Tasks,
             GateCommandOptions.Analysis, GateCommandOptions.Forgetting, GateCommandOptions.Promote, GateCommandOptions.ReleaseVersion,
-            GateCommandOptions.Lineage,
+            GateCommandOptions.Lineage, GateCommandOptions.SuggestRepair,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
@@ -76,6 +76,7 @@ public static class GateCommand
                 BaseModel = baseModel,
                 Adapters = adapters,
                 Lineage = lineage,
+                AdviseRepair = options.AdviseRepair,
                 Policy = policy,
                 Device = options.Device,
                 CacheFolder = options.CacheFolder,

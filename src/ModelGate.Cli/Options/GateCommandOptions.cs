@@ -39,6 +39,11 @@ public sealed record GateCommandOptions
         Description = "Comma-separated earlier releases (adapter folders or registry URIs) in training order, the --adapter under test after them: the lineage rule (intruders.lineageGrowth, MG0005) holds the growth of the cumulative intruders across that chain.",
     };
 
+    public static readonly Option<bool> SuggestRepair = new("--suggest-repair")
+    {
+        Description = "When the release is blocked: recount the adapter after mitigate at λ 0.75, 0.5, 0.25, 0 and say which repair makes the intruder rules pass, and whether forgetting needs mitigate --sweep (verdict JSON 'repair').",
+    };
+
     public static readonly Option<string?> Promote = new("--promote") { Description = "When the gate allows the release, copy the (last) adapter to <uri>/<version> with verdict.json and report.md, then _RELEASED.json (az://, https://…blob…, a folder)." };
     public static readonly Option<string?> ReleaseVersion = new("--release-version") { Description = "The release's version under --promote (default: the adapter reference's last segment, e.g. v7)." };
 
@@ -60,6 +65,9 @@ public sealed record GateCommandOptions
 
     /// <summary>The --lineage releases before the adapter under test, in training order; empty: no lineage rule.</summary>
     public IReadOnlyList<string> EarlierReleases { get; init; } = [];
+
+    /// <summary>Whether a blocked release gets the repair advice (--suggest-repair).</summary>
+    public bool AdviseRepair { get; init; }
 
     /// <summary>The --forgetting report to take instead of measuring; null: measure when the policy asks.</summary>
     public string? ForgettingReport { get; init; }
@@ -95,6 +103,7 @@ public sealed record GateCommandOptions
             },
             AnalysisParts = parse.GetValue(Analysis) ?? [],
             ForgettingReport = parse.GetValue(Forgetting),
+            AdviseRepair = parse.GetValue(SuggestRepair),
             EarlierReleases = ForgettingCommandOptions.SplitList(parse.GetValue(Lineage)),
             Promotion = PromotionOf(parse, adapters),
             Device = SharedOptions.Device(parse, host),

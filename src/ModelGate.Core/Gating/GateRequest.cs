@@ -48,6 +48,12 @@ public sealed record GateRequest
     /// </summary>
     public IReadOnlyList<ForgettingObservation>? Forgetting { get; init; }
 
+    /// <summary>
+    /// Whether a blocked release gets <see cref="GateResult.Repair"/>: the adapter recounted after repair at several λ
+    /// (a mitigation and an analysis per λ), and whether forgetting blocked too.
+    /// </summary>
+    public bool AdviseRepair { get; init; }
+
     /// <summary>Whether to record SHA-256 hashes of the base's and adapters' weight files in the run metadata.</summary>
     public bool HashWeights { get; init; } = true;
 

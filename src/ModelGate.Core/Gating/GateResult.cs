@@ -26,6 +26,9 @@ public sealed record GateResult
     /// <summary>The chain of releases ending with the adapters under test, when earlier releases were given (the lineage rule); else null.</summary>
     public LineageReport? Lineage { get; init; }
 
+    /// <summary>Which repair would pass, when the release was blocked and the request asked; else null.</summary>
+    public RepairAdvice? Repair { get; init; }
+
     public required GateRunInfo Run { get; init; }
 
     /// <summary>Things the reader should know that are not rule outcomes (baseline counted with another k, ...).</summary>

@@ -17,7 +17,7 @@ namespace ModelGate.Core.Gating;
 /// registered (or take the observations made elsewhere, <see cref="GateRequest.Forgetting"/>), evaluate every rule, decide, then hand the result to each of the request's sinks. Bad input is found before the analysis starts.
 /// </summary>
 public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> logger, IForgettingProbe? forgettingProbe = null, SpectraManifestReader? manifests = null,
-    ILineageAnalyzer? lineageAnalyzer = null)
+    ILineageAnalyzer? lineageAnalyzer = null, IRepairRecounter? repairRecounter = null)
 {
     public async Task<GateResult> RunAsync(GateRequest request, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
@@ -113,6 +113,14 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
         }
 
         var verdict = GateVerdict.From(rules, policy.FailOn, analysis.TotalIntruders);
+        RepairAdvice? repair = null;
+        if (request.AdviseRepair && !verdict.Allowed)
+        {
+            var phase = Stopwatch.StartNew();
+            repair = await AdviseRepairAsync(request, baseline, rules, progress, cancellationToken);
+            timings.Add(("repair recount", phase.Elapsed));
+        }
+
         var result = new GateResult
         {
             Verdict = verdict,
@@ -122,6 +130,7 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
             Forgetting = forgetting,
             Provenance = provenance,
             Lineage = lineage,
+            Repair = repair,
             Warnings = [.. Warnings(analysis, baseline, policy.Provenance.BaseMismatch is null ? [] : provenance), .. sensitivity],
             Run = new GateRunInfo
             {
@@ -145,6 +154,32 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
 
         return result;
     }
+
+    /// <summary>
+    /// Which repair would pass: when an intruder count rule blocked and there is one adapter, it is recounted after the
+    /// exact repair at each <see cref="RepairAdvice.Lambdas"/> and the count rules evaluated again on each recount.
+    /// Forgetting is not measured here, so no λ is said to pass it.
+    /// </summary>
+    private async Task<RepairAdvice> AdviseRepairAsync(GateRequest request, GateBaseline? baseline, IReadOnlyList<RuleResult> rules,
+        IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
+    {
+        var failOn = request.Policy.FailOn;
+        var forgettingBlocked = rules.Any(r => GateVerdict.Blocks(r.Status, failOn) && r.Id.StartsWith("forgetting.", StringComparison.Ordinal));
+        var countsBlocked = rules.Any(r => GateVerdict.Blocks(r.Status, failOn) && IsCountRule(r.Id));
+        if (!countsBlocked || request.Adapters.Count != 1 || repairRecounter is null)
+        {
+            return new RepairAdvice { Recounts = [], ForgettingBlocked = forgettingBlocked };
+        }
+
+        var reports = await repairRecounter.RecountAsync(request.BaseModel.LocalPath, request.Adapters[0].LocalPath, RepairAdvice.Lambdas,
+            request.AnalysisSettings, request.Device, progress, cancellationToken);
+        var recounts = RepairAdvice.Lambdas.Zip(reports, (lambda, after) => new RepairRecount(lambda, after.TotalIntruders,
+            !GateRules.Evaluate(request.Policy, after, baseline, []).Any(r => IsCountRule(r.Id) && GateVerdict.Blocks(r.Status, failOn)))).ToArray();
+        return new RepairAdvice { Recounts = recounts, ForgettingBlocked = forgettingBlocked };
+    }
+
+    /// <summary>The rules a recount can answer: those on intruder counts of the adapter itself (not the lineage's).</summary>
+    private static bool IsCountRule(string id) => id is RuleIds.Total or RuleIds.PerModule or RuleIds.PerLayer or RuleIds.Growth;
 
     /// <summary>Reads each adapter's config and factors (not the base's weights) to say where it came from, before the analysis.</summary>
     private static IReadOnlyList<AdapterProvenance> InspectProvenance(GateRequest request)
