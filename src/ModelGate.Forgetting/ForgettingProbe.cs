@@ -25,7 +25,14 @@ public sealed class ForgettingProbe(ForgettingEvaluator evaluator) : IForgetting
             Tasks = policy.Tasks.Select(t => ResolveTask(t, request.Policy.Source)).ToArray(),
             Device = request.Device,
         }, progress, cancellationToken);
-        IReadOnlyList<ForgettingObservation> observations = report.Metrics
+        return Observations(report);
+    }
+
+    /// <summary>The metrics of a forgetting report that a policy can limit, as the gate's rules read them.</summary>
+    public static IReadOnlyList<ForgettingObservation> Observations(ForgettingReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return report.Metrics
             .Where(m => m.IsGated)
             .Select(m => new ForgettingObservation(m.Metric, m.Dataset, m.Base, m.Merged, m.Delta, m.CiLow, m.CiHigh)
             {
@@ -33,7 +40,6 @@ public sealed class ForgettingProbe(ForgettingEvaluator evaluator) : IForgetting
                 MinimumDetectableEffect = m.MinimumDetectableEffect,
             })
             .ToArray();
-        return observations;
     }
 
     /// <summary>A task entry with its file resolved as <see cref="ResolvePath"/> does (the NAME of <c>NAME=PATH</c> kept).</summary>

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ModelGate.Core.Gating;
+using ModelGate.Core.Lineage;
 using ModelGate.Core.Spectral;
 using ModelGate.Core.Spectral.Publishing;
 using ModelGate.Torch.Lineage;
@@ -12,7 +14,7 @@ namespace ModelGate.Torch;
 
 public static class TorchServiceCollectionExtensions
 {
-    /// <summary>What runs on libtorch: intruder analysis (and the gate's analyzer), spectra publishing, merge (to a folder or a registry), repair, lineage.</summary>
+    /// <summary>What runs on libtorch: intruder analysis (and the gate's analyzer), spectra publishing, merge (to a folder or a registry), repair (and the gate's recount after repair), lineage (and the gate's lineage analyzer).</summary>
     public static IServiceCollection AddModelGateTorch(this IServiceCollection services)
     {
         services.AddSingleton<IntruderAnalyzer>();
@@ -23,7 +25,9 @@ public static class TorchServiceCollectionExtensions
         services.AddSingleton<ModelMerger>();
         services.AddSingleton<MergedModelPublisher>();
         services.AddSingleton<AdapterMitigator>();
+        services.AddSingleton<IRepairRecounter, RepairRecounter>();
         services.AddSingleton<LineageAnalyzer>();
+        services.AddSingleton<ILineageAnalyzer>(provider => provider.GetRequiredService<LineageAnalyzer>());
         return services;
     }
 }

@@ -29,6 +29,7 @@ public static class GateCommand
             GateCommandOptions.GitHubComment, GateCommandOptions.GitHubCommentLabel, SharedOptions.Corpus, SharedOptions.Tasks,
             GateCommandOptions.Analysis, GateCommandOptions.Forgetting, GateCommandOptions.Promote, GateCommandOptions.ReleaseVersion,
             GateCommandOptions.ModelCard,
+            GateCommandOptions.Lineage, GateCommandOptions.SuggestRepair,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, async host =>
         {
@@ -39,6 +40,7 @@ public static class GateCommand
             RunPaths.Guard(parse, host)
                 .Reads(ModelLocations.LocalPath(options.Base), "the --base model folder")
                 .Reads(ModelLocations.LocalPaths(options.Adapters), "the --adapter folder")
+                .Reads(ModelLocations.LocalPaths(options.EarlierReleases), "the --lineage release")
                 .Reads(options.PolicyFile, "the --policy file")
                 .Reads(options.AnalysisParts, "the --analysis part")
                 .Reads(policy.Baseline, "the --baseline verdict")
@@ -61,6 +63,7 @@ public static class GateCommand
             // Measuring forgetting loads the whole base into a language model: then it is mirrored, not streamed.
             var baseModel = await ModelLocations.ResolveBaseAsync(context, parse, host, options.Base, options.Spectra, everyWeight: measures, ct);
             var adapters = await ModelLocations.ResolveAllAsync(context, parse, host, options.Adapters, ct);
+            var lineage = await ModelLocations.ResolveAllAsync(context, parse, host, options.EarlierReleases, ct);
 
             ReleasePromotionSink? promotionSink = null;
             if (options.Promotion is { } p)
@@ -75,6 +78,8 @@ public static class GateCommand
             {
                 BaseModel = baseModel,
                 Adapters = adapters,
+                Lineage = lineage,
+                AdviseRepair = options.AdviseRepair,
                 Policy = policy,
                 Device = options.Device,
                 CacheFolder = options.CacheFolder,

@@ -35,6 +35,16 @@ public sealed record GateCommandOptions
         Description = "A forgetting report of these adapters on this base (forgetting --format json), measured elsewhere (a GPU job). The gate takes its metrics instead of measuring, after checking it is of this base and these adapters and has every dataset the policy's forgetting section names.",
     };
 
+    public static readonly Option<string?> Lineage = new("--lineage")
+    {
+        Description = "Comma-separated earlier releases (adapter folders or registry URIs) in training order, the --adapter under test after them: the lineage rule (intruders.lineageGrowth, MG0005) holds the growth of the cumulative intruders across that chain.",
+    };
+
+    public static readonly Option<bool> SuggestRepair = new("--suggest-repair")
+    {
+        Description = "When the release is blocked: recount the adapter after mitigate at λ 0.75, 0.5, 0.25, 0 and say which repair makes the intruder rules pass, and whether forgetting needs mitigate --sweep (verdict JSON 'repair').",
+    };
+
     public static readonly Option<string?> Promote = new("--promote") { Description = "When the gate allows the release, copy the (last) adapter to <uri>/<version> with verdict.json and report.md, then _RELEASED.json (az://, https://…blob…, a folder)." };
     public static readonly Option<string?> ReleaseVersion = new("--release-version") { Description = "The release's version under --promote (default: the adapter reference's last segment, e.g. v7)." };
 
@@ -53,6 +63,12 @@ public sealed record GateCommandOptions
 
     /// <summary>The --analysis shards to combine instead of analysing; empty: analyse.</summary>
     public IReadOnlyList<string> AnalysisParts { get; init; } = [];
+
+    /// <summary>The --lineage releases before the adapter under test, in training order; empty: no lineage rule.</summary>
+    public IReadOnlyList<string> EarlierReleases { get; init; } = [];
+
+    /// <summary>Whether a blocked release gets the repair advice (--suggest-repair).</summary>
+    public bool AdviseRepair { get; init; }
 
     /// <summary>The --forgetting report to take instead of measuring; null: measure when the policy asks.</summary>
     public string? ForgettingReport { get; init; }
@@ -89,6 +105,8 @@ public sealed record GateCommandOptions
             },
             AnalysisParts = parse.GetValue(Analysis) ?? [],
             ForgettingReport = parse.GetValue(Forgetting),
+            AdviseRepair = parse.GetValue(SuggestRepair),
+            EarlierReleases = ForgettingCommandOptions.SplitList(parse.GetValue(Lineage)),
             Promotion = PromotionOf(parse, adapters),
             Device = SharedOptions.Device(parse, host),
             CacheFolder = analysis.CacheFolder,

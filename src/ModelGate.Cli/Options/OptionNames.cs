@@ -36,6 +36,8 @@ public static class OptionNames
         [InputField.Html] = "--html",
         [InputField.Shard] = "--shard",
         [InputField.ModelCard] = "--model-card",
+        [InputField.Sweep] = "--sweep",
+        [InputField.TaskCorpus] = "--task-corpus",
     };
 
     /// <summary>The flag for <paramref name="field"/>; the domain's words for a field the command line has no flag for.</summary>

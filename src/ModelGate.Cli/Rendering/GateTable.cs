@@ -53,6 +53,30 @@ public static class GateTable
         console.MarkupLine($"gate {Status(verdict.Status)}: {decision} (exit {verdict.ExitCode}, fail on {GateWords.Of(verdict.FailOn)}): " +
                            $"{result.Analysis.TotalIntruders} intruder dimensions in {result.Analysis.Modules.Count(m => m.Intruders > 0)} of {result.Analysis.Modules.Count} modules{growth} " +
                            $"({Markup.Escape(result.Analysis.Paths)}, {Markup.Escape(result.Analysis.Device)}, {result.Run.Elapsed.TotalSeconds.ToString("0.0", inv)} s)");
+        if (result.Repair is { } repair)
+        {
+            WriteRepair(console, result, repair);
+        }
+    }
+
+    /// <summary>Which repair would pass: recounted for the intruder rules, never claimed for forgetting without a measurement.</summary>
+    private static void WriteRepair(IAnsiConsole console, GateResult result, RepairAdvice repair)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var (baseModel, adapter) = (result.Run.BaseModel.Display, result.Run.Adapters.Count == 1 ? result.Run.Adapters[0].Display : "ADAPTER");
+        var recounted = string.Join(", ", repair.Recounts.Select(r => $"λ {r.Lambda.ToString(inv)} → {r.Intruders.ToString(inv)}{(r.IntruderRulesPass ? " pass" : "")}"));
+        if (repair.IntrudersPassAt is { } lambda)
+        {
+            console.MarkupLine(Markup.Escape($"repair: the intruder rules pass after mitigate --base {baseModel} --adapter {adapter} --lambda {lambda.ToString(inv)} --output DIR " +
+                                             $"(recounted: {recounted}); forgetting was not measured for it"));
+        }
+        else if (repair.Recounts.Count > 0)
+        {
+            console.MarkupLine(Markup.Escape($"repair: no λ tried makes the intruder rules pass (recounted: {recounted})"));
+        }
+
+        console.MarkupLine(Markup.Escape((repair.ForgettingBlocked ? "repair: forgetting blocked the release; " : "repair: ") +
+                                         $"mitigate --base {baseModel} --adapter {adapter} --sweep 1,0.75,0.5,0.25,0 --corpus HELD-OUT --output DIR measures forgetting per λ and writes the one that passes"));
     }
 
     private static string Status(RuleStatus status) => status switch

@@ -7,7 +7,7 @@ namespace ModelGate.Core.Calibration;
 /// <summary>
 /// One adapter as calibration sees it: its three intruder counts (what the gate's intruder rules read) and whether it
 /// forgets. <see cref="Forgets"/> is the policy's own forgetting rule: true when any measured metric's rule FAILs, i.e.
-/// its interval's lower end is above the fail level (<see cref="GateRules.Forgetting"/>), so a calibrated count
+/// its interval's lower end is above the fail level (<see cref="GateRules.Forgetting(ForgettingPolicy, IReadOnlyList{ForgettingObservation})"/>), so a calibrated count
 /// predicts exactly what the forgetting benchmark would block.
 /// </summary>
 /// <param name="Adapter">How the adapter is named in the report.</param>
@@ -37,7 +37,7 @@ public sealed record CalibrationSample(string Adapter, int TotalIntruders, int M
         }
 
         var plotted = judged[0];
-        var forgets = judged.Any(o => GateRules.Forgetting(o, policy.ThresholdFor(o.Metric)!).Status == RuleStatus.Fail);
+        var forgets = GateRules.Forgetting(policy, judged).Any(r => r.Status == RuleStatus.Fail);
         var layers = analysis.Layers.Where(l => l.Layer is not null).Select(l => l.Intruders).DefaultIfEmpty(0).Max();
         return new CalibrationSample(adapter, analysis.TotalIntruders, analysis.Modules.Select(m => m.Intruders).DefaultIfEmpty(0).Max(), layers,
             plotted.Metric, plotted.Dataset, plotted.Delta, forgets)

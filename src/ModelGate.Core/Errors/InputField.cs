@@ -34,6 +34,8 @@ public sealed record InputField(string Key, string Words)
     public static readonly InputField Html = new("html", "HTML report");
     public static readonly InputField Shard = new("shard", "shard");
     public static readonly InputField ModelCard = new("modelCard", "model card");
+    public static readonly InputField Sweep = new("sweep", "λ values of the repair sweep");
+    public static readonly InputField TaskCorpus = new("taskCorpus", "held-out task text");
 
     /// <summary>Every field, for front ends that check they name each one.</summary>
     public static IReadOnlyList<InputField> All { get; } =
@@ -41,5 +43,6 @@ public sealed record InputField(string Key, string Words)
         Adapter, K, Epsilon, Method, Tolerance, Modules, Output, DType, BatchSize, MaxLength, Stride, Bootstrap, Lambda,
         ModuleLambda, MinIntruders, Spectra, Publish, Promote, Template, Cache, Device, Json, Report, Html, Shard,
         ModelCard,
+        Sweep, TaskCorpus,
     ];
 }

@@ -135,6 +135,7 @@ public static class GatePolicyLoader
                     "perModule" => i with { PerModule = PerModule(p.Value, at) },
                     "perLayer" => i with { PerLayer = OptionalThreshold(p.Value, at) },
                     "growth" => i with { Growth = OptionalThreshold(p.Value, at) },
+                    "lineageGrowth" => i with { LineageGrowth = OptionalThreshold(p.Value, at) },
                     _ => throw Unknown(p.Name, path),
                 };
             }

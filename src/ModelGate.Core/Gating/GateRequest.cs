@@ -15,6 +15,12 @@ public sealed record GateRequest
     /// <summary>The PEFT adapters, merged in this order, each as resolved.</summary>
     public required IReadOnlyList<ResolvedModel> Adapters { get; init; }
 
+    /// <summary>
+    /// The releases trained before <see cref="Adapters"/>, in training order, for the lineage rule; empty: no lineage.
+    /// The chain analysed is these, then <see cref="Adapters"/>.
+    /// </summary>
+    public IReadOnlyList<ResolvedModel> Lineage { get; init; } = [];
+
     /// <summary>The policy with every override applied; <see cref="GatePolicy.Baseline"/> names the baseline, if any.</summary>
     public GatePolicy Policy { get; init; } = GatePolicyLoader.Default;
 
@@ -41,6 +47,12 @@ public sealed record GateRequest
     /// <c>Evidence.ForgettingEvidence</c>): the gate uses them instead of measuring. Null: the gate measures when the policy asks.
     /// </summary>
     public IReadOnlyList<ForgettingObservation>? Forgetting { get; init; }
+
+    /// <summary>
+    /// Whether a blocked release gets <see cref="GateResult.Repair"/>: the adapter recounted after repair at several λ
+    /// (a mitigation and an analysis per λ), and whether forgetting blocked too.
+    /// </summary>
+    public bool AdviseRepair { get; init; }
 
     /// <summary>Whether to record SHA-256 hashes of the base's and adapters' weight files in the run metadata.</summary>
     public bool HashWeights { get; init; } = true;

@@ -1,3 +1,4 @@
+using ModelGate.Core.Lineage;
 using ModelGate.Core.Provenance;
 using ModelGate.Core.Spectral;
 
@@ -21,6 +22,13 @@ public sealed record GateResult
 
     /// <summary>Each adapter's origin held against the base given, in the adapters' order; empty when not inspected.</summary>
     public IReadOnlyList<AdapterProvenance> Provenance { get; init; } = [];
+
+    /// <summary>The chain of releases ending with the adapters under test, when earlier releases were given (the lineage rule); else null.</summary>
+    public LineageReport? Lineage { get; init; }
+
+    /// <summary>Which repair would pass, when the release was blocked and the request asked; else null.</summary>
+    public RepairAdvice? Repair { get; init; }
+
     public required GateRunInfo Run { get; init; }
 
     /// <summary>Things the reader should know that are not rule outcomes (baseline counted with another k, ...).</summary>

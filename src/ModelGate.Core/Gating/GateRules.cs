@@ -1,4 +1,5 @@
 using System.Globalization;
+using ModelGate.Core.Lineage;
 using ModelGate.Core.Provenance;
 using ModelGate.Core.Spectral;
 
@@ -14,7 +15,7 @@ public static class GateRules
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public static IReadOnlyList<RuleResult> Evaluate(GatePolicy policy, IntruderReport analysis, GateBaseline? baseline,
-        IReadOnlyList<ForgettingObservation> forgetting, IReadOnlyList<AdapterProvenance>? provenance = null)
+        IReadOnlyList<ForgettingObservation> forgetting, IReadOnlyList<AdapterProvenance>? provenance = null, LineageReport? lineage = null)
     {
         var rules = new List<RuleResult>();
         var intruders = policy.Intruders;
@@ -60,13 +61,12 @@ public static class GateRules
                 $"{Signed(observed)} against the baseline's {baseline.TotalIntruders} ({analysis.TotalIntruders} now), {growth.Describe(status)}"));
         }
 
-        foreach (var o in forgetting)
+        if (intruders.LineageGrowth is { } lineageGrowth && lineage is { Steps.Count: > 0 })
         {
-            if (policy.Forgetting.ThresholdFor(o.Metric) is { } t)
-            {
-                rules.Add(Forgetting(o, t));
-            }
+            rules.Add(LineageGrowth(lineageGrowth, lineage));
         }
+
+        rules.AddRange(Forgetting(policy.Forgetting, forgetting));
 
         foreach (var p in provenance ?? [])
         {
@@ -85,6 +85,28 @@ public static class GateRules
         }
 
         return rules;
+    }
+
+    /// <summary>
+    /// The cumulative total's growth across the chain: after the last release (the one under test) against after the
+    /// first. The first release's own intruders were its own gate's to judge; this is what continual fine-tuning added.
+    /// </summary>
+    private static RuleResult LineageGrowth(Threshold threshold, LineageReport lineage)
+    {
+        var (first, last) = (lineage.Steps[0], lineage.Steps[^1]);
+        var observed = last.TotalCumulative - first.TotalCumulative;
+        var status = threshold.Evaluate(observed);
+        return new RuleResult(RuleIds.LineageGrowth, status, observed, threshold.Warn, threshold.Fail, null,
+            $"{Signed(observed)} cumulative across {lineage.Steps.Count.ToString(Inv)} releases ({first.TotalCumulative.ToString(Inv)} after {first.Adapter}, " +
+            $"{last.TotalCumulative.ToString(Inv)} after {last.Adapter}), {threshold.Describe(status)}");
+    }
+
+    /// <summary>The forgetting rules alone: one result per observation whose metric the policy limits.</summary>
+    public static IReadOnlyList<RuleResult> Forgetting(ForgettingPolicy policy, IReadOnlyList<ForgettingObservation> forgetting)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(forgetting);
+        return [.. forgetting.Where(o => policy.ThresholdFor(o.Metric) is not null).Select(o => Forgetting(o, policy.ThresholdFor(o.Metric)!))];
     }
 
     /// <summary>

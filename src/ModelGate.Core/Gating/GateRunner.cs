@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using ModelGate.Core.Adapters;
 using ModelGate.Core.Errors;
+using ModelGate.Core.Lineage;
 using ModelGate.Core.Provenance;
 using ModelGate.Core.Spectral;
 using ModelGate.Core.Spectral.Publishing;
@@ -15,7 +16,8 @@ namespace ModelGate.Core.Gating;
 /// (or take the analysis made elsewhere, <see cref="GateRequest.Analysis"/>), measure forgetting when the policy asks and a probe is
 /// registered (or take the observations made elsewhere, <see cref="GateRequest.Forgetting"/>), evaluate every rule, decide, then hand the result to each of the request's sinks. Bad input is found before the analysis starts.
 /// </summary>
-public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> logger, IForgettingProbe? forgettingProbe = null, SpectraManifestReader? manifests = null)
+public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> logger, IForgettingProbe? forgettingProbe = null, SpectraManifestReader? manifests = null,
+    ILineageAnalyzer? lineageAnalyzer = null, IRepairRecounter? repairRecounter = null)
 {
     public async Task<GateResult> RunAsync(GateRequest request, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
@@ -33,6 +35,16 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
         if (policy.Forgetting.IsEnabled && request.Forgetting is null && forgettingProbe is null)
         {
             throw new UserInputException($"{policy.Source}: 'forgetting' names a corpus or tasks, but this build of ModelGate has no forgetting probe; remove them or use a build with the forgetting metrics");
+        }
+
+        if (request.Lineage.Count > 0 && policy.Intruders.LineageGrowth is null)
+        {
+            throw new UserInputException($"{policy.Source}: earlier releases were given for the lineage rule, but 'intruders.lineageGrowth' sets no level; set one or leave the earlier releases out");
+        }
+
+        if (request.Lineage.Count > 0 && lineageAnalyzer is null)
+        {
+            throw new UserInputException("earlier releases were given for the lineage rule, but this build of ModelGate has no lineage analyzer");
         }
 
         GateBaseline? baseline = null;
@@ -84,13 +96,21 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
             timings.Add(("forgetting", phase.Elapsed));
         }
 
+        LineageReport? lineage = null;
+        if (request.Lineage.Count > 0)
+        {
+            var phase = Stopwatch.StartNew();
+            lineage = await lineageAnalyzer!.AnalyzeAsync(request.BaseModel, [.. request.Lineage, .. request.Adapters], settings, request.Device, progress, cancellationToken);
+            timings.Add(("lineage", phase.Elapsed));
+        }
+
         (ModelFingerprint Base, IReadOnlyList<ModelFingerprint> Adapters, TimeSpan Elapsed)? hashes = hashing is null ? null : await hashing;
         if (hashes is { } h)
         {
             timings.Add(("hashing", h.Elapsed));
         }
 
-        var rules = GateRules.Evaluate(policy, analysis, baseline, forgetting, provenance);
+        var rules = GateRules.Evaluate(policy, analysis, baseline, forgetting, provenance, lineage);
         var sensitivity = ForgettingSensitivity.Warnings(policy.Forgetting, forgetting);
         foreach (var warning in sensitivity)
         {
@@ -98,6 +118,14 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
         }
 
         var verdict = GateVerdict.From(rules, policy.FailOn, analysis.TotalIntruders);
+        RepairAdvice? repair = null;
+        if (request.AdviseRepair && !verdict.Allowed)
+        {
+            var phase = Stopwatch.StartNew();
+            repair = await AdviseRepairAsync(request, baseline, rules, progress, cancellationToken);
+            timings.Add(("repair recount", phase.Elapsed));
+        }
+
         var result = new GateResult
         {
             Verdict = verdict,
@@ -106,6 +134,8 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
             Baseline = baseline,
             Forgetting = forgetting,
             Provenance = provenance,
+            Lineage = lineage,
+            Repair = repair,
             Warnings = [.. Warnings(analysis, baseline, policy.Provenance.BaseMismatch is null ? [] : provenance), .. sensitivity, .. skipped is null ? [] : new[] { skipped }],
             Run = new GateRunInfo
             {
@@ -149,6 +179,32 @@ public sealed class GateRunner(IIntruderAnalyzer analyzer, ILogger<GateRunner> l
             ? null
             : $"forgetting rules skipped: forgetting.when is \"{GateWords.Of(ForgettingWhen.IntrudersAbove)}\" and no intruder count is above its warn or fail level ({analysis.TotalIntruders} in total), so the forgetting benchmark was not run";
     }
+
+    /// <summary>
+    /// Which repair would pass: when an intruder count rule blocked and there is one adapter, it is recounted after the
+    /// exact repair at each <see cref="RepairAdvice.Lambdas"/> and the count rules evaluated again on each recount.
+    /// Forgetting is not measured here, so no λ is said to pass it.
+    /// </summary>
+    private async Task<RepairAdvice> AdviseRepairAsync(GateRequest request, GateBaseline? baseline, IReadOnlyList<RuleResult> rules,
+        IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
+    {
+        var failOn = request.Policy.FailOn;
+        var forgettingBlocked = rules.Any(r => GateVerdict.Blocks(r.Status, failOn) && r.Id.StartsWith("forgetting.", StringComparison.Ordinal));
+        var countsBlocked = rules.Any(r => GateVerdict.Blocks(r.Status, failOn) && IsCountRule(r.Id));
+        if (!countsBlocked || request.Adapters.Count != 1 || repairRecounter is null)
+        {
+            return new RepairAdvice { Recounts = [], ForgettingBlocked = forgettingBlocked };
+        }
+
+        var reports = await repairRecounter.RecountAsync(request.BaseModel.LocalPath, request.Adapters[0].LocalPath, RepairAdvice.Lambdas,
+            request.AnalysisSettings, request.Device, progress, cancellationToken);
+        var recounts = RepairAdvice.Lambdas.Zip(reports, (lambda, after) => new RepairRecount(lambda, after.TotalIntruders,
+            !GateRules.Evaluate(request.Policy, after, baseline, []).Any(r => IsCountRule(r.Id) && GateVerdict.Blocks(r.Status, failOn)))).ToArray();
+        return new RepairAdvice { Recounts = recounts, ForgettingBlocked = forgettingBlocked };
+    }
+
+    /// <summary>The rules a recount can answer: those on intruder counts of the adapter itself (not the lineage's).</summary>
+    private static bool IsCountRule(string id) => id is RuleIds.Total or RuleIds.PerModule or RuleIds.PerLayer or RuleIds.Growth;
 
     /// <summary>Reads each adapter's config and factors (not the base's weights) to say where it came from, before the analysis.</summary>
     private static IReadOnlyList<AdapterProvenance> InspectProvenance(GateRequest request)

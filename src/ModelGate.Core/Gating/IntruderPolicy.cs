@@ -14,4 +14,10 @@ public sealed record IntruderPolicy
 
     /// <summary>Limit on the growth of the total against the baseline (MG0004); evaluated only with a baseline.</summary>
     public Threshold? Growth { get; init; }
+
+    /// <summary>
+    /// Limit on the growth of the cumulative total across a chain of releases (MG0005): after the release under test
+    /// against after the chain's first release; evaluated only when the earlier releases are given.
+    /// </summary>
+    public Threshold? LineageGrowth { get; init; }
 }

@@ -7,6 +7,7 @@ public static class RuleIds
     public const string PerModule = "intruders.perModule";
     public const string PerLayer = "intruders.perLayer";
     public const string Growth = "intruders.growth";
+    public const string LineageGrowth = "intruders.lineageGrowth";
     public const string PerplexityIncreasePct = "forgetting." + ForgettingMetric.PerplexityIncreasePct;
     public const string PseudoLossIncrease = "forgetting." + ForgettingMetric.PseudoLossIncrease;
     public const string AccuracyDropPts = "forgetting." + ForgettingMetric.AccuracyDropPts;
@@ -19,6 +20,7 @@ public static class RuleIds
         PerModule => "MG0002",
         PerLayer => "MG0003",
         Growth => "MG0004",
+        LineageGrowth => "MG0005",
         PerplexityIncreasePct => "MG0101",
         PseudoLossIncrease => "MG0102",
         AccuracyDropPts => "MG0103",

@@ -87,32 +87,7 @@ public static class ForgettingReportJson
         w.WriteStartArray("metrics");
         foreach (var m in report.Metrics)
         {
-            w.WriteStartObject();
-            w.WriteString("dataset", m.Dataset);
-            w.WriteString("metric", m.Metric);
-            w.WriteBoolean("gated", m.IsGated);
-            Number(w, "base", m.Base);
-            Number(w, "merged", m.Merged);
-            Number(w, "delta", m.Delta);
-            Number(w, "ciLow", m.CiLow);
-            Number(w, "ciHigh", m.CiHigh);
-            w.WriteString("intervalUnavailable", m.IntervalUnavailable); // null when there is an interval
-
-            Number(w, "minimumDetectableEffect", m.MinimumDetectableEffect);
-            if (m.McNemar is { } t)
-            {
-                w.WriteStartObject("mcnemar");
-                w.WriteNumber("b", t.B);
-                w.WriteNumber("c", t.C);
-                w.WriteNumber("p", t.P);
-                w.WriteEndObject();
-            }
-            else
-            {
-                w.WriteNull("mcnemar");
-            }
-
-            w.WriteEndObject();
+            Metric(w, m);
         }
 
         w.WriteEndArray();
@@ -124,7 +99,38 @@ public static class ForgettingReportJson
         w.WriteEndObject();
     });
 
-    private static void Number(Utf8JsonWriter w, string name, double? value)
+    /// <summary>One metric object of the contract (also the objects of a repair sweep's <c>metrics</c>).</summary>
+    internal static void Metric(Utf8JsonWriter w, ForgettingMetric m)
+    {
+        w.WriteStartObject();
+        w.WriteString("dataset", m.Dataset);
+        w.WriteString("metric", m.Metric);
+        w.WriteBoolean("gated", m.IsGated);
+        Number(w, "base", m.Base);
+        Number(w, "merged", m.Merged);
+        Number(w, "delta", m.Delta);
+        Number(w, "ciLow", m.CiLow);
+        Number(w, "ciHigh", m.CiHigh);
+        w.WriteString("intervalUnavailable", m.IntervalUnavailable); // null when there is an interval
+
+        Number(w, "minimumDetectableEffect", m.MinimumDetectableEffect);
+        if (m.McNemar is { } t)
+        {
+            w.WriteStartObject("mcnemar");
+            w.WriteNumber("b", t.B);
+            w.WriteNumber("c", t.C);
+            w.WriteNumber("p", t.P);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("mcnemar");
+        }
+
+        w.WriteEndObject();
+    }
+
+    internal static void Number(Utf8JsonWriter w, string name, double? value)
     {
         if (value is { } v && double.IsFinite(v))
         {

@@ -148,6 +148,25 @@ public static class GateVerdictJson
 
         w.WriteEndObject();
         JsonWriting.Strings(w, "warnings", result.Warnings);
+        if (result.Repair is { } repair)
+        {
+            w.WriteStartObject("repair");
+            w.WriteBoolean("forgettingBlocked", repair.ForgettingBlocked);
+            NumberOrNull(w, "intrudersPassAtLambda", repair.IntrudersPassAt);
+            w.WriteStartArray("recounts");
+            foreach (var r in repair.Recounts)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("lambda", r.Lambda);
+                w.WriteNumber("intruders", r.Intruders);
+                w.WriteBoolean("intruderRulesPass", r.IntruderRulesPass);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
         w.WriteEndObject();
     }
 

@@ -29,7 +29,20 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
     public async Task<ForgettingReport> EvaluateAsync(ForgettingRequest request, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Adapters.Count == 0)
+        return (await EvaluateEachAsync(request, [request.Adapters], progress, cancellationToken))[0];
+    }
+
+    /// <summary>
+    /// Measures the base model once, then the base with each of <paramref name="alternatives"/> merged in memory in
+    /// its place of <see cref="ForgettingRequest.Adapters"/> (one in memory at a time): one report per alternative,
+    /// each against the same base scores, so their deltas differ only by the merged model.
+    /// </summary>
+    public async Task<IReadOnlyList<ForgettingReport>> EvaluateEachAsync(ForgettingRequest request, IReadOnlyList<IReadOnlyList<string>> alternatives,
+        IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(alternatives);
+        if (alternatives.Count == 0 || alternatives.Any(a => a.Count == 0))
         {
             throw new UserInputException(InputField.Adapter, "missing: forgetting compares the base with at least one adapter merged in");
         }
@@ -37,8 +50,8 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
         var data = await ForgettingDataReader.ReadAsync(request.Corpus, request.TextColumn, request.Tasks, request.Limit, cancellationToken, request.FetchedTasks);
         var options = new LanguageModelOptions { Device = request.Device, DType = request.DType };
         _ = options.ScalarType(); // a bad dtype is reported before the data is tokenised
-        return Evaluate(request.BaseModel, data,
-            merged => loader.Load(request.BaseModel, merged ? options with { Adapters = request.Adapters } : options),
+        return EvaluateEach(request.BaseModel, data, () => loader.Load(request.BaseModel, options),
+            [.. alternatives.Select(adapters => (Func<ILanguageModel>)(() => loader.Load(request.BaseModel, options with { Adapters = adapters })))],
             request.Settings, progress, cancellationToken);
     }
 
@@ -51,6 +64,18 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
     /// <param name="cancellationToken">Stops the scoring; nothing is written either way.</param>
     public static ForgettingReport Evaluate(string tokenizerFolder, ForgettingData data,
         Func<bool, ILanguageModel> loadModel, ForgettingSettings settings, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(loadModel);
+        return EvaluateEach(tokenizerFolder, data, () => loadModel(false), [() => loadModel(true)], settings, progress, cancellationToken)[0];
+    }
+
+    /// <summary>
+    /// The base model scored once, then each merged model on the same plan; one report per merged model. Each model is
+    /// disposed before the next loads.
+    /// </summary>
+    private static IReadOnlyList<ForgettingReport> EvaluateEach(string tokenizerFolder, ForgettingData data,
+        Func<ILanguageModel> loadBase, IReadOnlyList<Func<ILanguageModel>> loadMerged, ForgettingSettings settings, IProgress<WorkProgress>? progress,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(data);
         Validate(settings);
@@ -66,45 +91,53 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
         Plan plan;
         Scores baseScores;
         string modelType;
-        using (var model = loadModel(false))
+        var phases = loadMerged.Count + 1;
+        using (var model = loadBase())
         {
             modelType = model.ModelType;
             plan = BuildPlan(tokenizer, tokenized, model, settings);
-            baseScores = Score(model, plan, settings, "base", 0, progress, watch, cancellationToken);
+            baseScores = Score(model, plan, settings, "base", 0, phases, progress, watch, cancellationToken);
         }
 
-        Scores mergedScores;
-        using (var model = loadModel(true))
+        var reports = new List<ForgettingReport>();
+        for (var i = 0; i < loadMerged.Count; i++)
         {
-            if (model.Kind != plan.Kind)
+            Scores mergedScores;
+            using (var model = loadMerged[i]())
             {
-                throw new UserInputException($"forgetting: the merged model is {model.Kind}, the base {plan.Kind}");
+                if (model.Kind != plan.Kind)
+                {
+                    throw new UserInputException($"forgetting: the merged model is {model.Kind}, the base {plan.Kind}");
+                }
+
+                var phase = loadMerged.Count == 1 ? "merged" : string.Create(CultureInfo.InvariantCulture, $"merged {i + 1}/{loadMerged.Count}");
+                mergedScores = Score(model, plan, settings, phase, (i + 1) * plan.Rows, phases, progress, watch, cancellationToken);
             }
 
-            mergedScores = Score(model, plan, settings, "merged", plan.Rows, progress, watch, cancellationToken);
+            var metrics = Compare(plan, baseScores, mergedScores, settings);
+            reports.Add(new ForgettingReport
+            {
+                ModelType = modelType,
+                Kind = plan.Kind,
+                Tokenizer = tokenizer.Description,
+                MaxLength = plan.MaxLength,
+                Stride = plan.Stride,
+                Settings = settings,
+                Datasets = plan.Datasets.Select(d => new ForgettingDataset(d.Name, d.IsTask ? "task" : "corpus", d.Units, d.Tokens)
+                {
+                    Resampled = d.Resampled!,
+                    Task = d.Origin?.Task,
+                    Split = d.Origin?.Split,
+                    Revision = d.Origin?.Revision,
+                }).ToArray(),
+                Metrics = metrics,
+                BaseThroughput = baseScores.Throughput,
+                MergedThroughput = mergedScores.Throughput,
+                Elapsed = watch.Elapsed,
+            });
         }
 
-        var metrics = Compare(plan, baseScores, mergedScores, settings);
-        return new ForgettingReport
-        {
-            ModelType = modelType,
-            Kind = plan.Kind,
-            Tokenizer = tokenizer.Description,
-            MaxLength = plan.MaxLength,
-            Stride = plan.Stride,
-            Settings = settings,
-            Datasets = plan.Datasets.Select(d => new ForgettingDataset(d.Name, d.IsTask ? "task" : "corpus", d.Units, d.Tokens)
-            {
-                Resampled = d.Resampled!,
-                Task = d.Origin?.Task,
-                Split = d.Origin?.Split,
-                Revision = d.Origin?.Revision,
-            }).ToArray(),
-            Metrics = metrics,
-            BaseThroughput = baseScores.Throughput,
-            MergedThroughput = mergedScores.Throughput,
-            Elapsed = watch.Elapsed,
-        };
+        return reports;
     }
 
     private static void Validate(ForgettingSettings s)
@@ -315,7 +348,7 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
         return new MaskedRequest(tokens, Enumerable.Range(first, continuation.Length).ToArray());
     }
 
-    private static Scores Score(ILanguageModel model, Plan plan, ForgettingSettings s, string phase, int offset,
+    private static Scores Score(ILanguageModel model, Plan plan, ForgettingSettings s, string phase, int offset, int phases,
         IProgress<WorkProgress>? progress, Stopwatch watch, CancellationToken ct)
     {
         var results = new List<float[][]>();
@@ -336,7 +369,7 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
 
                 last = watch.Elapsed;
                 var rate = before.Add(p.Throughput).TokensPerSecond;
-                progress.Report(new WorkProgress(done + p.Completed, 2 * plan.Rows,
+                progress.Report(new WorkProgress(done + p.Completed, phases * plan.Rows,
                     string.Create(CultureInfo.InvariantCulture, $"{phase} · {dataset.Name} · {rate:N0} tok/s"), watch.Elapsed));
             });
 

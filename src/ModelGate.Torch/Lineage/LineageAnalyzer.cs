@@ -20,7 +20,7 @@ namespace ModelGate.Torch.Lineage;
 /// against the original base: what the paper shows accumulating) and the new ones (against the weight after
 /// release i−1: what this release brought by itself).
 /// </summary>
-public sealed class LineageAnalyzer(IntruderAnalyzer analyzer, ILogger<LineageAnalyzer> logger)
+public sealed class LineageAnalyzer(IntruderAnalyzer analyzer, ILogger<LineageAnalyzer> logger) : ILineageAnalyzer
 {
     /// <summary>The lineage of adapter folders on a base folder, each named as it is.</summary>
     public Task<LineageReport> AnalyzeAsync(string baseFolder, IReadOnlyList<string> adapterFolders, AnalysisSettings settings, string device,

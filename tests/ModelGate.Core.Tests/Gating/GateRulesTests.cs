@@ -1,4 +1,5 @@
 using ModelGate.Core.Gating;
+using ModelGate.Core.Lineage;
 using ModelGate.Core.Provenance;
 using static ModelGate.Core.Tests.Gating.SampleResults;
 
@@ -16,6 +17,35 @@ public sealed class GateRulesTests
             Growth = new Threshold(0, 2),
         },
         Forgetting = new ForgettingPolicy { PerplexityIncreasePct = new Threshold(2, 5), AccuracyDropPts = Threshold.FailAbove(1) },
+    };
+
+    [Fact]
+    public void LineageGrowth_ChainOfThreeReleases_HoldsTheCumulativeGrowthAfterTheFirstToTheLevel()
+    {
+        var policy = Policy with { Intruders = Policy.Intruders with { LineageGrowth = new Threshold(0, 2) } };
+        var analysis = Analysis((Q0, 0));
+        var lineage = new LineageReport
+        {
+            ToolVersion = "test", BaseModel = "base", Adapters = ["v1", "v2", "v3"], K = 10, Epsilon = 0.5, Method = "auto", Device = "cpu",
+            Elapsed = TimeSpan.Zero,
+            Steps = [Step(1, "v1", 4), Step(2, "v2", 5), Step(3, "v3", 7)],
+        };
+
+        var rule = Assert.Single(GateRules.Evaluate(policy, analysis, null, [], null, lineage), r => r.Id == RuleIds.LineageGrowth);
+        var under = GateRules.Evaluate(policy, analysis, null, [], null, lineage with { Steps = [.. lineage.Steps.Take(2)] }).Single(r => r.Id == RuleIds.LineageGrowth);
+
+        Assert.Equal((RuleStatus.Fail, 3.0, "MG0005"), (rule.Status, rule.Observed, rule.Code));
+        Assert.Equal("+3 cumulative across 3 releases (4 after v1, 7 after v3), above the fail level 2", rule.Message);
+        Assert.Equal((RuleStatus.Warn, 1.0), (under.Status, under.Observed));
+        Assert.DoesNotContain(GateRules.Evaluate(policy, analysis, null, []), r => r.Id == RuleIds.LineageGrowth);
+    }
+
+    private static LineageStep Step(int step, string adapter, int cumulative) => new()
+    {
+        Step = step,
+        Adapter = adapter,
+        Modules = [new LineageModule(Q0, 0, cumulative, 0, true)],
+        Growth = 0,
     };
 
     [Fact]
