@@ -55,6 +55,23 @@ public sealed class ForgettingDemoTests(ForgettingDemoFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Gate_DefaultPolicyOnIntrudersAlone_BlocksTheAdapterThatForgets_AllowsTheMildOne()
+    {
+        using var dir = new TempDirectory();
+
+        // No corpus: the built-in policy's intruder levels (derived in docs/study/study.md) decide by themselves.
+        var (forgetsCode, forgetsOut, forgetsErr) = await CliRunner.RunAsync("gate", "--base", Demo.BaseModel, "--adapter", Demo.ForgettingAdapter,
+            "--device", "cpu", "--json", dir.File("forgets.json"));
+        var (mildCode, mildOut, mildErr) = await CliRunner.RunAsync("gate", "--base", Demo.BaseModel, "--adapter", Demo.MildAdapter,
+            "--device", "cpu", "--json", dir.File("mild.json"));
+
+        Assert.True(forgetsCode == 1, forgetsErr + forgetsOut);
+        Assert.True(mildCode == 0, mildErr + mildOut);
+        Assert.Equal("fail", Rule(dir.File("forgets.json"), "MG0002"));
+        Assert.Equal("pass", Rule(dir.File("mild.json"), "MG0002"));
+    }
+
+    [Fact]
     public async Task ForgettingDemo_OnABuiltFolder_ReusesIt_AndShowsOneBlockedOneAllowed()
     {
         var root = Path.GetDirectoryName(Demo.BaseModel)!;
