@@ -67,8 +67,8 @@ public sealed class ForgettingDemoTests(ForgettingDemoFixture fixture) : IClassF
 
         Assert.True(forgetsCode == 1, forgetsErr + forgetsOut);
         Assert.True(mildCode == 0, mildErr + mildOut);
-        Assert.Equal("fail", Rule(dir.File("forgets.json"), "MG0002"));
-        Assert.Equal("pass", Rule(dir.File("mild.json"), "MG0002"));
+        Assert.Contains("fail", Rules(dir.File("forgets.json"), "MG0002"));
+        Assert.All(Rules(dir.File("mild.json"), "MG0002"), status => Assert.Equal("pass", status));
     }
 
     [Fact]
@@ -84,6 +84,13 @@ public sealed class ForgettingDemoTests(ForgettingDemoFixture fixture) : IClassF
         Assert.True(mild > 0, stdout);
         Assert.Contains("gate FAIL: release blocked", stdout[..mild]);
         Assert.Contains("gate PASS: release allowed", stdout[mild..]);
+    }
+
+    /// <summary>The statuses of every rule with <paramref name="code"/>: per-module rules come once per module.</summary>
+    private static string[] Rules(string verdict, string code)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(verdict));
+        return [.. json.RootElement.GetProperty("rules").EnumerateArray().Where(r => r.GetProperty("code").GetString() == code).Select(r => r.GetProperty("status").GetString()!)];
     }
 
     private static string Rule(string verdict, string code)
