@@ -73,6 +73,7 @@ public static class CliApplication
         root.Subcommands.Add(ForgettingCommand.Create(context));
         root.Subcommands.Add(ForgettingBenchCommand.Create(context));
         root.Subcommands.Add(ForgettingDemoCommand.Create(context));
+        root.Subcommands.Add(StudyCommand.Create(context));
         root.Subcommands.Add(RegistryCommand.Create(context));
         return root;
     }

@@ -85,6 +85,34 @@ public static class TinyLanguageModelTrainer
         return run with { Folder = adapterFolder, TrainableParameters = parameters.Sum(p => p.numel()) };
     }
 
+    /// <summary>
+    /// Fine-tunes every parameter of the model in <paramref name="baseFolder"/> (the paper's control for LoRA) and writes
+    /// the tuned model with the base's config and tokenizer files into <paramref name="tunedFolder"/>.
+    /// </summary>
+    public static TrainingRun FineTuneFully(string baseFolder, IReadOnlyList<int> tokens, FullFineTuneSettings settings, string tunedFolder,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        using var module = new LanguageModelLoader().LoadModule(baseFolder, new LanguageModelOptions { Device = "cpu" }, out _);
+        var parameters = module.parameters().ToArray();
+        foreach (var p in parameters)
+        {
+            p.requires_grad = true;
+        }
+
+        var run = Train(module, parameters, tokens, settings.SequenceLength, settings.BatchSize, settings.Steps, settings.LearningRate,
+            settings.WeightDecay, DeterministicRandom.For(settings.Seed, "batches"), cancellationToken);
+
+        Directory.CreateDirectory(tunedFolder);
+        foreach (var file in ModelFiles.Companions(baseFolder))
+        {
+            File.Copy(file, Path.Combine(tunedFolder, Path.GetFileName(file)), overwrite: true);
+        }
+
+        WriteTensors(Path.Combine(tunedFolder, ShardFileNames.SingleFileName), module.named_parameters().Select(p => (p.name, (Tensor)p.parameter)));
+        return run with { Folder = tunedFolder, TrainableParameters = parameters.Sum(p => p.numel()) };
+    }
+
     /// <summary>Next-token cross-entropy on random windows of the stream; AdamW, linear warm-up over 10% of the steps, then cosine to 10%.</summary>
     private static TrainingRun Train(LanguageModelModule module, Parameter[] parameters, IReadOnlyList<int> tokens, int length, int batchSize, int steps,
         double learningRate, double weightDecay, DeterministicRandom rng, CancellationToken cancellationToken)

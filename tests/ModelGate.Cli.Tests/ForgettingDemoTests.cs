@@ -55,6 +55,23 @@ public sealed class ForgettingDemoTests(ForgettingDemoFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Gate_DefaultPolicyOnIntrudersAlone_BlocksTheAdapterThatForgets_AllowsTheMildOne()
+    {
+        using var dir = new TempDirectory();
+
+        // No corpus: the built-in policy's intruder levels (derived in docs/study/study.md) decide by themselves.
+        var (forgetsCode, forgetsOut, forgetsErr) = await CliRunner.RunAsync("gate", "--base", Demo.BaseModel, "--adapter", Demo.ForgettingAdapter,
+            "--device", "cpu", "--json", dir.File("forgets.json"));
+        var (mildCode, mildOut, mildErr) = await CliRunner.RunAsync("gate", "--base", Demo.BaseModel, "--adapter", Demo.MildAdapter,
+            "--device", "cpu", "--json", dir.File("mild.json"));
+
+        Assert.True(forgetsCode == 1, forgetsErr + forgetsOut);
+        Assert.True(mildCode == 0, mildErr + mildOut);
+        Assert.Contains("fail", Rules(dir.File("forgets.json"), "MG0002"));
+        Assert.All(Rules(dir.File("mild.json"), "MG0002"), status => Assert.Equal("pass", status));
+    }
+
+    [Fact]
     public async Task ForgettingDemo_OnABuiltFolder_ReusesIt_AndShowsOneBlockedOneAllowed()
     {
         var root = Path.GetDirectoryName(Demo.BaseModel)!;
@@ -67,6 +84,13 @@ public sealed class ForgettingDemoTests(ForgettingDemoFixture fixture) : IClassF
         Assert.True(mild > 0, stdout);
         Assert.Contains("gate FAIL: release blocked", stdout[..mild]);
         Assert.Contains("gate PASS: release allowed", stdout[mild..]);
+    }
+
+    /// <summary>The statuses of every rule with <paramref name="code"/>: per-module rules come once per module.</summary>
+    private static string[] Rules(string verdict, string code)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(verdict));
+        return [.. json.RootElement.GetProperty("rules").EnumerateArray().Where(r => r.GetProperty("code").GetString() == code).Select(r => r.GetProperty("status").GetString()!)];
     }
 
     private static string Rule(string verdict, string code)

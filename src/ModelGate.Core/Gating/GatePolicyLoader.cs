@@ -20,7 +20,11 @@ public static class GatePolicyLoader
     private static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
     private static readonly Lazy<GatePolicy> DefaultPolicy = new(() => Parse(DefaultJson(), DefaultSource, new GatePolicy()) with { Source = DefaultSource });
 
-    /// <summary>The policy the gate uses when none is given: the embedded default.</summary>
+    /// <summary>
+    /// The policy the gate uses when none is given: the embedded default. Its intruder levels are checked against the
+    /// study in docs/study/study.md (the <c>study</c> verb): runs that raised held-out perplexity above the forgetting
+    /// fail level against those that did not; docs/policy.md says how.
+    /// </summary>
     public static GatePolicy Default => DefaultPolicy.Value;
 
     /// <summary>The embedded default policy's text (what <c>gate --print-default-policy</c> would show).</summary>
