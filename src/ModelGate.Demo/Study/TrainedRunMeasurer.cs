@@ -1,6 +1,7 @@
 using ModelGate.Core.Forgetting;
 using ModelGate.Core.Spectral;
 using ModelGate.Forgetting.Metrics;
+using ModelGate.Forgetting.Metrics.Tasks;
 using ModelGate.Forgetting.Models;
 using ModelGate.Torch.Spectral;
 
@@ -41,8 +42,8 @@ public sealed class TrainedRunMeasurer(IntruderAnalyzer analyzer, LanguageModelL
 
     private RunMeasurement Measure(IntruderReport counts, string baseFolder, Func<bool, ILanguageModel> load, CancellationToken cancellationToken)
     {
-        var prose = Perplexity(ForgettingEvaluator.Evaluate(baseFolder, _prose, [], load, Scoring, null, cancellationToken));
-        var code = Perplexity(ForgettingEvaluator.Evaluate(baseFolder, _code, [], load, Scoring, null, cancellationToken));
+        var prose = Perplexity(ForgettingEvaluator.Evaluate(baseFolder, new ForgettingData([_prose], [], []), load, Scoring, null, cancellationToken));
+        var code = Perplexity(ForgettingEvaluator.Evaluate(baseFolder, new ForgettingData([_code], [], []), load, Scoring, null, cancellationToken));
         return new RunMeasurement
         {
             IntrudersTotal = counts.TotalIntruders,
