@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ModelGate.Testing;
+using ModelGate.Testing.Datasets;
 
 namespace ModelGate.Cli.Tests;
 
@@ -97,16 +98,12 @@ public sealed class ForgettingCommandTests
     public async Task Forgetting_ArcEasyParquetWithLimit_ScoresTheFirstRowsAndNamesTaskSplitAndRows()
     {
         using var dir = new TempDirectory();
-        var rows = new[]
-        {
-            new ArcRow { Question = "What does a function return", Choices = new() { Text = ["a value", "a zebra"], Label = ["A", "B"] }, AnswerKey = "A" },
-            new ArcRow { Question = "Which keyword defines a function", Choices = new() { Text = ["banana", "def", "rocket"], Label = ["1", "2", "3"] }, AnswerKey = "2" },
-            new ArcRow { Question = "Not read past the limit", Choices = new() { Text = ["x", "y"], Label = ["A", "B"] }, AnswerKey = "Z" },
-        };
-        await using (var stream = File.Create(dir.File("arc.parquet")))
-        {
-            await Parquet.Serialization.ParquetSerializer.SerializeAsync(rows, stream);
-        }
+        await ArcParquet.WriteAsync(dir.File("arc.parquet"),
+        [
+            ArcParquet.Row("What does a function return", ["a value", "a zebra"], ["A", "B"], "A"),
+            ArcParquet.Row("Which keyword defines a function", ["banana", "def", "rocket"], ["1", "2", "3"], "2"),
+            ArcParquet.Row("Not read past the limit", ["x", "y"], ["A", "B"], "Z"),
+        ], rowGroupSize: 3);
 
         var (code, stdout, stderr) = await CliRunner.RunAsync("forgetting", "--base", Peer("models", "llama3_gqa_tied"), "--adapter", Peer("adapters", "llama3_lora_all"),
             "--tasks", $"arc_easy={dir.File("arc.parquet")}", "--limit", "2", "--bootstrap", "50", "--device", "cpu", "--format", "json", "-o", dir.File("f.json"));

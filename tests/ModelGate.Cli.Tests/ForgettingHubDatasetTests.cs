@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ModelGate.Testing;
 using ModelGate.Testing.Registries;
-using Parquet.Serialization;
+using ModelGate.Testing.Datasets;
 
 namespace ModelGate.Cli.Tests;
 
@@ -47,14 +47,9 @@ public sealed class ForgettingHubDatasetTests : IDisposable
         Assert.Empty(Directory.EnumerateFiles(dir.File("cache"), "train-*", SearchOption.AllDirectories));
     }
 
-    private static async Task WriteArcAsync(string path, string answerKey)
-    {
-        var rows = new[]
-        {
-            new ArcRow { Question = "What does a function return", Choices = new() { Text = ["a value", "a zebra"], Label = ["A", "B"] }, AnswerKey = answerKey },
-            new ArcRow { Question = "Which keyword defines a function", Choices = new() { Text = ["def", "banana"], Label = ["A", "B"] }, AnswerKey = "A" },
-        };
-        await using var stream = File.Create(path);
-        await ParquetSerializer.SerializeAsync(rows, stream);
-    }
+    private static Task WriteArcAsync(string path, string answerKey) => ArcParquet.WriteAsync(path,
+    [
+        ArcParquet.Row("What does a function return", ["a value", "a zebra"], ["A", "B"], answerKey),
+        ArcParquet.Row("Which keyword defines a function", ["def", "banana"], ["A", "B"], "A"),
+    ], rowGroupSize: 2);
 }

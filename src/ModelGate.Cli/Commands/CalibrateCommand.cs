@@ -67,7 +67,7 @@ public static class CalibrateCommand
                 AtomicFile.WriteAllText(files.Html, CalibrationReportHtml.Render(result, markdown));
             }
 
-            Write(result, options.Format, options.Output, context);
+            ReportWriter.Write(result, options.Format, options.Output, context.Out, context.OutIsTerminal);
             return ExitCodes.Ok;
         }, ct));
         return command;
@@ -76,34 +76,4 @@ public static class CalibrateCommand
     /// <summary>A data path as the written policy should name it: relative to the policy file's folder, where the gate looks for it.</summary>
     private static string? RelativeTo(string policyFile, string? path) =>
         path is null ? null : Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(policyFile))!, Path.GetFullPath(path));
-
-    private static void Write(CalibrationResult result, ReportFormat format, string? outputFile, CliContext context)
-    {
-        var text = format switch
-        {
-            ReportFormat.Json => CalibrationReportJson.Serialize(result),
-            ReportFormat.Markdown => CalibrationReportMarkdown.Render(result),
-            _ => null,
-        };
-        if (text is null)
-        {
-            var target = outputFile is null ? context.Out : new StringWriter();
-            CalibrationTable.Write(OutputConsole.Create(target, outputFile is null && context.OutIsTerminal), result);
-            text = outputFile is null ? null : target.ToString();
-        }
-
-        if (text is null)
-        {
-            return;
-        }
-
-        if (outputFile is null)
-        {
-            context.Out.Write(text);
-        }
-        else
-        {
-            AtomicFile.WriteAllText(outputFile, text);
-        }
-    }
 }

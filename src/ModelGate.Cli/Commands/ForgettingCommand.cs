@@ -4,9 +4,6 @@ using ModelGate.Cli.Hosting;
 using ModelGate.Cli.Options;
 using ModelGate.Cli.Rendering;
 using ModelGate.Core.Evidence;
-using ModelGate.Core.Forgetting;
-using ModelGate.Core.IO;
-using ModelGate.Core.Reporting;
 using ModelGate.Forgetting.Metrics;
 
 namespace ModelGate.Cli.Commands;
@@ -56,39 +53,9 @@ public static class ForgettingCommand
             var report = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "forgetting", progress => Task.Run(() => evaluator.EvaluateAsync(request, progress, ct), ct));
             // Recorded so that a gate given this report (gate --forgetting) can refuse it for other models or data.
             report = report with { Provenance = await ForgettingEvidence.IdentifyAsync(baseModel, adapters, datasets, ct) };
-            Write(report, options.Format, options.Output, context);
+            ReportWriter.Write(report, options.Format, options.Output, context.Out, context.OutIsTerminal);
             return ExitCodes.Ok;
         }, ct));
         return command;
-    }
-
-    private static void Write(ForgettingReport report, ReportFormat format, string? outputFile, CliContext context)
-    {
-        var text = format switch
-        {
-            ReportFormat.Json => ForgettingReportJson.Serialize(report) + Environment.NewLine,
-            ReportFormat.Markdown => ForgettingReportMarkdown.Render(report),
-            _ => null,
-        };
-        if (text is null)
-        {
-            var target = outputFile is null ? context.Out : new StringWriter();
-            ForgettingTable.Write(OutputConsole.Create(target, outputFile is null && context.OutIsTerminal), report);
-            text = outputFile is null ? null : target.ToString();
-        }
-
-        if (text is null)
-        {
-            return;
-        }
-
-        if (outputFile is null)
-        {
-            context.Out.Write(text);
-        }
-        else
-        {
-            AtomicFile.WriteAllText(outputFile, text);
-        }
     }
 }

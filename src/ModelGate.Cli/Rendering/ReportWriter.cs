@@ -1,3 +1,5 @@
+using ModelGate.Core.Calibration;
+using ModelGate.Core.Forgetting;
 using ModelGate.Core.IO;
 using ModelGate.Core.Lineage;
 using ModelGate.Core.Reporting;
@@ -24,6 +26,22 @@ public static class ReportWriter
             ReportFormat.Markdown => LineageReportMarkdown.Render(report),
             _ => null,
         }, console => LineageTable.Write(console, report), outputFile, stdout, stdoutIsTerminal);
+
+    public static void Write(ForgettingReport report, ReportFormat format, string? outputFile, TextWriter stdout, bool stdoutIsTerminal) =>
+        Write(format switch
+        {
+            ReportFormat.Json => ForgettingReportJson.Serialize(report) + Environment.NewLine,
+            ReportFormat.Markdown => ForgettingReportMarkdown.Render(report),
+            _ => null,
+        }, console => ForgettingTable.Write(console, report), outputFile, stdout, stdoutIsTerminal);
+
+    public static void Write(CalibrationResult result, ReportFormat format, string? outputFile, TextWriter stdout, bool stdoutIsTerminal) =>
+        Write(format switch
+        {
+            ReportFormat.Json => CalibrationReportJson.Serialize(result),
+            ReportFormat.Markdown => CalibrationReportMarkdown.Render(result),
+            _ => null,
+        }, console => CalibrationTable.Write(console, result), outputFile, stdout, stdoutIsTerminal);
 
     /// <summary><paramref name="text"/> when the format is text; null for the table, which <paramref name="table"/> draws.</summary>
     private static void Write(string? text, Action<IAnsiConsole> table, string? outputFile, TextWriter stdout, bool stdoutIsTerminal)

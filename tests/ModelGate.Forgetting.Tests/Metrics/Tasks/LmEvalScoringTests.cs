@@ -1,3 +1,4 @@
+using ModelGate.Testing.Datasets;
 using System.Text.Json;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Forgetting;

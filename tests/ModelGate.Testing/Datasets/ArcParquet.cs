@@ -1,14 +1,14 @@
-using Parquet;
 using System.Text.Json.Serialization;
+using Parquet;
 using Parquet.Serialization;
 
-namespace ModelGate.Forgetting.Tests.Metrics.Tasks;
+namespace ModelGate.Testing.Datasets;
 
 /// <summary>
 /// Writes ARC rows in the shape the hub's Parquet files have (allenai/ai2_arc: choices is a struct of two string
 /// lists), with Parquet.Net, so the reader meets nested columns and several row groups.
 /// </summary>
-internal static class ArcParquet
+public static class ArcParquet
 {
     public static async Task WriteAsync(string path, IReadOnlyList<ArcRow> rows, int rowGroupSize)
     {
