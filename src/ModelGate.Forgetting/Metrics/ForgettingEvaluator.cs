@@ -259,8 +259,12 @@ public sealed partial class ForgettingEvaluator(LanguageModelLoader loader)
                 }
                 else
                 {
+                    // An lm-eval rolling task (wikitext) is scored as lm-eval scores it, so its perplexities are lm-eval's.
                     var tokens = s.PrependBos && prefixToken is { } p ? [p, .. ids] : ids;
-                    foreach (var window in SlidingWindow.Plan(tokens, maxLength, stride))
+                    var windows = corpus.Origin?.Task == Wikitext.TaskName && prefixToken is { } prefix
+                        ? RollingWindows.Plan(ids, prefix, maxLength)
+                        : SlidingWindow.Plan(tokens, maxLength, stride);
+                    foreach (var window in windows)
                     {
                         causal.Add(window);
                         owner.Add(d);

@@ -110,6 +110,19 @@ public sealed class ScorerTests
     }
 
     [Fact]
+    public void RollingWindows_AsLmEvalsGetRollingTokenWindows_EveryTokenOnceFromThePrefixThenOneTokenOfContext()
+    {
+        // lm_eval/utils.py get_rolling_token_windows(list(range(10)), prefix_token=99, max_seq_len=4, context_len=1)
+        // yields ([99, 0, 1, 2], [0, 1, 2, 3]), ([3, 4, 5, 6], [4, 5, 6, 7]), ([5, 6, 7, 8], [8, 9]): the model reads the
+        // first list and the second is scored; here one sequence holds both, scored from FirstScored.
+        var windows = RollingWindows.Plan(Enumerable.Range(0, 10).ToArray(), prefixToken: 99, maxLength: 4);
+
+        Assert.Equal([[99, 0, 1, 2, 3], [3, 4, 5, 6, 7], [5, 6, 7, 8, 9]], windows.Select(w => w.Tokens));
+        Assert.Equal([1, 1, 3], windows.Select(w => w.FirstScored));
+        Assert.Equal(Enumerable.Range(0, 10), windows.SelectMany(w => w.Tokens[w.FirstScored..]));
+    }
+
+    [Fact]
     public void PairedBootstrap_SameSeed_SameInterval_AndItBracketsThePoint()
     {
         var x = Enumerable.Range(0, 50).Select(i => Math.Sin(i) + 0.3).ToArray();

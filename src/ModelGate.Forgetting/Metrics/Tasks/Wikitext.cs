@@ -10,7 +10,10 @@ namespace ModelGate.Forgetting.Metrics.Tasks;
 /// </summary>
 public sealed partial class Wikitext : LmEvalTask
 {
-    public override string Name => "wikitext";
+    /// <summary>The name lm-eval gives the task, which also picks its rolling-window scoring.</summary>
+    public const string TaskName = "wikitext";
+
+    public override string Name => TaskName;
 
     public override HubDataset Dataset { get; } = new("EleutherAI/wikitext_document_level", "wikitext-2-raw-v1", "test");
 

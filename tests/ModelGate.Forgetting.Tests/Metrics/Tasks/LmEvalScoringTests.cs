@@ -155,4 +155,22 @@ public sealed class LmEvalScoringTests
         Assert.Equal(nll / pages.Sum(p => p.Length), Math.Log(Metric(report, ForgettingMetricNames.BytePerplexity).Base), 6);
         Assert.Equal("wikitext", Assert.Single(report.Datasets).Task);
     }
+
+    [Fact]
+    public async Task Evaluate_Wikitext_ScoredInLmEvalsRollingWindowsNotTheOverlappingOnes()
+    {
+        using var dir = new TempDirectory();
+        using var tokenizer = new CharacterTokenizerFolder();
+        string[] pages = ["the cat sat on the mat .", "a dog ran , the sun is hot ."];
+        File.WriteAllLines(dir.File("wiki.jsonl"), pages.Select(p => JsonSerializer.Serialize(new { page = p })));
+        var model = Model(0);
+        var data = await ForgettingDataReader.ReadAsync(null, "text", [$"wikitext={dir.File("wiki.jsonl")}"], null, CancellationToken.None);
+
+        var report = ForgettingEvaluator.Evaluate(tokenizer.Path, data, _ => model, new ForgettingSettings { BatchSize = 3, MaxLength = 4, Stride = 2 }, null, CancellationToken.None);
+
+        // Disjoint blocks of 4 predicted tokens, each read as 4 tokens (BOS or the one token before, then 3 of the block);
+        // the overlapping windows a stride of 2 gives would read about twice as many.
+        var read = pages.Select(Wikitext.Detokenize).Sum(d => 4 * (long)Math.Ceiling(CharacterTokenizerFolder.Ids(d).Length / 4.0));
+        Assert.Equal(read, report.BaseThroughput.Tokens);
+    }
 }
