@@ -1,25 +1,20 @@
 using System.Text.Json;
-using ModelGate.Demo;
-using ModelGate.Testing;
 
 namespace ModelGate.Cli.Tests;
 
 public sealed class LineageCommandTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TwoReleaseLineage _lineage = new();
     private readonly string _base;
     private readonly IReadOnlyList<string> _releases;
 
     public LineageCommandTests()
     {
-        _base = new TinyModelBuilder().Build(_dir.File("base")).Folder;
-        _releases = new AdapterLineageBuilder()
-            .Then(new LoraAdapterBuilder().WithIntruders("model.layers.0.self_attn.q_proj", 2))
-            .Then(new LoraAdapterBuilder().WithIntruders("model.layers.1.self_attn.v_proj", 3).WithAlignedUpdate("model.layers.0.self_attn.q_proj"))
-            .Build(_base, _dir.File("lineage"));
+        _base = _lineage.Base;
+        _releases = _lineage.Releases;
     }
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose() => _lineage.Dispose();
 
     [Fact]
     public async Task Lineage_JsonFormat_FollowsTheDocumentedContract()
@@ -65,7 +60,7 @@ public sealed class LineageCommandTests : IDisposable
     [Fact]
     public async Task Lineage_MarkdownToFile_HasTheReleaseTableAndABarChart()
     {
-        var report = _dir.File("lineage.md");
+        var report = _lineage.File("lineage.md");
 
         var (code, stdout, stderr) = await CliRunner.RunAsync(["lineage", "--base", _base, .. Adapters(_releases), "--format", "markdown", "--output", report]);
 
