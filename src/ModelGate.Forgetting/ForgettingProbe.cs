@@ -21,8 +21,11 @@ public sealed class ForgettingProbe(ForgettingEvaluator evaluator) : IForgetting
         {
             BaseModel = request.BaseModel.LocalPath,
             Adapters = [.. request.Adapters.Select(a => a.LocalPath)],
-            Corpus = ResolvePath(policy.Corpus, request.Policy.Source),
-            Tasks = policy.Tasks.Select(t => ResolveTask(t, request.Policy.Source)).ToArray(),
+            Corpus = policy.Corpus is { } corpus && request.FetchedData.GetValueOrDefault(corpus) is { } fetched
+                ? fetched.Files[0]
+                : ResolvePath(policy.Corpus, request.Policy.Source),
+            Tasks = policy.Tasks.Select(t => request.FetchedData.ContainsKey(t) ? t : ResolveTask(t, request.Policy.Source)).ToArray(),
+            FetchedTasks = request.FetchedData,
             Device = request.Device,
         }, progress, cancellationToken);
         return Observations(report);

@@ -47,6 +47,29 @@ public sealed class ForgettingHubDatasetTests : IDisposable
         Assert.Empty(Directory.EnumerateFiles(dir.File("cache"), "train-*", SearchOption.AllDirectories));
     }
 
+    [Fact]
+    public async Task Gate_PolicyNamingABareTask_FetchesItsHubSplitAndGatesOnIt()
+    {
+        var repo = Directory.CreateDirectory(Path.Combine(dir.File("ai2_arc"), "ARC-Easy")).FullName;
+        await WriteArcAsync(Path.Combine(repo, "test-00000-of-00001.parquet"), "A");
+        await using var hub = HubStandIn.Start();
+        hub.AddDataset("allenai/ai2_arc", dir.File("ai2_arc"));
+        Environment.SetEnvironmentVariable("HF_ENDPOINT", hub.Endpoint);
+        File.WriteAllText(dir.File("policy.json"), """
+            { "intruders": { "total": null, "perModule": [], "perLayer": null, "growth": null },
+              "forgetting": { "tasks": ["arc_easy"], "accuracyDropPts": { "fail": 100 } } }
+            """);
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("gate", "--base", Peer("models", "llama3_gqa_tied"), "--adapter", Peer("adapters", "llama3_lora_all"),
+            "--policy", dir.File("policy.json"), "--json", dir.File("verdict.json"), "--device", "cpu", "--cache", dir.File("cache"));
+
+        Assert.True(code == 0, stderr + stdout);
+        using var verdict = JsonDocument.Parse(File.ReadAllText(dir.File("verdict.json")));
+        var observation = verdict.RootElement.GetProperty("forgetting").EnumerateArray().Single();
+        Assert.Equal(("accuracyDropPts", "arc_easy"), (observation.GetProperty("metric").GetString(), observation.GetProperty("dataset").GetString()));
+        Assert.Equal("pass", verdict.RootElement.GetProperty("rules").EnumerateArray().Single(r => r.GetProperty("code").GetString() == "MG0103").GetProperty("status").GetString());
+    }
+
     private static Task WriteArcAsync(string path, string answerKey) => ArcParquet.WriteAsync(path,
     [
         ArcParquet.Row("What does a function return", ["a value", "a zebra"], ["A", "B"], answerKey),

@@ -46,8 +46,8 @@ public static class GateCommand
                 .Reads(policy.Baseline, "the --baseline verdict")
                 .Reads(outputs.Template, "the --template")
                 .Reads(options.ForgettingReport, "the --forgetting report")
-                .Reads(measures ? ForgettingProbe.ResolvePath(policy.Forgetting.Corpus, policy.Source) : null, "the forgetting --corpus")
-                .Reads(measures ? policy.Forgetting.Tasks.Select(t => TaskReference.Parse(ForgettingProbe.ResolveTask(t, policy.Source)).Path) : [], "the forgetting --tasks file")
+                .Reads(measures ? ModelLocations.LocalPath(ForgettingProbe.ResolvePath(policy.Forgetting.Corpus, policy.Source)) : null, "the forgetting --corpus")
+                .Reads(measures ? ForgettingDataLocations.LocalTaskFiles(policy.Forgetting.Tasks.Select(t => ForgettingProbe.ResolveTask(t, policy.Source))) : [], "the forgetting --tasks file")
                 .WritesFile(outputs.Json, "--json")
                 .WritesFile(outputs.Markdown, "--report")
                 .WritesFile(outputs.Html, "--html")
@@ -74,8 +74,11 @@ public static class GateCommand
                 sinks.Add(promotionSink);
             }
 
+            // The policy's data from a registry (hf://datasets/…, a bare lm-eval task name) is fetched now, before the analysis.
+            var fetchedData = measures ? await ForgettingDataLocations.FetchPolicyDataAsync(context, parse, host, policy.Forgetting, ct) : new Dictionary<string, ResolvedDataset>();
             var request = new GateRequest
             {
+                FetchedData = fetchedData,
                 BaseModel = baseModel,
                 Adapters = adapters,
                 Lineage = lineage,

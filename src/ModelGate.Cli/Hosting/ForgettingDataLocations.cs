@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ModelGate.Cli.Rendering;
 using ModelGate.Core.Forgetting;
+using ModelGate.Core.Gating;
 using ModelGate.Core.Registries;
 using ModelGate.Core.Registries.Datasets;
 using ModelGate.Forgetting.Metrics.Tasks;
@@ -57,6 +58,25 @@ public static class ForgettingDataLocations
         }
 
         return (corpusPath, fetched, datasets);
+    }
+
+    /// <summary>
+    /// A policy's forgetting data as the gate takes it: only the entries that live in a registry (or are bare task
+    /// names) are fetched, each under the entry as the policy writes it; local files are read where the policy says.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, ResolvedDataset>> FetchPolicyDataAsync(CliContext context, ParseResult parse, IHost host,
+        ForgettingPolicy forgetting, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(forgetting);
+        var corpus = forgetting.Corpus is { } entry && IsRegistry(entry) ? entry : null;
+        var (_, tasks, datasets) = await ResolveAsync(context, parse, host, corpus, forgetting.Tasks, cancellationToken);
+        var fetched = new Dictionary<string, ResolvedDataset>(tasks, StringComparer.Ordinal);
+        if (corpus is not null)
+        {
+            fetched[corpus] = datasets[0];
+        }
+
+        return fetched;
     }
 
     /// <summary>The local task files the run reads as given: not bare task names, not registry URIs.</summary>

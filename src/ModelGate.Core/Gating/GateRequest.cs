@@ -1,3 +1,4 @@
+using ModelGate.Core.Forgetting;
 using ModelGate.Core.Registries;
 using ModelGate.Core.Spectral;
 
@@ -47,6 +48,12 @@ public sealed record GateRequest
     /// <c>Evidence.ForgettingEvidence</c>): the gate uses them instead of measuring. Null: the gate measures when the policy asks.
     /// </summary>
     public IReadOnlyList<ForgettingObservation>? Forgetting { get; init; }
+
+    /// <summary>
+    /// The policy's forgetting data a front end fetched from a registry, by the entry as the policy writes it: a corpus or
+    /// task at an <c>hf://datasets/…</c> URI, or a bare lm-eval task name (its own Hub split). Other entries are local files.
+    /// </summary>
+    public IReadOnlyDictionary<string, ResolvedDataset> FetchedData { get; init; } = new Dictionary<string, ResolvedDataset>();
 
     /// <summary>
     /// Whether a blocked release gets <see cref="GateResult.Repair"/>: the adapter recounted after repair at several λ

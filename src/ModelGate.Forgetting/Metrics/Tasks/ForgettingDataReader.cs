@@ -48,7 +48,7 @@ public static class ForgettingDataReader
             if (reference.Name is null && source is null)
             {
                 throw new UserInputException($"{entry}: give the task's rows as {entry}=FILE (.parquet, .jsonl or .json); " +
-                                             $"only the forgetting verb fetches its hub dataset {format.Dataset.Path} ({format.Dataset.Split} split) by name");
+                                             $"by name alone, the forgetting and gate verbs fetch its hub dataset {format.Dataset.Path} ({format.Dataset.Split} split) first");
             }
 
             var origin = new DatasetOrigin(format.Name, format.Dataset.Split, source?.Revision);
