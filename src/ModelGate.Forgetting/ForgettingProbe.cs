@@ -26,6 +26,8 @@ public sealed class ForgettingProbe(ForgettingEvaluator evaluator) : IForgetting
                 : ResolvePath(policy.Corpus, request.Policy.Source),
             Tasks = policy.Tasks.Select(t => request.FetchedData.ContainsKey(t) ? t : ResolveTask(t, request.Policy.Source)).ToArray(),
             FetchedTasks = request.FetchedData,
+            Limit = policy.Limit,
+            TextColumn = policy.TextColumn,
             Device = request.Device,
         }, progress, cancellationToken);
         return Observations(report);

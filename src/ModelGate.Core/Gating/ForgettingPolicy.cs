@@ -16,6 +16,12 @@ public sealed record ForgettingPolicy
     /// <summary>Whether every run measures, or only one whose intruder counts call for it.</summary>
     public ForgettingWhen When { get; init; } = ForgettingWhen.Always;
 
+    /// <summary>Only the first rows of each task, as <c>lm_eval --limit</c> takes them; null: every row.</summary>
+    public int? Limit { get; init; }
+
+    /// <summary>The column of a Parquet or JSON(L) corpus that holds the text.</summary>
+    public string TextColumn { get; init; } = "text";
+
     public Threshold? PerplexityIncreasePct { get; init; }
     public Threshold? PseudoLossIncrease { get; init; }
     public Threshold? AccuracyDropPts { get; init; }

@@ -51,6 +51,16 @@ public static class GatePolicyJson
 
             w.WriteEndArray();
             w.WriteString("when", GateWords.Of(policy.Forgetting.When));
+            if (policy.Forgetting.Limit is { } limit)
+            {
+                w.WriteNumber("limit", limit);
+            }
+            else
+            {
+                w.WriteNull("limit");
+            }
+
+            w.WriteString("textColumn", policy.Forgetting.TextColumn);
             foreach (var metric in ForgettingMetric.All)
             {
                 Threshold(w, metric, policy.Forgetting.ThresholdFor(metric));

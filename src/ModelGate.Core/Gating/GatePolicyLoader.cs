@@ -217,6 +217,8 @@ public static class GatePolicyLoader
                     "corpus" => f with { Corpus = OptionalString(p.Value, at) },
                     "tasks" => f with { Tasks = Strings(p.Value, at) },
                     "when" => f with { When = When(p.Value, at) },
+                    "limit" => f with { Limit = p.Value.ValueKind == JsonValueKind.Null ? null : PositiveInteger(p.Value, at) },
+                    "textColumn" => f with { TextColumn = OptionalString(p.Value, at) is { Length: > 0 } column ? column : throw Bad(at, "must be a column name", p.Value) },
                     ForgettingMetric.PerplexityIncreasePct => f with { PerplexityIncreasePct = OptionalThreshold(p.Value, at) },
                     ForgettingMetric.PseudoLossIncrease => f with { PseudoLossIncrease = OptionalThreshold(p.Value, at) },
                     ForgettingMetric.AccuracyDropPts => f with { AccuracyDropPts = OptionalThreshold(p.Value, at) },

@@ -32,6 +32,19 @@ public sealed class GatePolicyLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Parse_ForgettingLimitAndTextColumn_ReadAndRoundTrip_BadLimitNamesTheField()
+    {
+        var policy = GatePolicyLoader.Parse("""{ "forgetting": { "limit": 500, "textColumn": "page" } }""", "p.json", GatePolicyLoader.Default);
+        var bad = Assert.Throws<UserInputException>(() => GatePolicyLoader.Parse("""{ "forgetting": { "limit": 0 } }""", "p.json", GatePolicyLoader.Default));
+
+        Assert.Equal((null, "text"), (GatePolicyLoader.Default.Forgetting.Limit, GatePolicyLoader.Default.Forgetting.TextColumn));
+        Assert.Equal((500, "page"), (policy.Forgetting.Limit, policy.Forgetting.TextColumn));
+        var again = GatePolicyLoader.Parse(GatePolicyJson.Serialize(policy), "again.json", GatePolicyLoader.Default);
+        Assert.Equal((500, "page"), (again.Forgetting.Limit, again.Forgetting.TextColumn));
+        Assert.StartsWith("p.json: 'forgetting.limit' must be a whole number ≥ 1", bad.Message);
+    }
+
+    [Fact]
     public void Parse_ForgettingWhen_ReadsTheSwitchAndRejectsOtherWords()
     {
         var countFirst = GatePolicyLoader.Parse("""{ "forgetting": { "when": "intrudersAbove" } }""", "p.json", GatePolicyLoader.Default);
