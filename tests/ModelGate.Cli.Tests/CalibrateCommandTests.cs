@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ModelGate.Core.Gating;
 using ModelGate.Testing;
+using ModelGate.Testing.Datasets;
 
 namespace ModelGate.Cli.Tests;
 
@@ -65,6 +66,29 @@ public sealed class CalibrateCommandTests
 
         Assert.Equal(2, code);
         Assert.Contains("error: calibrate: give --corpus and/or --tasks", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Calibrate_LmEvalTaskFromAFile_MeasuredAndWrittenRelativeToThePolicy()
+    {
+        using var dir = new TempDirectory();
+        Scaled(dir.File(Path.Combine("releases", "mild")), 0.5);
+        Scaled(dir.File(Path.Combine("releases", "strong")), 256);
+        File.Copy(Peer("eval.txt"), dir.File("eval.txt"));
+        await ArcParquet.WriteAsync(dir.File("arc.parquet"),
+        [
+            ArcParquet.Row("What does a function return", ["a value", "a zebra"], ["A", "B"], "A"),
+            ArcParquet.Row("Which keyword defines a function", ["banana", "def"], ["A", "B"], "B"),
+        ], rowGroupSize: 2);
+        Directory.CreateDirectory(dir.File("out"));
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("calibrate", "--base", Peer("models", "llama3_gqa_tied"), "--adapters-from", dir.File("releases"),
+            "--corpus", dir.File("eval.txt"), "--tasks", $"arc_easy={dir.File("arc.parquet")}", "--policy-out", dir.File(Path.Combine("out", "calibrated.json")),
+            "--format", "json", "--device", "cpu");
+
+        Assert.True(code == 0, stderr + stdout);
+        var policy = GatePolicyLoader.LoadFile(dir.File(Path.Combine("out", "calibrated.json")));
+        Assert.Equal(["arc_easy=" + Path.Combine("..", "arc.parquet")], policy.Forgetting.Tasks);
     }
 
     /// <summary>A copy of the llama3 adapter with its lora_alpha set, which scales the update it makes.</summary>

@@ -4,6 +4,7 @@ using ModelGate.Cli.Hosting;
 using ModelGate.Cli.Options;
 using ModelGate.Cli.Rendering;
 using ModelGate.Core.Calibration;
+using ModelGate.Core.Forgetting;
 using ModelGate.Core.Gating;
 using ModelGate.Core.IO;
 using ModelGate.Core.Reporting;
@@ -30,8 +31,8 @@ public static class CalibrateCommand
             RunPaths.Guard(parse, host)
                 .Reads(ModelLocations.LocalPath(options.Base), "the --base model folder")
                 .Reads(ModelLocations.LocalPaths(options.Adapters), "the --adapter folder")
-                .Reads(options.Policy.Forgetting.Corpus, "the --corpus")
-                .Reads(options.Policy.Forgetting.Tasks, "the --tasks file")
+                .Reads(ModelLocations.LocalPath(options.Policy.Forgetting.Corpus), "the --corpus")
+                .Reads(ForgettingDataLocations.LocalTaskFiles(options.Policy.Forgetting.Tasks), "the --tasks file")
                 .WritesFile(options.PolicyOutput, "--policy-out")
                 .WritesFolder(options.ReportFolder, "--report")
                 .WritesFile(options.ReportFolder is null ? options.ReportFiles?.Markdown : null, "--report")
@@ -40,8 +41,12 @@ public static class CalibrateCommand
                 .Check();
             var baseModel = await ModelLocations.ResolveBaseAsync(context, parse, host, options.Base, options.Analysis.Spectra, everyWeight: true, ct); // the forgetting benchmark runs the whole model
             var adapters = await ModelLocations.ResolveAllAsync(context, parse, host, [.. options.Adapters], ct);
+            var fetched = await ForgettingDataLocations.FetchPolicyDataAsync(context, parse, host, options.Policy.Forgetting, ct);
             var runner = host.Services.GetRequiredService<CalibrationRunner>();
-            var request = new CalibrationRequest { BaseModel = baseModel, Adapters = adapters, Policy = options.Policy, AnalysisSettings = options.Analysis, Device = options.Device };
+            var request = new CalibrationRequest
+            {
+                BaseModel = baseModel, Adapters = adapters, Policy = options.Policy, AnalysisSettings = options.Analysis, Device = options.Device, FetchedData = fetched,
+            };
             var result = await ConsoleProgress.RunAsync(context.Error, context.ErrorIsTerminal, "calibrate", progress => runner.RunAsync(request, progress, ct));
             foreach (var warning in result.Warnings)
             {
@@ -51,7 +56,7 @@ public static class CalibrateCommand
             if (options.PolicyOutput is { } policyOut)
             {
                 var forgetting = options.Policy.Forgetting;
-                var calibrated = ThresholdCalibration.Apply(options.Policy, result, RelativeTo(policyOut, forgetting.Corpus), [.. forgetting.Tasks.Select(t => RelativeTo(policyOut, t)!)]);
+                var calibrated = ThresholdCalibration.Apply(options.Policy, result, RelativeTo(policyOut, forgetting.Corpus), [.. forgetting.Tasks.Select(t => TaskRelativeTo(policyOut, t))]);
                 AtomicFile.WriteAllText(policyOut, GatePolicyJson.Serialize(calibrated));
             }
 
@@ -73,7 +78,23 @@ public static class CalibrateCommand
         return command;
     }
 
-    /// <summary>A data path as the written policy should name it: relative to the policy file's folder, where the gate looks for it.</summary>
+    /// <summary>
+    /// A data path as the written policy should name it: relative to the policy file's folder, where the gate looks for
+    /// it; a registry URI as it is.
+    /// </summary>
     private static string? RelativeTo(string policyFile, string? path) =>
-        path is null ? null : Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(policyFile))!, Path.GetFullPath(path));
+        path is null || ModelLocations.LocalPath(path) is not { } local ? path : Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(policyFile))!, Path.GetFullPath(local));
+
+    /// <summary>A task entry with its local file made relative as <see cref="RelativeTo"/> does; a bare task name as it is.</summary>
+    private static string TaskRelativeTo(string policyFile, string entry)
+    {
+        var task = TaskReference.Parse(entry);
+        if (!ForgettingDataLocations.LocalTaskFiles([entry]).Any())
+        {
+            return entry;
+        }
+
+        var path = RelativeTo(policyFile, task.Path)!;
+        return task.Name is { } name ? $"{name}={path}" : path;
+    }
 }

@@ -1,3 +1,4 @@
+using ModelGate.Core.Forgetting;
 using ModelGate.Core.Gating;
 using ModelGate.Core.Registries;
 using ModelGate.Core.Spectral;
@@ -20,4 +21,7 @@ public sealed record CalibrationRequest
 
     /// <summary>auto, cpu, cuda or cuda:N.</summary>
     public string Device { get; init; } = "auto";
+
+    /// <summary>The policy's forgetting data a front end fetched from a registry (<see cref="GateRequest.FetchedData"/>).</summary>
+    public IReadOnlyDictionary<string, ResolvedDataset> FetchedData { get; init; } = new Dictionary<string, ResolvedDataset>();
 }

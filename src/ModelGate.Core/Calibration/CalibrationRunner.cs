@@ -36,7 +36,7 @@ public sealed class CalibrationRunner(IIntruderAnalyzer analyzer, ILogger<Calibr
         {
             cancellationToken.ThrowIfCancellationRequested();
             var analysis = await Task.Run(() => analyzer.AnalyzeAdaptersAsync(request.BaseModel, [adapter], request.AnalysisSettings, request.Device, progress, cancellationToken), cancellationToken);
-            var gate = new GateRequest { BaseModel = request.BaseModel, Adapters = [adapter], Policy = request.Policy, Device = request.Device };
+            var gate = new GateRequest { BaseModel = request.BaseModel, Adapters = [adapter], Policy = request.Policy, Device = request.Device, FetchedData = request.FetchedData };
             var forgetting = await forgettingProbe.MeasureAsync(gate, request.Policy.Forgetting, progress, cancellationToken);
             var sample = CalibrationSample.From(adapter.Display, analysis, forgetting, request.Policy.Forgetting);
             logger.LogInformation("{Adapter}: {Total} intruders, {Metric} {Delta}, forgets: {Forgets}", adapter.Display, sample.TotalIntruders, sample.Metric, sample.Delta, sample.Forgets);
