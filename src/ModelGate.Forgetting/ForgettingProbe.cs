@@ -1,6 +1,7 @@
 using ModelGate.Core;
 using ModelGate.Core.Forgetting;
 using ModelGate.Core.Gating;
+using ModelGate.Core.Registries;
 using ModelGate.Forgetting.Metrics;
 
 namespace ModelGate.Forgetting;
@@ -13,11 +14,25 @@ namespace ModelGate.Forgetting;
 public sealed class ForgettingProbe(ForgettingEvaluator evaluator) : IForgettingProbe
 {
     public async Task<IReadOnlyList<ForgettingObservation>> MeasureAsync(GateRequest request, ForgettingPolicy policy,
-        IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
+        IProgress<WorkProgress>? progress, CancellationToken cancellationToken) =>
+        Observations(await evaluator.EvaluateAsync(Request(request, policy), progress, cancellationToken));
+
+    /// <summary>The base scored once, then each alternative merged in its turn (what calibration over many adapters needs).</summary>
+    public async Task<IReadOnlyList<IReadOnlyList<ForgettingObservation>>> MeasureEachAsync(GateRequest request, IReadOnlyList<IReadOnlyList<ResolvedModel>> alternatives,
+        ForgettingPolicy policy, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(alternatives);
+        var reports = await evaluator.EvaluateEachAsync(Request(request, policy), [.. alternatives.Select(a => (IReadOnlyList<string>)[.. a.Select(m => m.LocalPath)])],
+            progress, cancellationToken);
+        return [.. reports.Select(Observations)];
+    }
+
+    /// <summary>The policy's corpus and tasks for the request's models: fetched entries from the cache, local files relative to the policy.</summary>
+    private static ForgettingRequest Request(GateRequest request, ForgettingPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(policy);
-        var report = await evaluator.EvaluateAsync(new ForgettingRequest
+        return new ForgettingRequest
         {
             BaseModel = request.BaseModel.LocalPath,
             Adapters = [.. request.Adapters.Select(a => a.LocalPath)],
@@ -29,8 +44,7 @@ public sealed class ForgettingProbe(ForgettingEvaluator evaluator) : IForgetting
             Limit = policy.Limit,
             TextColumn = policy.TextColumn,
             Device = request.Device,
-        }, progress, cancellationToken);
-        return Observations(report);
+        };
     }
 
     /// <summary>The metrics of a forgetting report that a policy can limit, as the gate's rules read them.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using ModelGate.Core.Errors;
 using ModelGate.Core.Gating;
+using ModelGate.Core.Registries;
 using ModelGate.Core.Spectral;
 
 namespace ModelGate.Core.Calibration;
@@ -31,14 +32,21 @@ public sealed class CalibrationRunner(IIntruderAnalyzer analyzer, ILogger<Calibr
             throw new UserInputException("calibration measures forgetting, but this build of ModelGate has no forgetting probe; use a build with the forgetting metrics");
         }
 
-        var samples = new List<CalibrationSample>();
+        var analyses = new List<IntruderReport>(request.Adapters.Count);
         foreach (var adapter in request.Adapters)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var analysis = await Task.Run(() => analyzer.AnalyzeAdaptersAsync(request.BaseModel, [adapter], request.AnalysisSettings, request.Device, progress, cancellationToken), cancellationToken);
-            var gate = new GateRequest { BaseModel = request.BaseModel, Adapters = [adapter], Policy = request.Policy, Device = request.Device, FetchedData = request.FetchedData };
-            var forgetting = await forgettingProbe.MeasureAsync(gate, request.Policy.Forgetting, progress, cancellationToken);
-            var sample = CalibrationSample.From(adapter.Display, analysis, forgetting, request.Policy.Forgetting);
+            analyses.Add(await Task.Run(() => analyzer.AnalyzeAdaptersAsync(request.BaseModel, [adapter], request.AnalysisSettings, request.Device, progress, cancellationToken), cancellationToken));
+        }
+
+        // The base is scored once for all of them; each adapter is merged and scored in its turn.
+        var gate = new GateRequest { BaseModel = request.BaseModel, Adapters = [], Policy = request.Policy, Device = request.Device, FetchedData = request.FetchedData };
+        var forgetting = await forgettingProbe.MeasureEachAsync(gate, [.. request.Adapters.Select(a => (IReadOnlyList<ResolvedModel>)[a])], request.Policy.Forgetting, progress, cancellationToken);
+        var samples = new List<CalibrationSample>(request.Adapters.Count);
+        for (var i = 0; i < request.Adapters.Count; i++)
+        {
+            var adapter = request.Adapters[i];
+            var sample = CalibrationSample.From(adapter.Display, analyses[i], forgetting[i], request.Policy.Forgetting);
             logger.LogInformation("{Adapter}: {Total} intruders, {Metric} {Delta}, forgets: {Forgets}", adapter.Display, sample.TotalIntruders, sample.Metric, sample.Delta, sample.Forgets);
             samples.Add(sample);
         }

@@ -1,3 +1,5 @@
+using ModelGate.Core.Registries;
+
 namespace ModelGate.Core.Gating;
 
 /// <summary>
@@ -8,4 +10,23 @@ public interface IForgettingProbe
 {
     Task<IReadOnlyList<ForgettingObservation>> MeasureAsync(GateRequest request, ForgettingPolicy policy,
         IProgress<WorkProgress>? progress, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Each of <paramref name="alternatives"/> (an adapter stack merged in place of the request's adapters) against the
+    /// same base: one list of observations per alternative, in order. A probe that can score the base once for all of
+    /// them does; this default measures each on its own.
+    /// </summary>
+    async Task<IReadOnlyList<IReadOnlyList<ForgettingObservation>>> MeasureEachAsync(GateRequest request, IReadOnlyList<IReadOnlyList<ResolvedModel>> alternatives,
+        ForgettingPolicy policy, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(alternatives);
+        var measured = new List<IReadOnlyList<ForgettingObservation>>(alternatives.Count);
+        foreach (var adapters in alternatives)
+        {
+            measured.Add(await MeasureAsync(request with { Adapters = adapters }, policy, progress, cancellationToken).ConfigureAwait(false));
+        }
+
+        return measured;
+    }
 }
