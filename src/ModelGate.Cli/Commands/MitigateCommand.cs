@@ -58,7 +58,7 @@ public static class MitigateCommand
     {
         RunPaths.Guard(parse, host)
             .Reads(sweep.Corpus, "the --corpus")
-            .Reads(sweep.Tasks, "the --tasks file")
+            .Reads(ForgettingDataLocations.LocalTaskFiles(sweep.Tasks), "the --tasks file")
             .Reads(sweep.TaskCorpus, "the --task-corpus")
             .WritesFile(sweep.Json, "--json")
             .WritesFile(sweep.Report, "--report")

@@ -81,7 +81,7 @@ public static class ForgettingDataLocations
 
     /// <summary>The local task files the run reads as given: not bare task names, not registry URIs.</summary>
     public static IEnumerable<string> LocalTaskFiles(IEnumerable<string> tasks) =>
-        ModelLocations.LocalPaths(tasks.Select(TaskReference.Parse).Where(r => r.Name is not null || LmEvalTasks.Find(r.Path) is null).Select(r => r.Path));
+        ModelLocations.LocalPaths(ForgettingDataReader.TaskFiles(tasks));
 
     private static async Task<ResolvedDataset> FetchSplitAsync(CliContext context, ParseResult parse, IHost host, LmEvalTask task, CancellationToken cancellationToken)
     {

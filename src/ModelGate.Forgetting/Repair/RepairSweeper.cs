@@ -7,6 +7,7 @@ using ModelGate.Core.Gating;
 using ModelGate.Core.IO;
 using ModelGate.Core.Repair;
 using ModelGate.Forgetting.Metrics;
+using ModelGate.Forgetting.Metrics.Tasks;
 using ModelGate.Torch.Repair;
 
 namespace ModelGate.Forgetting.Repair;
@@ -27,7 +28,7 @@ public sealed class RepairSweeper(AdapterMitigator mitigator, ForgettingEvaluato
             .Reads(request.BaseModel, "the base model folder")
             .Reads(request.Adapter, "the adapter folder")
             .Reads(request.Forgetting.Corpus, "the held-out corpus")
-            .Reads(request.Forgetting.Tasks, "the tasks file")
+            .Reads(ForgettingDataReader.TaskFiles(request.Forgetting.Tasks), "the tasks file")
             .Reads(request.TaskCorpus, "the held-out task text")
             .WritesFolder(request.OutputFolder, InputField.Output.Words)
             .Check();

@@ -72,6 +72,10 @@ public static class ForgettingDataReader
         return new ForgettingData(corpora, choiceTasks, lastWordTasks);
     }
 
+    /// <summary>The files task entries name as written: the PATH of <c>NAME=PATH</c>, an entry that is no task name; a bare task name names none.</summary>
+    public static IEnumerable<string> TaskFiles(IEnumerable<string> tasks) =>
+        tasks.Select(TaskReference.Parse).Where(r => r.Name is not null || LmEvalTasks.Find(r.Path) is null).Select(r => r.Path);
+
     /// <summary>The first <paramref name="limit"/> rows of the files in order, as lm-eval's <c>--limit</c> takes them; the rest is not read.</summary>
     private static async Task<List<DatasetRow>> ReadRowsAsync(IReadOnlyList<string> files, int? limit, CancellationToken cancellationToken)
     {
