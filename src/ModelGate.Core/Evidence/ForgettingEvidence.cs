@@ -140,32 +140,20 @@ public static class ForgettingEvidence
     private static async Task<MeasuredModel> MeasureAsync(ResolvedModel model, CancellationToken cancellationToken) =>
         new(model.Display, model.ContentHash ?? (await ModelFingerprint.ComputeAsync(model.LocalPath, cancellationToken)).Sha256, model.PinnedRevision);
 
-    /// <summary>One file's or folder's hash as it stands; several files (a split's shards) hashed as a folder of them is.</summary>
-    private static async Task<string> DataSha256Async(IReadOnlyList<string> files, CancellationToken cancellationToken)
-    {
-        if (files.Count == 1)
-        {
-            return await DataSha256Async(files[0], cancellationToken);
-        }
+    /// <summary>
+    /// One file's hash as it stands; a folder hashed as the list of its files; several files (a split's shards) hashed
+    /// as a folder of them is.
+    /// </summary>
+    private static async Task<string> DataSha256Async(IReadOnlyList<string> files, CancellationToken cancellationToken) =>
+        files.Count == 1 && !Directory.Exists(files[0])
+            ? await FileSha256Async(files[0], cancellationToken)
+            : await ListSha256Async(files.Count == 1 ? [.. Directory.EnumerateFiles(files[0]).Order(StringComparer.Ordinal)] : files, cancellationToken);
 
+    /// <summary>The hash of "name sha256" lines, one per file in order.</summary>
+    private static async Task<string> ListSha256Async(IReadOnlyList<string> files, CancellationToken cancellationToken)
+    {
         var lines = new StringBuilder();
         foreach (var member in files)
-        {
-            lines.Append(Path.GetFileName(member)).Append(' ').Append(await FileSha256Async(member, cancellationToken)).Append('\n');
-        }
-
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(lines.ToString())));
-    }
-
-    private static async Task<string> DataSha256Async(string path, CancellationToken cancellationToken)
-    {
-        if (!Directory.Exists(path))
-        {
-            return await FileSha256Async(path, cancellationToken);
-        }
-
-        var lines = new StringBuilder();
-        foreach (var member in Directory.EnumerateFiles(path).Order(StringComparer.Ordinal))
         {
             lines.Append(Path.GetFileName(member)).Append(' ').Append(await FileSha256Async(member, cancellationToken)).Append('\n');
         }

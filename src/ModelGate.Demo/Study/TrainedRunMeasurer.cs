@@ -42,8 +42,10 @@ public sealed class TrainedRunMeasurer(IntruderAnalyzer analyzer, LanguageModelL
 
     private RunMeasurement Measure(IntruderReport counts, string baseFolder, Func<bool, ILanguageModel> load, CancellationToken cancellationToken)
     {
-        var prose = Perplexity(ForgettingEvaluator.Evaluate(baseFolder, new ForgettingData([_prose], [], []), load, Scoring, null, cancellationToken));
-        var code = Perplexity(ForgettingEvaluator.Evaluate(baseFolder, new ForgettingData([_code], [], []), load, Scoring, null, cancellationToken));
+        // Both corpora in one pass: each model is loaded once, not once per corpus.
+        var report = ForgettingEvaluator.Evaluate(baseFolder, new ForgettingData([_prose, _code], [], []), load, Scoring, null, cancellationToken);
+        var prose = Perplexity(report, _prose.Name);
+        var code = Perplexity(report, _code.Name);
         return new RunMeasurement
         {
             IntrudersTotal = counts.TotalIntruders,
@@ -57,6 +59,6 @@ public sealed class TrainedRunMeasurer(IntruderAnalyzer analyzer, LanguageModelL
         };
     }
 
-    private static ForgettingMetric Perplexity(ForgettingReport report) =>
-        report.Metrics.Single(m => m.Metric == ForgettingMetricNames.PerplexityIncreasePct);
+    private static ForgettingMetric Perplexity(ForgettingReport report, string corpus) =>
+        report.Metrics.Single(m => m.Metric == ForgettingMetricNames.PerplexityIncreasePct && m.Dataset == corpus);
 }
